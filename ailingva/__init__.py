@@ -1,0 +1,1 @@
+"""AIlingva: a voice-first English tutor for Russian-speaking students."""

@@ -1,0 +1,120 @@
+"""One error shape for the whole API: `{"error": {"code": ..., "message": ...}}`.
+
+Codes are stable and machine-readable; messages are Russian, because the UI shows them.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ErrorCode(StrEnum):
+    VALIDATION_ERROR = "validation_error"
+    NOT_AUTHENTICATED = "not_authenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    INVALID_CREDENTIALS = "invalid_credentials"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    EMAIL_TAKEN = "email_taken"
+    WEAK_PASSWORD = "weak_password"
+    ACCOUNT_DISABLED = "account_disabled"
+    CROSS_SITE_REQUEST = "cross_site_request"
+    INTERNAL_ERROR = "internal_error"
+    HTTP_ERROR = "http_error"
+
+
+class AppError(Exception):
+    """An expected failure with a stable code, a user-facing message and an HTTP status."""
+
+    def __init__(
+        self,
+        code: ErrorCode | str,
+        message: str,
+        status: int = 400,
+        *,
+        details: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = str(code)
+        self.message = message
+        self.status = status
+        self.details = details
+        self.headers = headers
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorBody
+
+
+def error_response(
+    code: str, message: str, status: int, *, details: Any = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+_STATUS_CODES: dict[int, tuple[ErrorCode, str]] = {
+    401: (ErrorCode.NOT_AUTHENTICATED, "Нужно войти в аккаунт."),
+    403: (ErrorCode.FORBIDDEN, "Недостаточно прав."),
+    404: (ErrorCode.NOT_FOUND, "Не найдено."),
+    405: (ErrorCode.METHOD_NOT_ALLOWED, "Метод не поддерживается."),
+}
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    details = []
+    for err in exc.errors():
+        loc = [str(part) for part in err.get("loc", ())]
+        details.append({"field": ".".join(loc), "type": err.get("type"), "message": err.get("msg")})
+    return details
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+        return error_response(exc.code, exc.message, exc.status, details=exc.details,
+                              headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(
+            ErrorCode.VALIDATION_ERROR,
+            "Проверьте введённые данные.",
+            422,
+            details=_validation_details(exc),
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = _STATUS_CODES.get(exc.status_code, (ErrorCode.HTTP_ERROR, str(exc.detail)))
+        return error_response(code, message, exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(
+            ErrorCode.INTERNAL_ERROR, "Что-то пошло не так. Попробуйте ещё раз.", 500
+        )

@@ -1,0 +1,24 @@
+"""Imports every module's tables, so `SQLModel.metadata` (and Alembic) sees the whole schema."""
+
+from ailingva.admin.models import AppSetting
+from ailingva.auth.models import AuthSession, UserAccount
+from ailingva.billing.models import (
+    BillingPackage,
+    Referral,
+    ReferralCode,
+    UsageSession,
+    Wallet,
+    WalletTransaction,
+)
+from ailingva.brain.models import BrainEvent, KnowledgeSnapshot, TutorRule
+from ailingva.core.db import metadata
+from ailingva.learning.models import LearningState, StudentWord
+from ailingva.tutor.models import Lesson, LessonTurn
+from ailingva.users.models import UserProfile
+
+__all__ = [
+    "AppSetting", "AuthSession", "BillingPackage", "BrainEvent", "KnowledgeSnapshot",
+    "LearningState", "Lesson", "LessonTurn", "Referral", "ReferralCode", "StudentWord",
+    "TutorRule", "UsageSession", "UserAccount", "UserProfile", "Wallet", "WalletTransaction",
+    "metadata",
+]
