@@ -8,6 +8,8 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from ailingva.core.db import UTCDateTime, created_at_field, enum_type, updated_at_field
 
+SESSION_COOKIE = "ailingva_session"
+
 
 class Role(StrEnum):
     STUDENT = "student"

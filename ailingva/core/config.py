@@ -35,7 +35,6 @@ class Settings(BaseSettings):
     data_dir: Path = DATA_DIR
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
 
-    session_cookie_name: str = "ailingva_session"
     # A session dies after this long without use, and in any case after the absolute lifetime.
     session_idle_minutes: int = 60 * 24 * 7
     session_absolute_days: int = 30
@@ -58,8 +57,8 @@ class Settings(BaseSettings):
             if self.environment != "development":
                 raise ValueError(
                     f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
-                    f"characters when ENVIRONMENT={self.environment} (e.g. `python -c 'import secrets; "
-                    "print(secrets.token_urlsafe(48))'`)"
+                    f"characters when ENVIRONMENT={self.environment} (make one with "
+                    "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
                 )
             self.secret_key = _development_secret(self.data_dir)
         return self

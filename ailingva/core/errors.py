@@ -6,6 +6,7 @@ Codes are stable and machine-readable; messages are Russian, because the UI show
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -27,7 +28,7 @@ class ErrorCode(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     EMAIL_TAKEN = "email_taken"
-    WEAK_PASSWORD = "weak_password"
+    WEAK_PASSWORD = "weak_password"  # noqa: S105 (an error code)
     ACCOUNT_DISABLED = "account_disabled"
     CROSS_SITE_REQUEST = "cross_site_request"
     INTERNAL_ERROR = "internal_error"
@@ -68,13 +69,16 @@ class ErrorResponse(BaseModel):
 
 def error_response(
     code: str, message: str, status: int, *, details: Any = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
+
+# What FastAPI raises when the body cannot be decoded at all (not merely invalid JSON).
+FASTAPI_BODY_PARSE_ERROR = "There was an error parsing the body"
 
 _STATUS_CODES: dict[int, tuple[ErrorCode, str]] = {
     401: (ErrorCode.NOT_AUTHENTICATED, "Нужно войти в аккаунт."),
@@ -109,6 +113,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == FASTAPI_BODY_PARSE_ERROR:
+            # A body that is not text (e.g. not UTF-8) is invalid input like malformed JSON.
+            return error_response(
+                ErrorCode.VALIDATION_ERROR,
+                "Тело запроса должно быть JSON в кодировке UTF-8.",
+                422,
+                details=[{"field": "body", "type": "body_decode", "message": exc.detail}],
+            )
         code, message = _STATUS_CODES.get(exc.status_code, (ErrorCode.HTTP_ERROR, str(exc.detail)))
         return error_response(code, message, exc.status_code, headers=exc.headers)
 

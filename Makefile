@@ -1,0 +1,66 @@
+# The README's commands. `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The real PostgreSQL the database suite runs on (each run makes and drops its own database).
+TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+CHROMIUM ?= /usr/bin/chromium
+
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+
+.PHONY: run test lint migrate worker setup frontend chromium openapi clean
+
+run: setup frontend ## Set up, migrate the SQLite database and serve http://127.0.0.1:$(PORT)
+	$(BIN)/ailingva migrate
+	@echo
+	@echo "  AIlingva is starting: open http://127.0.0.1:$(PORT)"
+	@echo "  Admin account:  $(BIN)/ailingva create-admin --email you@example.com"
+	@echo
+	$(BIN)/ailingva serve --port $(PORT)
+
+test: setup frontend chromium ## Every suite: web unit tests, PostgreSQL pass, SQLite pass (with the browser)
+	cd frontend && npm test
+	TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/pytest -m "not browser" -p no:cacheprovider
+	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest
+
+lint: setup frontend/node_modules/.installed ## ruff, mypy, TypeScript, and the generated API types are current
+	$(BIN)/ruff check ailingva tests migrations bench
+	$(BIN)/ruff format --check ailingva tests migrations bench
+	$(BIN)/mypy ailingva tests migrations
+	$(BIN)/ailingva openapi --out frontend/openapi.json
+	cd frontend && npm run gen:api && npm run typecheck
+	git diff --exit-code -- frontend/openapi.json frontend/src/api/schema.d.ts \
+		|| (echo "The API changed: commit the regenerated frontend/openapi.json and schema.d.ts"; exit 1)
+
+migrate: setup
+	$(BIN)/ailingva migrate
+
+openapi: setup frontend/node_modules/.installed ## Regenerate the typed web client from the API
+	$(BIN)/ailingva openapi --out frontend/openapi.json
+	cd frontend && npm run gen:api
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+frontend: frontend/dist/index.html
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SRC)
+	cd frontend && npm run build
+
+chromium: ## Debian's Chromium for the browser suite (Playwright drives it; it cannot download its own)
+	@test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM)
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist

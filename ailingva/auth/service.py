@@ -1,0 +1,269 @@
+"""Accounts and sessions. Functions take the caller's DB session and never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from ailingva.auth.models import AuthSession, AuthSessionKind, Role, UserAccount
+from ailingva.auth.passwords import is_common_password
+from ailingva.auth.schemas import UserPublic
+from ailingva.core.config import Settings
+from ailingva.core.errors import AppError, ErrorCode
+from ailingva.core.ratelimit import AttemptLimiter
+from ailingva.core.security import (
+    InvalidTokenError,
+    decode_access_token,
+    hash_password,
+    hash_session_secret,
+    issue_access_token,
+    new_session_secret,
+    password_needs_rehash,
+    spend_password_check_time,
+    verify_password,
+)
+from ailingva.learning.models import LearningState
+from ailingva.users.models import UserProfile
+
+# last_seen_at is written at most this often, so reads do not turn into a write each.
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+REGISTRATIONS_PER_ADDRESS_PER_HOUR = 20
+
+INVALID_CREDENTIALS = AppError(
+    ErrorCode.INVALID_CREDENTIALS, "Неверный email или пароль.", 401
+)
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    ip_address: str | None
+    user_agent: str | None
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    user: UserAccount
+    session: AuthSession
+
+
+@dataclass(frozen=True)
+class StartedSession:
+    session: AuthSession
+    secret: str  # the cookie's value; only its hash is stored
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(db: Session, email: str) -> UserAccount | None:
+    return db.exec(select(UserAccount).where(UserAccount.email == normalize_email(email))).first()
+
+
+def user_public(db: Session, user: UserAccount) -> UserPublic:
+    assert user.id is not None
+    profile = db.get(UserProfile, user.id)
+    name = profile.display_name if profile else user.email.split("@", 1)[0]
+    return UserPublic(
+        id=user.id, email=user.email, name=name, role=user.role, created_at=user.created_at
+    )
+
+
+def create_account(
+    db: Session, *, email: str, password: str, name: str, role: Role = Role.STUDENT
+) -> UserAccount:
+    email = normalize_email(email)
+    _refuse_weak_password(password, email)
+    if get_user_by_email(db, email) is not None:
+        raise AppError(ErrorCode.EMAIL_TAKEN, "Аккаунт с таким email уже есть.", 409)
+    user = UserAccount(email=email, password_hash=hash_password(password), role=role)
+    db.add(user)
+    db.flush()
+    assert user.id is not None
+    db.add(UserProfile(user_id=user.id, display_name=name))
+    db.add(LearningState(user_id=user.id))
+    db.flush()
+    return user
+
+
+def _refuse_weak_password(password: str, email: str) -> None:
+    if is_common_password(password, email=email):
+        raise AppError(
+            ErrorCode.WEAK_PASSWORD,
+            "Этот пароль слишком простой или часто встречается. Придумайте другой.",
+            422,
+        )
+
+
+def register(
+    db: Session, limiter: AttemptLimiter, client: ClientInfo, *, email: str, password: str,
+    name: str,
+) -> UserAccount:
+    limit = AttemptLimiter.window(REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600)
+    key = ("register-address", client.ip_address or "unknown")
+    _refuse_if_throttled(limiter.retry_after(limit, *key))
+    limiter.record(limit, *key)
+    return create_account(db, email=email, password=password, name=name)
+
+
+def authenticate(
+    db: Session, settings: Settings, limiter: AttemptLimiter, client: ClientInfo, *,
+    email: str, password: str, now: datetime,
+) -> UserAccount:
+    """The same answer for an unknown email, a wrong password and a disabled account."""
+    window = settings.login_failure_window_seconds
+    per_account = AttemptLimiter.window(settings.login_max_failures_per_account, window)
+    per_address = AttemptLimiter.window(settings.login_max_failures_per_address, window)
+    account_key = ("login-account", normalize_email(email))
+    address_key = ("login-address", client.ip_address or "unknown")
+    for limit, key in ((per_account, account_key), (per_address, address_key)):
+        _refuse_if_throttled(limiter.retry_after(limit, *key))
+
+    user = get_user_by_email(db, email)
+    if user is None:
+        spend_password_check_time(password)
+    ok = user is not None and verify_password(user.password_hash, password) and user.is_active
+    if not ok or user is None:
+        limiter.record(per_account, *account_key)
+        limiter.record(per_address, *address_key)
+        raise INVALID_CREDENTIALS
+    limiter.reset(per_account, *account_key)
+    if password_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = now
+    db.add(user)
+    return user
+
+
+def _refuse_if_throttled(retry_after: int | None) -> None:
+    if retry_after is not None:
+        raise AppError(
+            ErrorCode.TOO_MANY_ATTEMPTS,
+            f"Слишком много попыток. Попробуйте через {_minutes(retry_after)}.",
+            429,
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+def _minutes(seconds: int) -> str:
+    minutes = max(1, round(seconds / 60))
+    if minutes % 10 == 1 and minutes % 100 != 11:
+        word = "минуту"
+    elif minutes % 10 in (2, 3, 4) and minutes % 100 not in (12, 13, 14):
+        word = "минуты"
+    else:
+        word = "минут"
+    return f"{minutes} {word}"
+
+
+def start_session(
+    db: Session, settings: Settings, user: UserAccount, kind: AuthSessionKind, client: ClientInfo,
+    *, now: datetime,
+) -> StartedSession:
+    assert user.id is not None
+    secret = new_session_secret()
+    auth_session = AuthSession(
+        user_id=user.id,
+        secret_hash=hash_session_secret(secret),
+        kind=kind,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(days=settings.session_absolute_days),
+        ip_address=client.ip_address,
+        user_agent=(client.user_agent or "")[:255] or None,
+    )
+    db.add(auth_session)
+    db.flush()
+    return StartedSession(auth_session, secret)
+
+
+def _active(auth_session: AuthSession | None, settings: Settings, now: datetime) -> bool:
+    if auth_session is None or auth_session.revoked_at is not None:
+        return False
+    idle_deadline = auth_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    return now < auth_session.expires_at and now < idle_deadline
+
+
+def _touch(db: Session, auth_session: AuthSession, now: datetime) -> None:
+    if now - auth_session.last_seen_at >= LAST_SEEN_RESOLUTION:
+        auth_session.last_seen_at = now
+        db.add(auth_session)
+
+
+def _authenticated(db: Session, auth_session: AuthSession, now: datetime) -> Authenticated | None:
+    user = db.get(UserAccount, auth_session.user_id)
+    if user is None or not user.is_active:
+        return None
+    _touch(db, auth_session, now)
+    return Authenticated(user, auth_session)
+
+
+def resolve_cookie(
+    db: Session, settings: Settings, secret: str, *, now: datetime
+) -> Authenticated | None:
+    auth_session = db.exec(
+        select(AuthSession).where(AuthSession.secret_hash == hash_session_secret(secret))
+    ).first()
+    if auth_session is None or auth_session.kind != AuthSessionKind.COOKIE:
+        return None
+    if not _active(auth_session, settings, now):
+        return None
+    return _authenticated(db, auth_session, now)
+
+
+def resolve_bearer(
+    db: Session, settings: Settings, token: str, *, now: datetime
+) -> Authenticated | None:
+    """A bearer token is valid only while the session it was issued for is."""
+    try:
+        claims = decode_access_token(settings.secret_key, token, now=now)
+    except InvalidTokenError:
+        return None
+    auth_session = db.get(AuthSession, claims.session_id)
+    if auth_session is None or auth_session.user_id != claims.user_id:
+        return None
+    if not _active(auth_session, settings, now):
+        return None
+    return _authenticated(db, auth_session, now)
+
+
+def access_token_for(settings: Settings, auth: Authenticated, *, now: datetime) -> str:
+    assert auth.user.id is not None and auth.session.id is not None
+    return issue_access_token(
+        settings.secret_key,
+        user_id=auth.user.id,
+        session_id=auth.session.id,
+        now=now,
+        lifetime=timedelta(minutes=settings.access_token_minutes),
+    )
+
+
+def revoke(db: Session, auth_session: AuthSession, *, now: datetime) -> None:
+    if auth_session.revoked_at is None:
+        auth_session.revoked_at = now
+        db.add(auth_session)
+
+
+def list_users(db: Session, *, limit: int, offset: int) -> tuple[list[UserAccount], int]:
+    query = select(UserAccount).order_by(col(UserAccount.id)).offset(offset).limit(limit)
+    users = db.exec(query).all()
+    total = db.exec(select(func.count()).select_from(UserAccount)).one()
+    return list(users), total
+
+
+def ensure_admin(db: Session, *, email: str, password: str) -> UserAccount:
+    """Create an admin, or make an existing account an admin with this password."""
+    user = get_user_by_email(db, email)
+    if user is None:
+        return create_account(
+            db, email=email, password=password, name=normalize_email(email).split("@")[0],
+            role=Role.ADMIN,
+        )
+    _refuse_weak_password(password, user.email)
+    user.role = Role.ADMIN
+    user.password_hash = hash_password(password)
+    user.is_active = True
+    db.add(user)
+    return user

@@ -1,0 +1,89 @@
+"""The `ailingva` command."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from alembic.config import Config as AlembicConfig
+
+from ailingva.core.config import PROJECT_ROOT, get_settings
+
+app = typer.Typer(help="AIlingva: a voice-first English tutor.", no_args_is_help=True)
+
+
+def _alembic_config() -> AlembicConfig:
+    return AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
+
+
+@app.command()
+def migrate(revision: str = "head") -> None:
+    """Upgrade the database (DATABASE_URL) to REVISION (default: the newest)."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(), revision)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
+    reload: bool = False,
+) -> None:
+    """Serve the API, the WebSocket and the web app."""
+    settings = get_settings()
+    typer.echo(f"AIlingva: open http://{host}:{port}  (database: {_redact(settings.database_url)})")
+    uvicorn.run(
+        "ailingva.main:create_app", factory=True, host=host, port=port, reload=reload,
+        proxy_headers=True, log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+    )
+
+
+@app.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option(prompt=True)],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
+                                          confirmation_prompt=True)],
+) -> None:
+    """Create an admin account, or make an existing account an admin."""
+    from ailingva.auth import service
+    from ailingva.auth.schemas import RegisterRequest
+    from ailingva.core.db import make_engine, session_scope
+    from ailingva.core.errors import AppError
+
+    try:
+        RegisterRequest(email=email, password=password, name="admin")
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    engine = make_engine(get_settings().database_url)
+    try:
+        with session_scope(engine) as db:
+            user = service.ensure_admin(db, email=email, password=password)
+            typer.echo(f"admin ready: {user.email}")
+    except AppError as exc:
+        typer.echo(f"error: {exc.message} ({exc.code})", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def openapi(out: Path | None = None) -> None:
+    """Print (or write to OUT) the API's OpenAPI schema, the source of the typed web client."""
+    from ailingva.main import create_app
+
+    schema = json.dumps(create_app().openapi(), indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        typer.echo(schema, nl=False)
+    else:
+        out.write_text(schema)
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

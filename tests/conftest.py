@@ -1,0 +1,149 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when TEST_DATABASE_URL says so),
+an app per test, and helpers to sign people up."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from ailingva.core.config import PROJECT_ROOT, Settings
+from ailingva.core.db import make_engine
+from ailingva.main import create_app
+from ailingva.tables import metadata
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+STRONG_PASSWORD = "Correct horse 42 battery"
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", database_url)
+    config.attributes["configure_logging"] = False
+    return config
+
+
+def _fresh_postgres_database(server_url: str) -> tuple[str, str]:
+    """A new, empty database on the given server, so tests never touch anyone's data."""
+    url = make_url(server_url)
+    name = f"ailingva_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False), name
+
+
+def _drop_postgres_database(server_url: str, name: str) -> None:
+    admin = create_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if server_url:
+        url, name = _fresh_postgres_database(server_url)
+        command.upgrade(alembic_config(url), "head")
+        yield url
+        _drop_postgres_database(server_url, name)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        command.upgrade(alembic_config(url), "head")
+        yield url
+
+
+@pytest.fixture(scope="session")
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "engine" not in request.fixturenames:
+        return
+    engine: Engine = request.getfixturevalue("engine")
+    with engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        secret_key=TEST_SECRET,
+        database_url=database_url,
+        redis_url=None,
+        data_dir=tmp_path,
+        frontend_dist=tmp_path / "no-dist",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def make_client(app: FastAPI) -> Iterator[object]:
+    """Extra clients (separate cookie jars) on the same app."""
+    clients: list[TestClient] = []
+
+    def factory() -> TestClient:
+        c = TestClient(app)
+        c.__enter__()
+        clients.append(c)
+        return c
+
+    yield factory
+    for c in clients:
+        c.__exit__(None, None, None)
+
+
+@dataclass
+class Account:
+    email: str
+    password: str
+    name: str
+    id: int
+
+
+def unique_email(prefix: str = "student") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
+
+
+def register(client: TestClient, *, email: str | None = None, password: str = STRONG_PASSWORD,
+             name: str = "Аня") -> Account:
+    email = email or unique_email()
+    response = client.post(
+        "/api/auth/register", json={"email": email, "password": password, "name": name}
+    )
+    assert response.status_code == 201, response.text
+    return Account(email=email, password=password, name=name, id=response.json()["id"])

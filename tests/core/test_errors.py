@@ -1,0 +1,35 @@
+"""One error shape everywhere: unknown routes, wrong methods, validation, crashes."""
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+
+def test_unknown_api_route_is_a_json_404(client: TestClient) -> None:
+    response = client.get("/api/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Не найдено."}}
+
+
+def test_wrong_method_is_a_json_405(client: TestClient) -> None:
+    response = client.get("/api/auth/login")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_unexpected_exception_hides_details(app: FastAPI) -> None:
+    @app.get("/api/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/boom")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert "secret" not in response.text
+
+
+def test_query_validation_uses_the_same_shape(client: TestClient) -> None:
+    response = client.get("/api/admin/users", params={"limit": "lots"})
+    # Anonymous: authentication is decided first, whatever the query says.
+    assert response.status_code in (401, 422)
+    assert set(response.json()["error"]) >= {"code", "message"}
