@@ -18,7 +18,12 @@ from ailingva.auth.endpoints import router as auth_router
 from ailingva.core.config import Settings, get_settings
 from ailingva.core.csrf import CrossSiteRequestGuard
 from ailingva.core.db import make_engine
-from ailingva.core.errors import ErrorCode, error_response, install_error_handlers
+from ailingva.core.errors import (
+    ErrorCode,
+    document_error_shape,
+    error_response,
+    install_error_handlers,
+)
 from ailingva.core.ratelimit import AttemptLimiter
 
 log = logging.getLogger(__name__)
@@ -47,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = AttemptLimiter(settings.redis_url)
 
     install_error_handlers(app)
+    document_error_shape(app)
     app.add_middleware(CrossSiteRequestGuard, allowed_origins=settings.allowed_origins)
     app.add_middleware(
         CORSMiddleware,

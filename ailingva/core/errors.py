@@ -130,3 +130,37 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             ErrorCode.INTERNAL_ERROR, "Что-то пошло не так. Попробуйте ещё раз.", 500
         )
+
+
+def document_error_shape(app: FastAPI) -> None:
+    """Make the OpenAPI schema tell the truth: validation errors use our shape, not FastAPI's."""
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = default_openapi()
+        ours, theirs = "#/components/schemas/ErrorResponse", "#/components/schemas/"
+        _replace_refs(schema["paths"], {f"{theirs}HTTPValidationError": ours})
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        template = "#/components/schemas/{model}"
+        schemas.setdefault("ErrorResponse", ErrorResponse.model_json_schema(ref_template=template))
+        schemas.setdefault("ErrorBody", ErrorBody.model_json_schema(ref_template=template))
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _replace_refs(node: Any, mapping: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and value in mapping:
+                node[key] = mapping[value]
+            else:
+                _replace_refs(value, mapping)
+    elif isinstance(node, list):
+        for item in node:
+            _replace_refs(item, mapping)
