@@ -15,6 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from ailingva.admin.endpoints import router as admin_router
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
+from ailingva.billing.endpoints import admin_router as admin_billing_router
+from ailingva.billing.endpoints import router as billing_router
 from ailingva.core.config import Settings, get_settings
 from ailingva.core.csrf import CrossSiteRequestGuard
 from ailingva.core.db import make_engine
@@ -61,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_methods=["*"],
         allow_headers=["*"],
     )
-    for router in (health_router, auth_router, admin_router):
+    for router in (health_router, auth_router, billing_router, admin_router, admin_billing_router):
         app.include_router(router)
     _mount_frontend(app, settings.frontend_dist)
     return app

@@ -4,6 +4,7 @@ from ailingva.admin.models import AppSetting
 from ailingva.auth.models import AuthSession, UserAccount
 from ailingva.billing.models import (
     BillingPackage,
+    Payment,
     Referral,
     ReferralCode,
     UsageSession,
@@ -17,8 +18,23 @@ from ailingva.tutor.models import Lesson, LessonTurn
 from ailingva.users.models import UserProfile
 
 __all__ = [
-    "AppSetting", "AuthSession", "BillingPackage", "BrainEvent", "KnowledgeSnapshot",
-    "LearningState", "Lesson", "LessonTurn", "Referral", "ReferralCode", "StudentWord",
-    "TutorRule", "UsageSession", "UserAccount", "UserProfile", "Wallet", "WalletTransaction",
+    "AppSetting",
+    "AuthSession",
+    "BillingPackage",
+    "BrainEvent",
+    "KnowledgeSnapshot",
+    "LearningState",
+    "Lesson",
+    "LessonTurn",
+    "Payment",
+    "Referral",
+    "ReferralCode",
+    "StudentWord",
+    "TutorRule",
+    "UsageSession",
+    "UserAccount",
+    "UserProfile",
+    "Wallet",
+    "WalletTransaction",
     "metadata",
 ]

@@ -77,15 +77,23 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def seed_rows(engine: Engine) -> dict[str, list[dict[str, object]]]:
+    """What the migrations put in (e.g. default packages): restored after every test."""
+    with engine.connect() as conn:
+        return {t.name: [dict(r._mapping) for r in conn.execute(t.select())]
+                for t in metadata.sorted_tables}
+
+
 @pytest.fixture(autouse=True)
-def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+def _fresh_data(engine: Engine, seed_rows: dict[str, list[dict[str, object]]]) -> Iterator[None]:
     yield
-    if "engine" not in request.fixturenames:
-        return
-    engine: Engine = request.getfixturevalue("engine")
     with engine.begin() as conn:
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())
+        for table in metadata.sorted_tables:
+            if seed_rows[table.name]:
+                conn.execute(table.insert(), seed_rows[table.name])
 
 
 @pytest.fixture
@@ -133,6 +141,24 @@ class Account:
     password: str
     name: str
     id: int
+
+
+def make_admin(engine: Engine) -> str:
+    """A new admin account; returns its email (the password is STRONG_PASSWORD)."""
+    from sqlmodel import Session
+
+    from ailingva.auth import service as auth_service
+
+    email = unique_email("admin")
+    with Session(engine) as db:
+        auth_service.ensure_admin(db, email=email, password=STRONG_PASSWORD)
+        db.commit()
+    return email
+
+
+def login(client: TestClient, email: str, password: str = STRONG_PASSWORD) -> None:
+    response = client.post("/api/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
 
 
 def unique_email(prefix: str = "student") -> str:

@@ -3,14 +3,14 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from ailingva.auth import service as auth_service
 from ailingva.auth.models import SESSION_COOKIE, Role, UserAccount
 from ailingva.core.config import Settings
-from ailingva.core.db import session_scope, utcnow
+from ailingva.core.db import MAX_ID, session_scope, utcnow
 from ailingva.core.errors import AppError, ErrorCode
 from ailingva.core.ratelimit import AttemptLimiter
 
@@ -30,6 +30,7 @@ def _limiter(request: Request) -> AttemptLimiter:
     return limiter
 
 
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 # scope="function": the commit happens when the endpoint returns, before the response is sent.
 SessionDep = Annotated[Session, Depends(_db, scope="function")]

@@ -56,7 +56,8 @@ def register(
     settings: SettingsDep, limiter: LimiterDep, client: ClientDep,
 ) -> UserPublic:
     user = service.register(
-        db, limiter, client, email=body.email, password=body.password, name=body.name
+        db, limiter, client, email=body.email, password=body.password, name=body.name,
+        referral_code=body.referral_code,
     )
     started = service.start_session(db, settings, user, AuthSessionKind.COOKIE, client,
                                     now=utcnow())

@@ -33,6 +33,8 @@ class RegisterRequest(BaseModel):
     email: EmailStr = Field(max_length=254)
     password: NewPassword
     name: Name
+    # From a friend's invitation link (/register?ref=CODE).
+    referral_code: str | None = Field(default=None, max_length=32)
 
 
 class LoginRequest(BaseModel):

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from ailingva.auth.models import AuthSession, AuthSessionKind, Role, UserAccount
 from ailingva.auth.passwords import is_common_password
 from ailingva.auth.schemas import UserPublic
+from ailingva.billing import service as billing_service
 from ailingva.core.config import Settings
 from ailingva.core.errors import AppError, ErrorCode
 from ailingva.core.ratelimit import AttemptLimiter
@@ -62,6 +63,13 @@ def get_user_by_email(db: Session, email: str) -> UserAccount | None:
     return db.exec(select(UserAccount).where(UserAccount.email == normalize_email(email))).first()
 
 
+def get_user(db: Session, user_id: int) -> UserAccount:
+    user = db.get(UserAccount, user_id)
+    if user is None:
+        raise AppError(ErrorCode.NOT_FOUND, "Пользователь не найден.", 404)
+    return user
+
+
 def user_public(db: Session, user: UserAccount) -> UserPublic:
     assert user.id is not None
     profile = db.get(UserProfile, user.id)
@@ -84,6 +92,7 @@ def create_account(
     assert user.id is not None
     db.add(UserProfile(user_id=user.id, display_name=name))
     db.add(LearningState(user_id=user.id))
+    billing_service.open_account(db, user.id)
     db.flush()
     return user
 
@@ -99,13 +108,19 @@ def _refuse_weak_password(password: str, email: str) -> None:
 
 def register(
     db: Session, limiter: AttemptLimiter, client: ClientInfo, *, email: str, password: str,
-    name: str,
+    name: str, referral_code: str | None = None,
 ) -> UserAccount:
+    """A new student: account, profile, wallet with the trial bonus, and their referrer."""
     limit = AttemptLimiter.window(REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600)
     key = ("register-address", client.ip_address or "unknown")
     _refuse_if_throttled(limiter.retry_after(limit, *key))
     limiter.record(limit, *key)
-    return create_account(db, email=email, password=password, name=name)
+    user = create_account(db, email=email, password=password, name=name)
+    assert user.id is not None
+    if referral_code:
+        billing_service.attach_referrer(db, user_id=user.id, referral_code=referral_code)
+    billing_service.grant_trial(db, user_id=user.id, email=user.email)
+    return user
 
 
 def authenticate(

@@ -65,8 +65,8 @@ class WalletTransaction(SQLModel, table=True):
     description: str = Field(default="", max_length=255)
     usage_session_id: int | None = Field(default=None, foreign_key="usage_session.id",
                                          ondelete="RESTRICT", index=True)
-    package_id: int | None = Field(default=None, foreign_key="billing_package.id",
-                                   ondelete="RESTRICT")
+    payment_id: int | None = Field(default=None, foreign_key="payment.id", ondelete="RESTRICT",
+                                   index=True)
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id",
                                       ondelete="SET NULL")
     created_at: datetime = created_at_field()
@@ -112,3 +112,35 @@ class ReferralCode(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", primary_key=True)
     code: str = Field(max_length=16, unique=True)
     created_at: datetime = created_at_field()
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"  # waiting for the student at the provider's confirmation page
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Payment(SQLModel, table=True):
+    """A purchase of a package through a payment provider; credited once, when it succeeds."""
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        sa.UniqueConstraint("provider", "provider_payment_id",
+                            name="uq_payment_provider_payment_id"),
+        sa.UniqueConstraint("user_id", "idempotency_key", name="uq_payment_user_idempotency_key"),
+        sa.CheckConstraint("amount_kopecks > 0", name="amount_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="RESTRICT", index=True)
+    package_id: int = Field(foreign_key="billing_package.id", ondelete="RESTRICT")
+    provider: str = Field(max_length=32)
+    provider_payment_id: str | None = Field(default=None, max_length=64)
+    status: PaymentStatus = Field(default=PaymentStatus.PENDING, sa_type=enum_type(PaymentStatus))
+    amount_kopecks: int  # what the student pays (the package's discounted price)
+    credit_kopecks: int  # what the wallet receives (the package's minutes at the base price)
+    confirmation_url: str | None = Field(default=None, max_length=2048)
+    # The client's Idempotency-Key: a double click buys once.
+    idempotency_key: str | None = Field(default=None, max_length=128)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = updated_at_field()

@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     access_token_minutes: int = 15
 
+    # Where students reach the app (referral links, payment return pages); the request's own
+    # address when unset.
+    public_url: str | None = None
+    payment_provider: Literal["test", "yookassa"] = "test"
+    yookassa_shop_id: str = ""
+    yookassa_secret_key: str = ""
+    yookassa_api_url: str = "https://api.yookassa.ru/v3"
+
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 20
     login_failure_window_seconds: int = 15 * 60
@@ -61,6 +69,17 @@ class Settings(BaseSettings):
                     "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
                 )
             self.secret_key = _development_secret(self.data_dir)
+        return self
+
+    @model_validator(mode="after")
+    def _real_payments_in_production(self) -> Settings:
+        if self.environment == "production" and self.payment_provider == "test":
+            raise ValueError("PAYMENT_PROVIDER=test credits money for nothing: not in production")
+        if self.payment_provider == "yookassa" and not (
+            self.yookassa_shop_id and self.yookassa_secret_key
+        ):
+            raise ValueError("PAYMENT_PROVIDER=yookassa needs YOOKASSA_SHOP_ID and "
+                             "YOOKASSA_SECRET_KEY")
         return self
 
     @property

@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
+from pydantic import Field as PydanticField
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -59,16 +60,27 @@ def make_engine(database_url: str) -> Engine:
             database_url, connect_args={"check_same_thread": False, "timeout": 30}
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
+    # The driver's own transaction handling skips BEGIN before reads and breaks SAVEPOINTs;
+    # SQLAlchemy emits BEGIN itself instead (below).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    # Take the write lock at BEGIN: SQLite serialises writers anyway, and a transaction that
+    # reads and then writes under a deferred BEGIN fails with SQLITE_BUSY instead of waiting
+    # when another writer committed in between (the choice Rails made for the same reason).
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @contextmanager
@@ -81,6 +93,11 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# Integer keys are 32-bit on every backend: a larger number can only be a bad request.
+MAX_ID = 2**31 - 1
+DbId = Annotated[int, PydanticField(ge=1, le=MAX_ID)]
 
 
 def utcnow() -> datetime:

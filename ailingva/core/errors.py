@@ -31,6 +31,12 @@ class ErrorCode(StrEnum):
     WEAK_PASSWORD = "weak_password"  # noqa: S105 (an error code)
     ACCOUNT_DISABLED = "account_disabled"
     CROSS_SITE_REQUEST = "cross_site_request"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    UNKNOWN_PACKAGE = "unknown_package"
+    UNKNOWN_REFERRAL_CODE = "unknown_referral_code"
+    PAYMENT_PROVIDER_ERROR = "payment_provider_error"
+    PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
     INTERNAL_ERROR = "internal_error"
     HTTP_ERROR = "http_error"
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 05:08:33.677689
+Create Date: 2026-11-24 05:20:18.191101
 """
 
 from collections.abc import Sequence
@@ -50,7 +50,7 @@ def upgrade() -> None:
 
     op.create_table('app_setting',
     sa.Column('key', sa.String(length=128), nullable=False),
-    sa.Column('value', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('value', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('is_secret', sa.Boolean(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
@@ -97,7 +97,7 @@ def upgrade() -> None:
     sa.Column('status', sa.Enum('active', 'ended', name='lessonstatus', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('summary', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('summary', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=True),
     sa.Column('xp_earned', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_lesson_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lesson')),
@@ -105,6 +105,29 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('lesson', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lesson_user_id'), ['user_id'], unique=False)
+
+    op.create_table('payment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('package_id', sa.Integer(), nullable=False),
+    sa.Column('provider', sa.String(length=32), nullable=False),
+    sa.Column('provider_payment_id', sa.String(length=64), nullable=True),
+    sa.Column('status', sa.Enum('pending', 'succeeded', 'failed', name='paymentstatus', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('amount_kopecks', sa.Integer(), nullable=False),
+    sa.Column('credit_kopecks', sa.Integer(), nullable=False),
+    sa.Column('confirmation_url', sa.String(length=2048), nullable=True),
+    sa.Column('idempotency_key', sa.String(length=128), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('amount_kopecks > 0', name=op.f('ck_payment_amount_positive')),
+    sa.ForeignKeyConstraint(['package_id'], ['billing_package.id'], name=op.f('fk_payment_package_id_billing_package'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_payment_user_id_user_account'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payment')),
+    sa.UniqueConstraint('provider', 'provider_payment_id', name='uq_payment_provider_payment_id'),
+    sa.UniqueConstraint('user_id', 'idempotency_key', name='uq_payment_user_idempotency_key')
+    )
+    with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payment_user_id'), ['user_id'], unique=False)
 
     op.create_table('referral',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -137,7 +160,7 @@ def upgrade() -> None:
     sa.Column('times_used', sa.Integer(), nullable=False),
     sa.Column('times_correct', sa.Integer(), nullable=False),
     sa.Column('times_wrong', sa.Integer(), nullable=False),
-    sa.Column('review_card', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('review_card', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=True),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -172,8 +195,8 @@ def upgrade() -> None:
     sa.Column('display_name', sa.String(length=80), nullable=False),
     sa.Column('level', sa.Enum('A1', 'A2', 'B1', 'B2', 'C1', 'C2', name='cefrlevel', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('native_language', sa.String(length=8), nullable=False),
-    sa.Column('goals', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('interests', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('goals', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
+    sa.Column('interests', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('tts_voice', sa.String(length=64), nullable=True),
     sa.Column('speech_rate', sa.Float(), nullable=False),
     sa.Column('explain_in_russian', sa.Boolean(), nullable=False),
@@ -198,7 +221,7 @@ def upgrade() -> None:
     sa.Column('vocabulary_size', sa.Integer(), nullable=False),
     sa.Column('error_rate', sa.Float(), nullable=False),
     sa.Column('mean_utterance_words', sa.Float(), nullable=False),
-    sa.Column('metrics', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('metrics', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], name=op.f('fk_knowledge_snapshot_lesson_id_lesson'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_knowledge_snapshot_user_id_user_account'), ondelete='CASCADE'),
@@ -215,8 +238,8 @@ def upgrade() -> None:
     sa.Column('pipeline', sa.Enum('streaming', 'analysis', name='pipeline', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('source_turn_id', sa.Integer(), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('corrections', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('timings', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('corrections', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
+    sa.Column('timings', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('audio_ms', sa.Integer(), nullable=True),
     sa.Column('interrupted', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -253,7 +276,7 @@ def upgrade() -> None:
     sa.Column('lesson_id', sa.Integer(), nullable=True),
     sa.Column('turn_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.Enum('error_detected', 'weak_word', 'word_mastered', 'grammar_pattern', 'rule_created', 'rule_retired', 'level_estimate', name='braineventkind', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], name=op.f('fk_brain_event_lesson_id_lesson'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['turn_id'], ['lesson_turn.id'], name=op.f('fk_brain_event_turn_id_lesson_turn'), ondelete='CASCADE'),
@@ -275,11 +298,11 @@ def upgrade() -> None:
     sa.Column('idempotency_key', sa.String(length=128), nullable=False),
     sa.Column('description', sa.String(length=255), nullable=False),
     sa.Column('usage_session_id', sa.Integer(), nullable=True),
-    sa.Column('package_id', sa.Integer(), nullable=True),
+    sa.Column('payment_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_wallet_transaction_created_by_id_user_account'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['package_id'], ['billing_package.id'], name=op.f('fk_wallet_transaction_package_id_billing_package'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['payment_id'], ['payment.id'], name=op.f('fk_wallet_transaction_payment_id_payment'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['usage_session_id'], ['usage_session.id'], name=op.f('fk_wallet_transaction_usage_session_id_usage_session'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_wallet_transaction_user_id_user_account'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wallet_transaction')),
@@ -287,6 +310,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('wallet_transaction', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_wallet_transaction_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_wallet_transaction_payment_id'), ['payment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_wallet_transaction_usage_session_id'), ['usage_session_id'], unique=False)
         batch_op.create_index('ix_wallet_transaction_user_created', ['user_id', 'created_at'], unique=False)
 
@@ -296,6 +320,7 @@ def downgrade() -> None:
     with op.batch_alter_table('wallet_transaction', schema=None) as batch_op:
         batch_op.drop_index('ix_wallet_transaction_user_created')
         batch_op.drop_index(batch_op.f('ix_wallet_transaction_usage_session_id'))
+        batch_op.drop_index(batch_op.f('ix_wallet_transaction_payment_id'))
         batch_op.drop_index(batch_op.f('ix_wallet_transaction_kind'))
 
     op.drop_table('wallet_transaction')
@@ -336,6 +361,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_referral_referrer_id'))
 
     op.drop_table('referral')
+    with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payment_user_id'))
+
+    op.drop_table('payment')
     with op.batch_alter_table('lesson', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lesson_user_id'))
 

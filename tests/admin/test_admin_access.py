@@ -2,10 +2,8 @@
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlmodel import Session
 
-from ailingva.auth import service
-from tests.conftest import STRONG_PASSWORD, register, unique_email
+from tests.conftest import login, make_admin, register
 
 
 def test_anonymous_gets_401(client: TestClient) -> None:
@@ -23,12 +21,8 @@ def test_student_gets_403(client: TestClient) -> None:
 
 def test_admin_lists_users_with_paging(client: TestClient, make_client, engine: Engine) -> None:
     students = [register(make_client()) for _ in range(3)]
-    email = unique_email("admin")
-    with Session(engine) as db:
-        service.ensure_admin(db, email=email, password=STRONG_PASSWORD)
-        db.commit()
-    assert client.post("/api/auth/login",
-                       json={"email": email, "password": STRONG_PASSWORD}).status_code == 200
+    email = make_admin(engine)
+    login(client, email)
     assert client.get("/api/auth/me").json()["role"] == "admin"
 
     page = client.get("/api/admin/users", params={"limit": 2, "offset": 0}).json()

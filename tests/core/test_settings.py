@@ -27,13 +27,26 @@ def test_development_generates_a_key_once_and_keeps_it(tmp_path: Path) -> None:
 
 def test_a_real_key_is_used_as_given(tmp_path: Path) -> None:
     key = "k" * 48
-    assert Settings(environment="production", secret_key=key, data_dir=tmp_path).secret_key == key
+    settings = Settings(environment="production", secret_key=key, data_dir=tmp_path,
+                        payment_provider="yookassa", yookassa_shop_id="1",
+                        yookassa_secret_key="s")
+    assert settings.secret_key == key
+
+
+def test_test_payments_are_refused_in_production(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="PAYMENT_PROVIDER=test"):
+        Settings(environment="production", secret_key="k" * 48, data_dir=tmp_path)
+    with pytest.raises(ValidationError, match="YOOKASSA_SHOP_ID"):
+        Settings(secret_key="k" * 48, data_dir=tmp_path, payment_provider="yookassa")
 
 
 def test_settings_come_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("PAYMENT_PROVIDER", "yookassa")
+    monkeypatch.setenv("YOOKASSA_SHOP_ID", "123")
+    monkeypatch.setenv("YOOKASSA_SECRET_KEY", "live_x")
     monkeypatch.setenv("SECRET_KEY", "e" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@db/x")
     monkeypatch.setenv("ALLOWED_ORIGINS", '["https://ailingva.example"]')

@@ -1,0 +1,28 @@
+"""The prices and bonuses an admin sets. Stored as one settings document; defaults from the seed."""
+
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from ailingva.admin import service as settings_store
+
+RULES_KEY = "billing.rules"
+MAX_KOPECKS = 100_000_000  # one million roubles: far past any real amount, well inside int32
+
+
+class BillingRules(BaseModel):
+    price_per_minute_kopecks: int = Field(default=500, ge=1, le=100_000)
+    trial_minutes: int = Field(default=60, ge=0, le=10_000)
+    referral_bonus_referrer_kopecks: int = Field(default=15_000, ge=0, le=MAX_KOPECKS)
+    referral_bonus_referred_kopecks: int = Field(default=15_000, ge=0, le=MAX_KOPECKS)
+    # A voice session is warned when fewer minutes than this are left.
+    low_balance_warning_minutes: int = Field(default=1, ge=0, le=60)
+
+
+def get_rules(db: Session) -> BillingRules:
+    stored = settings_store.get_setting(db, RULES_KEY)
+    return BillingRules.model_validate(stored) if stored else BillingRules()
+
+
+def put_rules(db: Session, rules: BillingRules, *, updated_by_id: int) -> BillingRules:
+    settings_store.put_setting(db, RULES_KEY, rules.model_dump(), updated_by_id=updated_by_id)
+    return rules
