@@ -38,16 +38,20 @@ def serve(
     settings = get_settings()
     typer.echo(f"AIlingva: open http://{host}:{port}  (database: {_redact(settings.database_url)})")
     uvicorn.run(
-        "ailingva.main:create_app", factory=True, host=host, port=port, reload=reload,
-        proxy_headers=True, log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+        "ailingva.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        proxy_headers=True,
+        log_level=os.environ.get("LOG_LEVEL", "info").lower(),
     )
 
 
 @app.command("create-admin")
 def create_admin(
     email: Annotated[str, typer.Option(prompt=True)],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
-                                          confirmation_prompt=True)],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
     """Create an admin account, or make an existing account an admin."""
     from ailingva.auth import service

@@ -57,5 +57,7 @@ def run_migrations() -> None:
 
 
 if context.is_offline_mode():
-    raise SystemExit("offline (SQL script) migrations are not supported; run them against a database")
+    raise SystemExit(
+        "offline (SQL script) migrations are not supported; run them against a database"
+    )
 run_migrations()

@@ -81,8 +81,10 @@ def engine(database_url: str) -> Iterator[Engine]:
 def seed_rows(engine: Engine) -> dict[str, list[dict[str, object]]]:
     """What the migrations put in (e.g. default packages): restored after every test."""
     with engine.connect() as conn:
-        return {t.name: [dict(r._mapping) for r in conn.execute(t.select())]
-                for t in metadata.sorted_tables}
+        return {
+            t.name: [dict(r._mapping) for r in conn.execute(t.select())]
+            for t in metadata.sorted_tables
+        }
 
 
 @pytest.fixture(autouse=True)
@@ -165,8 +167,13 @@ def unique_email(prefix: str = "student") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
 
 
-def register(client: TestClient, *, email: str | None = None, password: str = STRONG_PASSWORD,
-             name: str = "Аня") -> Account:
+def register(
+    client: TestClient,
+    *,
+    email: str | None = None,
+    password: str = STRONG_PASSWORD,
+    name: str = "Аня",
+) -> Account:
     email = email or unique_email()
     response = client.post(
         "/api/auth/register", json={"email": email, "password": password, "name": name}

@@ -16,9 +16,7 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def cli_env(
-    monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path
-) -> Iterator[None]:
+def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("SECRET_KEY", TEST_SECRET)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))

@@ -9,7 +9,8 @@ from ailingva.auth.schemas import UserPublic
 from ailingva.core.errors import ErrorResponse
 
 router = APIRouter(
-    prefix="/api/admin", tags=["admin"],
+    prefix="/api/admin",
+    tags=["admin"],
     responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}},
 )
 
@@ -21,8 +22,10 @@ class UserList(BaseModel):
 
 @router.get("/users")
 def list_users(
-    db: SessionDep, _: AdminUser,
-    limit: int = Query(default=50, ge=1, le=200), offset: int = Query(default=0, ge=0),
+    db: SessionDep,
+    _: AdminUser,
+    limit: int = Query(default=50, ge=1, le=200),
+    offset: int = Query(default=0, ge=0),
 ) -> UserList:
     users, total = auth_service.list_users(db, limit=limit, offset=offset)
     return UserList(items=[auth_service.user_public(db, u) for u in users], total=total)

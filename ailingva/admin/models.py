@@ -16,5 +16,6 @@ class AppSetting(SQLModel, table=True):
     value: Any = Field(default=None, sa_type=JSONType)
     is_secret: bool = Field(default=False)
     updated_at: datetime = updated_at_field()
-    updated_by_id: int | None = Field(default=None, foreign_key="user_account.id",
-                                      ondelete="SET NULL")
+    updated_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )

@@ -49,26 +49,45 @@ def _set_session_cookie(
     )
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED,
-             responses={**ERRORS, 409: {"model": ErrorResponse}})
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    responses={**ERRORS, 409: {"model": ErrorResponse}},
+)
 def register(
-    body: RegisterRequest, request: Request, response: Response, db: SessionDep,
-    settings: SettingsDep, limiter: LimiterDep, client: ClientDep,
+    body: RegisterRequest,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+    client: ClientDep,
 ) -> UserPublic:
     user = service.register(
-        db, limiter, client, email=body.email, password=body.password, name=body.name,
+        db,
+        limiter,
+        client,
+        email=body.email,
+        password=body.password,
+        name=body.name,
         referral_code=body.referral_code,
     )
-    started = service.start_session(db, settings, user, AuthSessionKind.COOKIE, client,
-                                    now=utcnow())
+    started = service.start_session(
+        db, settings, user, AuthSessionKind.COOKIE, client, now=utcnow()
+    )
     _set_session_cookie(response, request, settings, started.secret)
     return service.user_public(db, user)
 
 
 @router.post("/login", responses=ERRORS)
 def login(
-    body: LoginRequest, request: Request, response: Response, db: SessionDep,
-    settings: SettingsDep, limiter: LimiterDep, client: ClientDep,
+    body: LoginRequest,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+    client: ClientDep,
 ) -> UserPublic:
     now = utcnow()
     user = service.authenticate(
@@ -96,8 +115,12 @@ def me(db: SessionDep, auth: RequiredAuth) -> UserPublic:
 
 @router.post("/token", responses=ERRORS)
 def token(
-    db: SessionDep, settings: SettingsDep, limiter: LimiterDep, client: ClientDep,
-    auth: OptionalAuth, body: TokenRequest | None = None,
+    db: SessionDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+    client: ClientDep,
+    auth: OptionalAuth,
+    body: TokenRequest | None = None,
 ) -> TokenResponse:
     """A short-lived bearer token (for API clients and the voice WebSocket).
 
@@ -109,8 +132,7 @@ def token(
         user = service.authenticate(
             db, settings, limiter, client, email=body.email, password=body.password, now=now
         )
-        started = service.start_session(db, settings, user, AuthSessionKind.BEARER, client,
-                                        now=now)
+        started = service.start_session(db, settings, user, AuthSessionKind.BEARER, client, now=now)
         auth = service.Authenticated(user, started.session)
     elif auth is None:
         raise service.INVALID_CREDENTIALS

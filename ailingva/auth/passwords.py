@@ -5,10 +5,20 @@ from functools import lru_cache
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 # Keyboard walks and words Russian speakers use that the English list lacks.
-_RUSSIAN_COMMON = frozenset({
-    "йцукенгш", "йцукенгшщз", "пароль123", "парольпароль", "qwertyйцукен", "1q2w3e4r5t",
-    "ytrewq123", "zaq12wsx", "gfhjkm123", "gfhjkmgfhjkm",
-})
+_RUSSIAN_COMMON = frozenset(
+    {
+        "йцукенгш",
+        "йцукенгшщз",
+        "пароль123",
+        "парольпароль",
+        "qwertyйцукен",
+        "1q2w3e4r5t",
+        "ytrewq123",
+        "zaq12wsx",
+        "gfhjkm123",
+        "gfhjkmgfhjkm",
+    }
+)
 
 
 @lru_cache(maxsize=1)

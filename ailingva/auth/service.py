@@ -32,9 +32,7 @@ from ailingva.users.models import UserProfile
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 REGISTRATIONS_PER_ADDRESS_PER_HOUR = 20
 
-INVALID_CREDENTIALS = AppError(
-    ErrorCode.INVALID_CREDENTIALS, "Неверный email или пароль.", 401
-)
+INVALID_CREDENTIALS = AppError(ErrorCode.INVALID_CREDENTIALS, "Неверный email или пароль.", 401)
 
 
 @dataclass(frozen=True)
@@ -107,8 +105,14 @@ def _refuse_weak_password(password: str, email: str) -> None:
 
 
 def register(
-    db: Session, limiter: AttemptLimiter, client: ClientInfo, *, email: str, password: str,
-    name: str, referral_code: str | None = None,
+    db: Session,
+    limiter: AttemptLimiter,
+    client: ClientInfo,
+    *,
+    email: str,
+    password: str,
+    name: str,
+    referral_code: str | None = None,
 ) -> UserAccount:
     """A new student: account, profile, wallet with the trial bonus, and their referrer."""
     limit = AttemptLimiter.window(REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600)
@@ -124,8 +128,14 @@ def register(
 
 
 def authenticate(
-    db: Session, settings: Settings, limiter: AttemptLimiter, client: ClientInfo, *,
-    email: str, password: str, now: datetime,
+    db: Session,
+    settings: Settings,
+    limiter: AttemptLimiter,
+    client: ClientInfo,
+    *,
+    email: str,
+    password: str,
+    now: datetime,
 ) -> UserAccount:
     """The same answer for an unknown email, a wrong password and a disabled account."""
     window = settings.login_failure_window_seconds
@@ -174,8 +184,13 @@ def _minutes(seconds: int) -> str:
 
 
 def start_session(
-    db: Session, settings: Settings, user: UserAccount, kind: AuthSessionKind, client: ClientInfo,
-    *, now: datetime,
+    db: Session,
+    settings: Settings,
+    user: UserAccount,
+    kind: AuthSessionKind,
+    client: ClientInfo,
+    *,
+    now: datetime,
 ) -> StartedSession:
     assert user.id is not None
     secret = new_session_secret()
@@ -273,7 +288,10 @@ def ensure_admin(db: Session, *, email: str, password: str) -> UserAccount:
     user = get_user_by_email(db, email)
     if user is None:
         return create_account(
-            db, email=email, password=password, name=normalize_email(email).split("@")[0],
+            db,
+            email=email,
+            password=password,
+            name=normalize_email(email).split("@")[0],
             role=Role.ADMIN,
         )
     _refuse_weak_password(password, user.email)

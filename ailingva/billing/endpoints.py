@@ -35,8 +35,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (401, 402, 403, 404, 409, 422, 502)
 }
 router = APIRouter(prefix="/api/billing", tags=["billing"], responses=ERRORS)
-admin_router = APIRouter(prefix="/api/admin/billing", tags=["admin", "billing"],
-                         responses=ERRORS)
+admin_router = APIRouter(prefix="/api/admin/billing", tags=["admin", "billing"], responses=ERRORS)
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 Page = Annotated[int, Query(ge=1, le=200)]
@@ -71,8 +70,9 @@ def balance(db: SessionDep, user: CurrentUser) -> BalancePublic:
 
 
 @router.get("/transactions")
-def transactions(db: SessionDep, user: CurrentUser, limit: Page = 20,
-                 offset: Offset = 0) -> TransactionPage:
+def transactions(
+    db: SessionDep, user: CurrentUser, limit: Page = 20, offset: Offset = 0
+) -> TransactionPage:
     items, total = service.transactions(db, user_id=_user_id(user), limit=limit, offset=offset)
     return TransactionPage(items=[_transaction(t) for t in items], total=total)
 
@@ -83,14 +83,24 @@ def packages(db: SessionDep, _: CurrentUser) -> list[PackagePublic]:
 
 
 @router.post("/purchase", status_code=201)
-def purchase(body: PurchaseRequest, request: Request, db: SessionDep, settings: SettingsDep,
-             user: CurrentUser, idempotency_key: IdempotencyKey = None) -> PaymentPublic:
+def purchase(
+    body: PurchaseRequest,
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    idempotency_key: IdempotencyKey = None,
+) -> PaymentPublic:
     """Buy a package. The test provider answers at once (`status` succeeded or failed); a real
     one answers `pending` with a `confirmation_url` to send the student to."""
     provider = payment_provider(settings, test_outcome=body.test_outcome)
     payment = service.start_purchase(
-        db, provider, user_id=_user_id(user), package_id=body.package_id,
-        return_url=f"{_public_url(settings, request)}/billing", idempotency_key=idempotency_key,
+        db,
+        provider,
+        user_id=_user_id(user),
+        package_id=body.package_id,
+        return_url=f"{_public_url(settings, request)}/billing",
+        idempotency_key=idempotency_key,
     )
     return _payment(payment)
 
@@ -104,15 +114,18 @@ def payment(payment_id: IdPath, db: SessionDep, user: CurrentUser) -> PaymentPub
 
 
 @router.get("/referral")
-def referral(request: Request, db: SessionDep, settings: SettingsDep,
-             user: CurrentUser) -> ReferralPublic:
+def referral(
+    request: Request, db: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> ReferralPublic:
     user_id = _user_id(user)
     code = service.referral_code(db, user_id)
     stats = service.referral_stats(db, user_id)
     rules = get_rules(db)
     return ReferralPublic(
-        code=code, link=f"{_public_url(settings, request)}/register?ref={code}",
-        invited=stats.invited, rewarded=stats.rewarded,
+        code=code,
+        link=f"{_public_url(settings, request)}/register?ref={code}",
+        invited=stats.invited,
+        rewarded=stats.rewarded,
         bonus_earned_kopecks=stats.bonus_earned_kopecks,
         bonus_referrer_kopecks=rules.referral_bonus_referrer_kopecks,
         bonus_referred_kopecks=rules.referral_bonus_referred_kopecks,
@@ -120,8 +133,7 @@ def referral(request: Request, db: SessionDep, settings: SettingsDep,
 
 
 @router.post("/webhooks/yookassa", status_code=204)
-def yookassa_webhook(body: YooKassaNotification, db: SessionDep,
-                     settings: SettingsDep) -> Response:
+def yookassa_webhook(body: YooKassaNotification, db: SessionDep, settings: SettingsDep) -> Response:
     """YooKassa's notification is only a hint: the payment's status and amount are read back
     from YooKassa's API before anything is credited, and crediting happens once per payment."""
     if settings.payment_provider == "yookassa":
@@ -134,6 +146,7 @@ def yookassa_webhook(body: YooKassaNotification, db: SessionDep,
 
 # --- admin ----------------------------------------------------------------------------------
 
+
 @admin_router.get("/packages")
 def admin_packages(db: SessionDep, _: AdminUser) -> list[PackagePublic]:
     return [_package(p) for p in service.all_packages(db)]
@@ -144,17 +157,22 @@ def create_package(body: PackageCreate, db: SessionDep, _: AdminUser) -> Package
     price = body.price_kopecks
     if price is None:
         price = service.package_price(body.minutes, body.discount_percent, get_rules(db))
-    package = BillingPackage(name=body.name, minutes=body.minutes,
-                             discount_percent=body.discount_percent, price_kopecks=price,
-                             sort_order=body.sort_order)
+    package = BillingPackage(
+        name=body.name,
+        minutes=body.minutes,
+        discount_percent=body.discount_percent,
+        price_kopecks=price,
+        sort_order=body.sort_order,
+    )
     db.add(package)
     db.flush()
     return _package(package)
 
 
 @admin_router.patch("/packages/{package_id}")
-def update_package(package_id: IdPath, body: PackageUpdate, db: SessionDep,
-                   _: AdminUser) -> PackagePublic:
+def update_package(
+    package_id: IdPath, body: PackageUpdate, db: SessionDep, _: AdminUser
+) -> PackagePublic:
     package = service.get_package(db, package_id, active_only=False)
     for field, value in body.model_dump(exclude_unset=True).items():
         if value is not None:
@@ -174,26 +192,39 @@ def retire_package(package_id: IdPath, db: SessionDep, _: AdminUser) -> Response
 
 
 @admin_router.post("/adjustments", status_code=201)
-def adjust(body: AdjustmentRequest, db: SessionDep, admin: AdminUser,
-           idempotency_key: IdempotencyKey = None) -> AdminTransactionPublic:
+def adjust(
+    body: AdjustmentRequest,
+    db: SessionDep,
+    admin: AdminUser,
+    idempotency_key: IdempotencyKey = None,
+) -> AdminTransactionPublic:
     auth_service.get_user(db, body.user_id)
     assert admin.id is not None
     entry = service.adjust_balance(
-        db, user_id=body.user_id, amount_kopecks=body.amount_kopecks, reason=body.reason,
-        admin_id=admin.id, idempotency_key=idempotency_key or uuid.uuid4().hex,
+        db,
+        user_id=body.user_id,
+        amount_kopecks=body.amount_kopecks,
+        reason=body.reason,
+        admin_id=admin.id,
+        idempotency_key=idempotency_key or uuid.uuid4().hex,
     )
     return AdminTransactionPublic.model_validate(entry, from_attributes=True)
 
 
 @admin_router.get("/transactions")
 def all_transactions(
-    db: SessionDep, _: AdminUser, user_id: Annotated[DbId | None, Query()] = None,
+    db: SessionDep,
+    _: AdminUser,
+    user_id: Annotated[DbId | None, Query()] = None,
     kind: TransactionKind | None = None,
-    since: datetime | None = None, until: datetime | None = None, limit: Page = 50,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Page = 50,
     offset: Offset = 0,
 ) -> AdminTransactionPage:
-    items, total = service.transactions(db, user_id=user_id, kind=kind, since=since,
-                                        until=until, limit=limit, offset=offset)
+    items, total = service.transactions(
+        db, user_id=user_id, kind=kind, since=since, until=until, limit=limit, offset=offset
+    )
     return AdminTransactionPage(
         items=[AdminTransactionPublic.model_validate(t, from_attributes=True) for t in items],
         total=total,
@@ -201,8 +232,9 @@ def all_transactions(
 
 
 @admin_router.post("/payments/{payment_id}/refund", status_code=201)
-def refund(payment_id: IdPath, db: SessionDep, settings: SettingsDep,
-           admin: AdminUser) -> AdminTransactionPublic:
+def refund(
+    payment_id: IdPath, db: SessionDep, settings: SettingsDep, admin: AdminUser
+) -> AdminTransactionPublic:
     found = db.get(Payment, payment_id)
     if found is None:
         raise AppError(ErrorCode.NOT_FOUND, "Платёж не найден.", 404)

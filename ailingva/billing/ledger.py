@@ -19,15 +19,19 @@ from ailingva.core.errors import AppError, ErrorCode
 
 class InsufficientFunds(AppError):
     def __init__(self) -> None:
-        super().__init__(ErrorCode.INSUFFICIENT_FUNDS,
-                         "Недостаточно средств на балансе. Пополните баланс.", 402)
+        super().__init__(
+            ErrorCode.INSUFFICIENT_FUNDS, "Недостаточно средств на балансе. Пополните баланс.", 402
+        )
 
 
 def open_wallet(db: Session, user_id: int) -> None:
     """Create the user's wallet if it does not exist (safe under concurrency)."""
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.execute(insert(Wallet).values(user_id=user_id, balance_kopecks=0)
-               .on_conflict_do_nothing(index_elements=["user_id"]))
+    db.execute(
+        insert(Wallet)
+        .values(user_id=user_id, balance_kopecks=0)
+        .on_conflict_do_nothing(index_elements=["user_id"])
+    )
 
 
 def balance(db: Session, user_id: int) -> int:
@@ -36,20 +40,31 @@ def balance(db: Session, user_id: int) -> int:
 
 
 def ledger_sum(db: Session, user_id: int) -> int:
-    total = db.exec(select(func.coalesce(func.sum(WalletTransaction.amount_kopecks), 0))
-                    .where(WalletTransaction.user_id == user_id)).one()
+    total = db.exec(
+        select(func.coalesce(func.sum(WalletTransaction.amount_kopecks), 0)).where(
+            WalletTransaction.user_id == user_id
+        )
+    ).one()
     return int(total)
 
 
 def find_entry(db: Session, idempotency_key: str) -> WalletTransaction | None:
-    return db.exec(select(WalletTransaction)
-                   .where(WalletTransaction.idempotency_key == idempotency_key)).first()
+    return db.exec(
+        select(WalletTransaction).where(WalletTransaction.idempotency_key == idempotency_key)
+    ).first()
 
 
 def post_entry(
-    db: Session, *, user_id: int, kind: TransactionKind, amount_kopecks: int,
-    idempotency_key: str, description: str = "", usage_session_id: int | None = None,
-    payment_id: int | None = None, created_by_id: int | None = None,
+    db: Session,
+    *,
+    user_id: int,
+    kind: TransactionKind,
+    amount_kopecks: int,
+    idempotency_key: str,
+    description: str = "",
+    usage_session_id: int | None = None,
+    payment_id: int | None = None,
+    created_by_id: int | None = None,
 ) -> tuple[WalletTransaction, bool]:
     """Append an entry and move the balance. Returns (entry, created): a repeated key returns
     the existing entry and created=False. A debit past zero raises InsufficientFunds."""
@@ -63,18 +78,25 @@ def post_entry(
         with db.begin_nested():
             new_balance = db.execute(
                 update(Wallet)
-                .where(col(Wallet.user_id) == user_id,
-                       col(Wallet.balance_kopecks) + amount_kopecks >= 0)
+                .where(
+                    col(Wallet.user_id) == user_id,
+                    col(Wallet.balance_kopecks) + amount_kopecks >= 0,
+                )
                 .values(balance_kopecks=col(Wallet.balance_kopecks) + amount_kopecks)
                 .returning(col(Wallet.balance_kopecks))
             ).scalar_one_or_none()
             if new_balance is None:
                 raise InsufficientFunds()
             entry = WalletTransaction(
-                user_id=user_id, kind=kind, amount_kopecks=amount_kopecks,
-                balance_after_kopecks=new_balance, idempotency_key=idempotency_key,
-                description=description[:255], usage_session_id=usage_session_id,
-                payment_id=payment_id, created_by_id=created_by_id,
+                user_id=user_id,
+                kind=kind,
+                amount_kopecks=amount_kopecks,
+                balance_after_kopecks=new_balance,
+                idempotency_key=idempotency_key,
+                description=description[:255],
+                usage_session_id=usage_session_id,
+                payment_id=payment_id,
+                created_by_id=created_by_id,
             )
             db.add(entry)
             db.flush()
@@ -91,6 +113,9 @@ def _same_entry(
     entry: WalletTransaction, user_id: int, kind: TransactionKind, amount_kopecks: int
 ) -> WalletTransaction:
     if (entry.user_id, entry.kind, entry.amount_kopecks) != (user_id, kind, amount_kopecks):
-        raise AppError(ErrorCode.IDEMPOTENCY_CONFLICT,
-                       "Этот ключ идемпотентности уже использован для другой операции.", 409)
+        raise AppError(
+            ErrorCode.IDEMPOTENCY_CONFLICT,
+            "Этот ключ идемпотентности уже использован для другой операции.",
+            409,
+        )
     return entry

@@ -13,8 +13,9 @@ class BillingPackage(SQLModel, table=True):
     __tablename__ = "billing_package"
     __table_args__ = (
         sa.CheckConstraint("minutes > 0", name="minutes_positive"),
-        sa.CheckConstraint("discount_percent >= 0 AND discount_percent < 100",
-                           name="discount_range"),
+        sa.CheckConstraint(
+            "discount_percent >= 0 AND discount_percent < 100", name="discount_range"
+        ),
         sa.CheckConstraint("price_kopecks >= 0", name="price_not_negative"),
     )
 
@@ -63,12 +64,15 @@ class WalletTransaction(SQLModel, table=True):
     # Makes every write safe to retry: e.g. "usage:<session>:<minute>".
     idempotency_key: str = Field(max_length=128, unique=True)
     description: str = Field(default="", max_length=255)
-    usage_session_id: int | None = Field(default=None, foreign_key="usage_session.id",
-                                         ondelete="RESTRICT", index=True)
-    payment_id: int | None = Field(default=None, foreign_key="payment.id", ondelete="RESTRICT",
-                                   index=True)
-    created_by_id: int | None = Field(default=None, foreign_key="user_account.id",
-                                      ondelete="SET NULL")
+    usage_session_id: int | None = Field(
+        default=None, foreign_key="usage_session.id", ondelete="RESTRICT", index=True
+    )
+    payment_id: int | None = Field(
+        default=None, foreign_key="payment.id", ondelete="RESTRICT", index=True
+    )
+    created_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
     created_at: datetime = created_at_field()
 
 
@@ -125,8 +129,9 @@ class Payment(SQLModel, table=True):
 
     __tablename__ = "payment"
     __table_args__ = (
-        sa.UniqueConstraint("provider", "provider_payment_id",
-                            name="uq_payment_provider_payment_id"),
+        sa.UniqueConstraint(
+            "provider", "provider_payment_id", name="uq_payment_provider_payment_id"
+        ),
         sa.UniqueConstraint("user_id", "idempotency_key", name="uq_payment_user_idempotency_key"),
         sa.CheckConstraint("amount_kopecks > 0", name="amount_positive"),
     )

@@ -34,6 +34,7 @@ REFERRAL_CODE_LENGTH = 8
 
 # --- accounts -------------------------------------------------------------------------------
 
+
 def canonical_email(email: str) -> str:
     """One trial per person: "anna+2@x.ru" and "Anna@x.ru" are the same mailbox."""
     local, _, domain = email.strip().lower().partition("@")
@@ -54,20 +55,26 @@ def grant_trial(db: Session, *, user_id: int, email: str) -> WalletTransaction |
     if ledger.find_entry(db, key) is not None:
         return None
     entry, _ = ledger.post_entry(
-        db, user_id=user_id, kind=TransactionKind.TRIAL_BONUS,
+        db,
+        user_id=user_id,
+        kind=TransactionKind.TRIAL_BONUS,
         amount_kopecks=rules.trial_minutes * rules.price_per_minute_kopecks,
-        idempotency_key=key, description=f"Пробный период: {rules.trial_minutes} минут",
+        idempotency_key=key,
+        description=f"Пробный период: {rules.trial_minutes} минут",
     )
     return entry
 
 
 def attach_referrer(db: Session, *, user_id: int, referral_code: str) -> Referral:
-    code = db.exec(select(ReferralCode)
-                   .where(ReferralCode.code == referral_code.strip().upper())).first()
+    code = db.exec(
+        select(ReferralCode).where(ReferralCode.code == referral_code.strip().upper())
+    ).first()
     if code is None or code.user_id == user_id:
-        raise AppError(ErrorCode.UNKNOWN_REFERRAL_CODE,
-                       "Такого кода приглашения нет. Проверьте его или зарегистрируйтесь без кода.",
-                       422)
+        raise AppError(
+            ErrorCode.UNKNOWN_REFERRAL_CODE,
+            "Такого кода приглашения нет. Проверьте его или зарегистрируйтесь без кода.",
+            422,
+        )
     referral = Referral(referrer_id=code.user_id, referred_id=user_id)
     db.add(referral)
     db.flush()
@@ -75,6 +82,7 @@ def attach_referrer(db: Session, *, user_id: int, referral_code: str) -> Referra
 
 
 # --- balance --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class BalanceView:
@@ -88,13 +96,23 @@ def balance_view(db: Session, user_id: int, rules: BillingRules | None = None) -
     rules = rules or get_rules(db)
     balance = ledger.balance(db, user_id)
     minutes = balance // rules.price_per_minute_kopecks
-    return BalanceView(balance, rules.price_per_minute_kopecks, minutes,
-                       minutes < rules.low_balance_warning_minutes + 1)
+    return BalanceView(
+        balance,
+        rules.price_per_minute_kopecks,
+        minutes,
+        minutes < rules.low_balance_warning_minutes + 1,
+    )
 
 
 def transactions(
-    db: Session, *, user_id: int | None = None, kind: TransactionKind | None = None,
-    since: datetime | None = None, until: datetime | None = None, limit: int, offset: int,
+    db: Session,
+    *,
+    user_id: int | None = None,
+    kind: TransactionKind | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[WalletTransaction], int]:
     query = select(WalletTransaction)
     if user_id is not None:
@@ -111,17 +129,28 @@ def transactions(
 
 
 def adjust_balance(
-    db: Session, *, user_id: int, amount_kopecks: int, reason: str, admin_id: int | None,
+    db: Session,
+    *,
+    user_id: int,
+    amount_kopecks: int,
+    reason: str,
+    admin_id: int | None,
     idempotency_key: str,
 ) -> WalletTransaction:
     entry, _ = ledger.post_entry(
-        db, user_id=user_id, kind=TransactionKind.ADMIN_ADJUSTMENT, amount_kopecks=amount_kopecks,
-        idempotency_key=f"adjust:{idempotency_key}", description=reason, created_by_id=admin_id,
+        db,
+        user_id=user_id,
+        kind=TransactionKind.ADMIN_ADJUSTMENT,
+        amount_kopecks=amount_kopecks,
+        idempotency_key=f"adjust:{idempotency_key}",
+        description=reason,
+        created_by_id=admin_id,
     )
     return entry
 
 
 # --- packages -------------------------------------------------------------------------------
+
 
 def package_price(minutes: int, discount_percent: int, rules: BillingRules) -> int:
     """Minutes at the base price, less the discount, rounded to whole roubles."""
@@ -146,25 +175,37 @@ def get_package(db: Session, package_id: int, *, active_only: bool = True) -> Bi
 
 # --- purchases ------------------------------------------------------------------------------
 
+
 def start_purchase(
-    db: Session, provider: PaymentProvider, *, user_id: int, package_id: int, return_url: str,
+    db: Session,
+    provider: PaymentProvider,
+    *,
+    user_id: int,
+    package_id: int,
+    return_url: str,
     idempotency_key: str | None = None,
 ) -> Payment:
     if idempotency_key is not None:
-        earlier = db.exec(select(Payment).where(Payment.user_id == user_id,
-                                                Payment.idempotency_key == idempotency_key)
-                          ).first()
+        earlier = db.exec(
+            select(Payment).where(
+                Payment.user_id == user_id, Payment.idempotency_key == idempotency_key
+            )
+        ).first()
         if earlier is not None:
             if earlier.package_id != package_id:
-                raise AppError(ErrorCode.IDEMPOTENCY_CONFLICT,
-                               "Этот ключ идемпотентности уже использован для другой покупки.",
-                               409)
+                raise AppError(
+                    ErrorCode.IDEMPOTENCY_CONFLICT,
+                    "Этот ключ идемпотентности уже использован для другой покупки.",
+                    409,
+                )
             return earlier
     package = get_package(db, package_id)
     rules = get_rules(db)
     assert package.id is not None
     payment = Payment(
-        user_id=user_id, package_id=package.id, provider=provider.name,
+        user_id=user_id,
+        package_id=package.id,
+        provider=provider.name,
         amount_kopecks=package.price_kopecks,
         credit_kopecks=package.minutes * rules.price_per_minute_kopecks,
         idempotency_key=idempotency_key,
@@ -173,8 +214,10 @@ def start_purchase(
     db.flush()
     assert payment.id is not None
     created = provider.create(
-        payment_id=payment.id, amount_kopecks=payment.amount_kopecks,
-        description=f"AIlingva: {package.name} ({package.minutes} мин)", return_url=return_url,
+        payment_id=payment.id,
+        amount_kopecks=payment.amount_kopecks,
+        description=f"AIlingva: {package.name} ({package.minutes} мин)",
+        return_url=return_url,
     )
     payment.provider_payment_id = created.provider_payment_id
     payment.confirmation_url = created.confirmation_url
@@ -184,38 +227,47 @@ def start_purchase(
     return payment
 
 
-def settle_payment(
-    db: Session, payment: Payment, status: PaymentStatus, paid_kopecks: int
-) -> None:
+def settle_payment(db: Session, payment: Payment, status: PaymentStatus, paid_kopecks: int) -> None:
     """Apply the provider's confirmed status. Crediting is keyed by the payment: at most once."""
     if status == PaymentStatus.PENDING or payment.status == PaymentStatus.SUCCEEDED:
         return
     if status == PaymentStatus.SUCCEEDED and paid_kopecks != payment.amount_kopecks:
-        raise AppError(ErrorCode.PAYMENT_PROVIDER_ERROR,
-                       "Сумма платежа не совпадает с заказом.", 409)
+        raise AppError(
+            ErrorCode.PAYMENT_PROVIDER_ERROR, "Сумма платежа не совпадает с заказом.", 409
+        )
     payment.status = status
     db.add(payment)
     if status != PaymentStatus.SUCCEEDED:
         return
     assert payment.id is not None
     ledger.post_entry(
-        db, user_id=payment.user_id, kind=TransactionKind.PURCHASE,
-        amount_kopecks=payment.credit_kopecks, idempotency_key=f"payment:{payment.id}",
-        description="Покупка пакета минут", payment_id=payment.id,
+        db,
+        user_id=payment.user_id,
+        kind=TransactionKind.PURCHASE,
+        amount_kopecks=payment.credit_kopecks,
+        idempotency_key=f"payment:{payment.id}",
+        description="Покупка пакета минут",
+        payment_id=payment.id,
     )
     _reward_referral(db, referred_id=payment.user_id)
 
 
-def refund_payment(db: Session, provider: PaymentProvider, payment: Payment,
-                   *, admin_id: int | None) -> WalletTransaction:
+def refund_payment(
+    db: Session, provider: PaymentProvider, payment: Payment, *, admin_id: int | None
+) -> WalletTransaction:
     """Money back to the student: the credited amount leaves the wallet (if still there)."""
     if payment.status != PaymentStatus.SUCCEEDED or payment.provider_payment_id is None:
         raise AppError(ErrorCode.PAYMENT_NOT_REFUNDABLE, "Этот платёж нельзя вернуть.", 409)
     assert payment.id is not None
     entry, created = ledger.post_entry(
-        db, user_id=payment.user_id, kind=TransactionKind.REFUND,
-        amount_kopecks=-payment.credit_kopecks, idempotency_key=f"refund:{payment.id}",
-        description="Возврат платежа", payment_id=payment.id, created_by_id=admin_id,
+        db,
+        user_id=payment.user_id,
+        kind=TransactionKind.REFUND,
+        amount_kopecks=-payment.credit_kopecks,
+        idempotency_key=f"refund:{payment.id}",
+        description="Возврат платежа",
+        payment_id=payment.id,
+        created_by_id=admin_id,
     )
     if created:
         provider.refund(payment.provider_payment_id, payment.amount_kopecks)
@@ -223,12 +275,15 @@ def refund_payment(db: Session, provider: PaymentProvider, payment: Payment,
 
 
 def find_payment(db: Session, provider: str, provider_payment_id: str) -> Payment | None:
-    return db.exec(select(Payment).where(Payment.provider == provider,
-                                         Payment.provider_payment_id == provider_payment_id)
-                   ).first()
+    return db.exec(
+        select(Payment).where(
+            Payment.provider == provider, Payment.provider_payment_id == provider_payment_id
+        )
+    ).first()
 
 
 # --- referrals ------------------------------------------------------------------------------
+
 
 def referral_code(db: Session, user_id: int) -> str:
     existing = db.get(ReferralCode, user_id)
@@ -251,14 +306,20 @@ class ReferralStats:
 
 
 def referral_stats(db: Session, user_id: int) -> ReferralStats:
-    invited = db.exec(select(func.count()).select_from(Referral)
-                      .where(Referral.referrer_id == user_id)).one()
-    rewarded = db.exec(select(func.count()).select_from(Referral)
-                       .where(Referral.referrer_id == user_id,
-                              col(Referral.rewarded_at).is_not(None))).one()
-    earned = db.exec(select(func.coalesce(func.sum(WalletTransaction.amount_kopecks), 0))
-                     .where(WalletTransaction.user_id == user_id,
-                            WalletTransaction.kind == TransactionKind.REFERRAL_BONUS)).one()
+    invited = db.exec(
+        select(func.count()).select_from(Referral).where(Referral.referrer_id == user_id)
+    ).one()
+    rewarded = db.exec(
+        select(func.count())
+        .select_from(Referral)
+        .where(Referral.referrer_id == user_id, col(Referral.rewarded_at).is_not(None))
+    ).one()
+    earned = db.exec(
+        select(func.coalesce(func.sum(WalletTransaction.amount_kopecks), 0)).where(
+            WalletTransaction.user_id == user_id,
+            WalletTransaction.kind == TransactionKind.REFERRAL_BONUS,
+        )
+    ).one()
     return ReferralStats(invited, rewarded, int(earned))
 
 
@@ -268,12 +329,17 @@ def _reward_referral(db: Session, *, referred_id: int) -> None:
         return
     rules = get_rules(db)
     assert referral.id is not None
-    bonuses = ((referral.referrer_id, rules.referral_bonus_referrer_kopecks, "referrer"),
-               (referral.referred_id, rules.referral_bonus_referred_kopecks, "referred"))
+    bonuses = (
+        (referral.referrer_id, rules.referral_bonus_referrer_kopecks, "referrer"),
+        (referral.referred_id, rules.referral_bonus_referred_kopecks, "referred"),
+    )
     for user_id, amount, side in bonuses:
         if amount > 0:
             ledger.post_entry(
-                db, user_id=user_id, kind=TransactionKind.REFERRAL_BONUS, amount_kopecks=amount,
+                db,
+                user_id=user_id,
+                kind=TransactionKind.REFERRAL_BONUS,
+                amount_kopecks=amount,
                 idempotency_key=f"referral:{referral.id}:{side}",
                 description="Бонус за приглашение друга",
             )
@@ -283,11 +349,16 @@ def _reward_referral(db: Session, *, referred_id: int) -> None:
 
 # --- usage ----------------------------------------------------------------------------------
 
+
 def open_usage(db: Session, *, user_id: int, lesson_id: int | None, now: datetime) -> UsageSession:
     """Start metering a voice session: the price is fixed for its whole life."""
     rules = get_rules(db)
-    usage = UsageSession(user_id=user_id, lesson_id=lesson_id, started_at=now,
-                         price_per_minute_kopecks=rules.price_per_minute_kopecks)
+    usage = UsageSession(
+        user_id=user_id,
+        lesson_id=lesson_id,
+        started_at=now,
+        price_per_minute_kopecks=rules.price_per_minute_kopecks,
+    )
     db.add(usage)
     db.flush()
     return usage
@@ -304,16 +375,23 @@ def charge_usage_minute(db: Session, usage: UsageSession, minute: int) -> bool:
     a retry of a charged minute changes nothing. InsufficientFunds when the wallet is empty."""
     assert usage.id is not None
     _, created = ledger.post_entry(
-        db, user_id=usage.user_id, kind=TransactionKind.USAGE_CHARGE,
+        db,
+        user_id=usage.user_id,
+        kind=TransactionKind.USAGE_CHARGE,
         amount_kopecks=-usage.price_per_minute_kopecks,
         idempotency_key=f"usage:{usage.id}:{minute}",
-        description=f"Голосовая практика, минута {minute}", usage_session_id=usage.id,
+        description=f"Голосовая практика, минута {minute}",
+        usage_session_id=usage.id,
     )
     if created:
-        db.execute(update(UsageSession).where(col(UsageSession.id) == usage.id).values(
-            minutes_charged=col(UsageSession.minutes_charged) + 1,
-            amount_kopecks=col(UsageSession.amount_kopecks) + usage.price_per_minute_kopecks,
-        ))
+        db.execute(
+            update(UsageSession)
+            .where(col(UsageSession.id) == usage.id)
+            .values(
+                minutes_charged=col(UsageSession.minutes_charged) + 1,
+                amount_kopecks=col(UsageSession.amount_kopecks) + usage.price_per_minute_kopecks,
+            )
+        )
     return created
 
 

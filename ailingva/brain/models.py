@@ -26,10 +26,12 @@ class BrainEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE")
-    lesson_id: int | None = Field(default=None, foreign_key="lesson.id", ondelete="CASCADE",
-                                  index=True)
-    turn_id: int | None = Field(default=None, foreign_key="lesson_turn.id", ondelete="CASCADE",
-                                index=True)
+    lesson_id: int | None = Field(
+        default=None, foreign_key="lesson.id", ondelete="CASCADE", index=True
+    )
+    turn_id: int | None = Field(
+        default=None, foreign_key="lesson_turn.id", ondelete="CASCADE", index=True
+    )
     kind: BrainEventKind = Field(sa_type=enum_type(BrainEventKind), index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
     created_at: datetime = created_at_field()

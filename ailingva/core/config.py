@@ -29,8 +29,12 @@ class Settings(BaseSettings):
     secret_key: str = ""
     # Origins allowed to call the API from a browser (CORS and the cross-site check).
     allowed_origins: list[str] = Field(
-        default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000",
-                                 "http://127.0.0.1:5173", "http://localhost:5173"]
+        default_factory=lambda: [
+            "http://127.0.0.1:8000",
+            "http://localhost:8000",
+            "http://127.0.0.1:5173",
+            "http://localhost:5173",
+        ]
     )
     data_dir: Path = DATA_DIR
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
@@ -78,8 +82,9 @@ class Settings(BaseSettings):
         if self.payment_provider == "yookassa" and not (
             self.yookassa_shop_id and self.yookassa_secret_key
         ):
-            raise ValueError("PAYMENT_PROVIDER=yookassa needs YOOKASSA_SHOP_ID and "
-                             "YOOKASSA_SECRET_KEY")
+            raise ValueError(
+                "PAYMENT_PROVIDER=yookassa needs YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY"
+            )
         return self
 
     @property

@@ -127,6 +127,8 @@ def created_at_field() -> Any:
 
 def updated_at_field() -> Any:
     return Field(
-        default_factory=utcnow, sa_type=UTCDateTime, nullable=False,
+        default_factory=utcnow,
+        sa_type=UTCDateTime,
+        nullable=False,
         sa_column_kwargs={"onupdate": utcnow},
     )

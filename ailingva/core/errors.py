@@ -74,7 +74,11 @@ class ErrorResponse(BaseModel):
 
 
 def error_response(
-    code: str, message: str, status: int, *, details: Any = None,
+    code: str,
+    message: str,
+    status: int,
+    *,
+    details: Any = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {"code": code, "message": message}
@@ -105,8 +109,9 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
-        return error_response(exc.code, exc.message, exc.status, details=exc.details,
-                              headers=exc.headers)
+        return error_response(
+            exc.code, exc.message, exc.status, details=exc.details, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

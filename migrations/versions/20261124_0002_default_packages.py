@@ -20,9 +20,12 @@ PACKAGES = [("Старт", 60, 0, 1), ("Практика", 300, 10, 2), ("Мар
 
 package = sa.table(
     "billing_package",
-    sa.column("name", sa.String), sa.column("minutes", sa.Integer),
-    sa.column("discount_percent", sa.Integer), sa.column("price_kopecks", sa.Integer),
-    sa.column("is_active", sa.Boolean), sa.column("sort_order", sa.Integer),
+    sa.column("name", sa.String),
+    sa.column("minutes", sa.Integer),
+    sa.column("discount_percent", sa.Integer),
+    sa.column("price_kopecks", sa.Integer),
+    sa.column("is_active", sa.Boolean),
+    sa.column("sort_order", sa.Integer),
     sa.column("created_at", sa.DateTime(timezone=True)),
     sa.column("updated_at", sa.DateTime(timezone=True)),
 )
@@ -30,12 +33,22 @@ package = sa.table(
 
 def upgrade() -> None:
     now = datetime.now(UTC)
-    op.bulk_insert(package, [
-        {"name": name, "minutes": minutes, "discount_percent": discount,
-         "price_kopecks": minutes * BASE_PRICE_KOPECKS * (100 - discount) // 100,
-         "is_active": True, "sort_order": order, "created_at": now, "updated_at": now}
-        for name, minutes, discount, order in PACKAGES
-    ])
+    op.bulk_insert(
+        package,
+        [
+            {
+                "name": name,
+                "minutes": minutes,
+                "discount_percent": discount,
+                "price_kopecks": minutes * BASE_PRICE_KOPECKS * (100 - discount) // 100,
+                "is_active": True,
+                "sort_order": order,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for name, minutes, discount, order in PACKAGES
+        ],
+    )
 
 
 def downgrade() -> None:

@@ -63,8 +63,9 @@ def test_cookie_is_secure_over_https(app: object) -> None:
 
 def test_login_logout_and_the_old_cookie_is_refused(client: TestClient, make_client) -> None:
     account = register(make_client())
-    login = client.post("/api/auth/login",
-                        json={"email": account.email, "password": account.password})
+    login = client.post(
+        "/api/auth/login", json={"email": account.email, "password": account.password}
+    )
     assert login.status_code == 200 and login.json()["id"] == account.id
     old_cookie = client.cookies[SESSION_COOKIE]
 
@@ -85,10 +86,12 @@ def test_logout_without_a_session_is_harmless(client: TestClient) -> None:
 def test_unknown_email_and_wrong_password_answer_the_same(client: TestClient) -> None:
     account = register(client)
     client.post("/api/auth/logout")
-    wrong_password = client.post("/api/auth/login",
-                                 json={"email": account.email, "password": "Not the password 1"})
-    unknown_email = client.post("/api/auth/login",
-                                json={"email": unique_email(), "password": "Not the password 1"})
+    wrong_password = client.post(
+        "/api/auth/login", json={"email": account.email, "password": "Not the password 1"}
+    )
+    unknown_email = client.post(
+        "/api/auth/login", json={"email": unique_email(), "password": "Not the password 1"}
+    )
     assert wrong_password.status_code == unknown_email.status_code == 401
     assert wrong_password.json() == unknown_email.json()
     assert wrong_password.json()["error"]["code"] == "invalid_credentials"
@@ -103,15 +106,18 @@ def test_disabled_account_cannot_sign_in(client: TestClient, engine: Engine) -> 
         db.add(user)
         db.commit()
     assert client.get("/api/auth/me").status_code == 401
-    login = client.post("/api/auth/login",
-                        json={"email": account.email, "password": account.password})
+    login = client.post(
+        "/api/auth/login", json={"email": account.email, "password": account.password}
+    )
     assert login.status_code == 401 and login.json()["error"]["code"] == "invalid_credentials"
 
 
 def test_same_email_in_other_case_is_taken(client: TestClient) -> None:
     account = register(client)
-    again = client.post("/api/auth/register", json={
-        "email": account.email.upper(), "password": STRONG_PASSWORD, "name": "Другой"})
+    again = client.post(
+        "/api/auth/register",
+        json={"email": account.email.upper(), "password": STRONG_PASSWORD, "name": "Другой"},
+    )
     assert again.status_code == 409 and again.json()["error"]["code"] == "email_taken"
 
 
@@ -146,7 +152,11 @@ def test_session_expires_at_its_absolute_lifetime_even_when_used(
 def test_sessions_are_independent(client: TestClient, make_client) -> None:
     account = register(client)
     phone = make_client()
-    assert phone.post("/api/auth/login", json={
-        "email": account.email, "password": account.password}).status_code == 200
+    assert (
+        phone.post(
+            "/api/auth/login", json={"email": account.email, "password": account.password}
+        ).status_code
+        == 200
+    )
     client.post("/api/auth/logout")
     assert phone.get("/api/auth/me").status_code == 200

@@ -39,8 +39,9 @@ def test_129_character_password_at_login_is_a_422(client: TestClient) -> None:
 
 def test_non_utf8_body_is_a_422(client: TestClient) -> None:
     raw = b'{"email": "a@example.com", "password": "\xff\xfe\xfa bad bytes", "name": "A"}'
-    response = client.post("/api/auth/register", content=raw,
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/auth/register", content=raw, headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_error"
 
@@ -48,17 +49,22 @@ def test_non_utf8_body_is_a_422(client: TestClient) -> None:
 def test_lone_surrogate_password_is_a_422(client: TestClient) -> None:
     email = unique_email()
     raw = f'{{"email": "{email}", "password": "abc\\ud800defgh1", "name": "A"}}'
-    response = client.post("/api/auth/register", content=raw,
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/auth/register", content=raw, headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_error"
-    login = client.post("/api/auth/login", content=raw.replace('"name": "A"', '"x": 1'),
-                        headers={"content-type": "application/json"})
+    login = client.post(
+        "/api/auth/login",
+        content=raw.replace('"name": "A"', '"x": 1'),
+        headers={"content-type": "application/json"},
+    )
     assert login.status_code == 422
 
 
-@pytest.mark.parametrize("password", ["password1", "qwerty123", "iloveyou", "12345678",
-                                      "йцукенгшщз", "aaaaaaaaaa"])
+@pytest.mark.parametrize(
+    "password", ["password1", "qwerty123", "iloveyou", "12345678", "йцукенгшщз", "aaaaaaaaaa"]
+)
 def test_common_passwords_are_refused(client: TestClient, password: str) -> None:
     response = _register(client, password=password)
     assert response.status_code == 422
@@ -79,7 +85,8 @@ def test_short_password_and_bad_email_and_empty_name(client: TestClient) -> None
 
 @pytest.mark.parametrize("body", [b"", b"null", b"[]", b"{", b'{"email": 5}'])
 def test_malformed_bodies_are_422(client: TestClient, body: bytes) -> None:
-    response = client.post("/api/auth/login", content=body,
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/auth/login", content=body, headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_error"

@@ -30,28 +30,39 @@ def test_account_is_throttled_after_repeated_failures(client: TestClient, settin
         client.post("/api/auth/logout")
         for _ in range(settings.login_max_failures_per_account):
             assert _fail(client, account.email).status_code == 401
-        blocked = client.post("/api/auth/login",
-                              json={"email": account.email, "password": account.password})
+        blocked = client.post(
+            "/api/auth/login", json={"email": account.email, "password": account.password}
+        )
         assert blocked.status_code == 429
         assert blocked.json()["error"]["code"] == "too_many_attempts"
         assert 0 < int(blocked.headers["retry-after"]) <= settings.login_failure_window_seconds
         # Another account from the same address is not locked by this one.
         other = register(TestClient(client.app))
-        assert client.post("/api/auth/login",
-                           json={"email": other.email, "password": other.password}
-                           ).status_code == 200
+        assert (
+            client.post(
+                "/api/auth/login", json={"email": other.email, "password": other.password}
+            ).status_code
+            == 200
+        )
         clock.shift(timedelta(seconds=settings.login_failure_window_seconds + 1))
-        assert client.post("/api/auth/login",
-                           json={"email": account.email, "password": account.password}
-                           ).status_code == 200
+        assert (
+            client.post(
+                "/api/auth/login", json={"email": account.email, "password": account.password}
+            ).status_code
+            == 200
+        )
 
 
 def test_success_resets_the_account_counter(client: TestClient, settings) -> None:
     account = register(client)
     for _ in range(settings.login_max_failures_per_account - 1):
         _fail(client, account.email)
-    assert client.post("/api/auth/login", json={
-        "email": account.email, "password": account.password}).status_code == 200
+    assert (
+        client.post(
+            "/api/auth/login", json={"email": account.email, "password": account.password}
+        ).status_code
+        == 200
+    )
     for _ in range(settings.login_max_failures_per_account - 1):
         assert _fail(client, account.email).status_code == 401
 
@@ -69,8 +80,9 @@ def test_throttling_is_shared_through_redis(settings: Settings) -> None:
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.RedisError:
         pytest.fail("Redis must be running on 127.0.0.1:6379 for this test")
-    shared = settings.model_copy(update={"redis_url": REDIS_URL,
-                                         "login_max_failures_per_address": 1000})
+    shared = settings.model_copy(
+        update={"redis_url": REDIS_URL, "login_max_failures_per_address": 1000}
+    )
     email = f"redis-{uuid.uuid4().hex}@example.com"
     # Two app instances = two server processes; the counter lives in Redis.
     with TestClient(create_app(shared)) as first, TestClient(create_app(shared)) as second:
@@ -83,5 +95,9 @@ def test_unreachable_redis_does_not_lock_everyone_out(settings: Settings) -> Non
     app = _throttled_app(settings, redis_url="redis://127.0.0.1:1/0")
     with TestClient(app) as client:
         account = register(client)
-        assert client.post("/api/auth/login", json={
-            "email": account.email, "password": account.password}).status_code == 200
+        assert (
+            client.post(
+                "/api/auth/login", json={"email": account.email, "password": account.password}
+            ).status_code
+            == 200
+        )

@@ -27,8 +27,12 @@ def test_token_from_credentials_authenticates_without_a_cookie(
 ) -> None:
     account = register(make_client())
     token = _token_from_credentials(client, account.email, account.password)
-    assert "set-cookie" not in client.post(
-        "/api/auth/token", json={"email": account.email, "password": account.password}).headers
+    assert (
+        "set-cookie"
+        not in client.post(
+            "/api/auth/token", json={"email": account.email, "password": account.password}
+        ).headers
+    )
     me = client.get("/api/auth/me", headers=_bearer(token))
     assert me.status_code == 200 and me.json()["id"] == account.id
 
@@ -79,8 +83,14 @@ def test_token_without_session_or_credentials_is_refused(client: TestClient) -> 
 
 def _forged(account_id: int, **changes: object) -> str:
     now = datetime.now(UTC)
-    claims = {"sub": str(account_id), "sid": 1, "aud": JWT_AUDIENCE, "iss": JWT_ISSUER,
-              "iat": now, "exp": now + timedelta(minutes=5)}
+    claims = {
+        "sub": str(account_id),
+        "sid": 1,
+        "aud": JWT_AUDIENCE,
+        "iss": JWT_ISSUER,
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+    }
     key = changes.pop("key", TEST_SECRET)
     algorithm = changes.pop("algorithm", "HS256")
     claims.update(changes)
@@ -92,8 +102,17 @@ def test_forged_and_tampered_tokens_are_refused(client: TestClient, make_client)
     real = _token_from_credentials(client, account.email, account.password)
     sid = jwt.decode(real, options={"verify_signature": False})["sid"]
     head, payload, signature = real.split(".")
-    unsigned = jwt.encode({"sub": str(account.id), "sid": sid, "aud": JWT_AUDIENCE,
-                           "iss": JWT_ISSUER, "exp": 4102444800}, "", algorithm="none")
+    unsigned = jwt.encode(
+        {
+            "sub": str(account.id),
+            "sid": sid,
+            "aud": JWT_AUDIENCE,
+            "iss": JWT_ISSUER,
+            "exp": 4102444800,
+        },
+        "",
+        algorithm="none",
+    )
     bad_tokens = [
         _forged(account.id, sid=sid, key="another-secret-key-of-sufficient-length-123"),
         _forged(account.id, sid=sid, aud="someone-else"),

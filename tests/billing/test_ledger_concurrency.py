@@ -21,11 +21,17 @@ WORKERS = 50
 
 def _student_with_balance(engine: Engine, kopecks: int) -> int:
     with session_scope(engine) as db:
-        user = auth_service.create_account(db, email=unique_email(), password=STRONG_PASSWORD,
-                                           name="Аня")
+        user = auth_service.create_account(
+            db, email=unique_email(), password=STRONG_PASSWORD, name="Аня"
+        )
         assert user.id is not None
-        ledger.post_entry(db, user_id=user.id, kind=TransactionKind.ADMIN_ADJUSTMENT,
-                          amount_kopecks=kopecks, idempotency_key=f"seed:{user.id}")
+        ledger.post_entry(
+            db,
+            user_id=user.id,
+            kind=TransactionKind.ADMIN_ADJUSTMENT,
+            amount_kopecks=kopecks,
+            idempotency_key=f"seed:{user.id}",
+        )
         return user.id
 
 
@@ -36,9 +42,13 @@ def _race(engine: Engine, user_id: int, keys: list[str], amount: int) -> list[st
         barrier.wait()
         try:
             with session_scope(engine) as db:
-                _, created = ledger.post_entry(db, user_id=user_id,
-                                               kind=TransactionKind.USAGE_CHARGE,
-                                               amount_kopecks=amount, idempotency_key=key)
+                _, created = ledger.post_entry(
+                    db,
+                    user_id=user_id,
+                    kind=TransactionKind.USAGE_CHARGE,
+                    amount_kopecks=amount,
+                    idempotency_key=key,
+                )
             return "charged" if created else "repeat"
         except ledger.InsufficientFunds:
             return "refused"

@@ -25,13 +25,15 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
         @initialize()
         def student(self) -> None:
             with session_scope(engine) as db:
-                user = auth_service.create_account(db, email=unique_email(),
-                                                   password=STRONG_PASSWORD, name="Аня")
+                user = auth_service.create_account(
+                    db, email=unique_email(), password=STRONG_PASSWORD, name="Аня"
+                )
                 assert user.id is not None
                 self.user_id = user.id
                 self.email = user.email
-                self.package_ids = [p.id for p in service.all_packages(db, active_only=True)
-                                    if p.id is not None]
+                self.package_ids = [
+                    p.id for p in service.all_packages(db, active_only=True) if p.id is not None
+                ]
             self.usage_ids: list[int] = []
             self.payment_ids: list[int] = []
             self.charged: set[tuple[int, int]] = set()
@@ -45,17 +47,21 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
         def purchase(self, index: int, outcome: TestOutcome) -> None:
             with session_scope(engine) as db:
                 payment = service.start_purchase(
-                    db, InstantPaymentProvider(outcome),
-                    user_id=self.user_id, package_id=self.package_ids[index],
-                    return_url="http://x")
+                    db,
+                    InstantPaymentProvider(outcome),
+                    user_id=self.user_id,
+                    package_id=self.package_ids[index],
+                    return_url="http://x",
+                )
                 assert payment.id is not None
                 self.payment_ids.append(payment.id)
 
         @rule()
         def open_usage(self) -> None:
             with session_scope(engine) as db:
-                usage = service.open_usage(db, user_id=self.user_id, lesson_id=None,
-                                           now=datetime.now(UTC))
+                usage = service.open_usage(
+                    db, user_id=self.user_id, lesson_id=None, now=datetime.now(UTC)
+                )
                 assert usage.id is not None
                 self.usage_ids.append(usage.id)
 
@@ -93,9 +99,14 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
             for _ in range(2 if retry else 1):
                 try:
                     with session_scope(engine) as db:
-                        service.adjust_balance(db, user_id=self.user_id, amount_kopecks=amount,
-                                               reason="hypothesis", admin_id=None,
-                                               idempotency_key=key)
+                        service.adjust_balance(
+                            db,
+                            user_id=self.user_id,
+                            amount_kopecks=amount,
+                            reason="hypothesis",
+                            admin_id=None,
+                            idempotency_key=key,
+                        )
                 except ledger.InsufficientFunds:
                     pass
 
@@ -105,9 +116,11 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
                 balance = ledger.balance(db, self.user_id)
                 assert balance == ledger.ledger_sum(db, self.user_id)
                 assert balance >= 0
-                running = db.exec(select(WalletTransaction)
-                                  .where(WalletTransaction.user_id == self.user_id)
-                                  .order_by(col(WalletTransaction.id))).all()
+                running = db.exec(
+                    select(WalletTransaction)
+                    .where(WalletTransaction.user_id == self.user_id)
+                    .order_by(col(WalletTransaction.id))
+                ).all()
                 total = 0
                 for entry in running:
                     total += entry.amount_kopecks
@@ -116,10 +129,14 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
         @invariant()
         def each_minute_is_charged_at_most_once(self) -> None:
             with Session(engine) as db:
-                rows = db.exec(select(WalletTransaction.usage_session_id, func.count())
-                               .where(WalletTransaction.user_id == self.user_id,
-                                      WalletTransaction.kind == TransactionKind.USAGE_CHARGE)
-                               .group_by(col(WalletTransaction.usage_session_id))).all()
+                rows = db.exec(
+                    select(WalletTransaction.usage_session_id, func.count())
+                    .where(
+                        WalletTransaction.user_id == self.user_id,
+                        WalletTransaction.kind == TransactionKind.USAGE_CHARGE,
+                    )
+                    .group_by(col(WalletTransaction.usage_session_id))
+                ).all()
                 for usage_id, count in rows:
                     usage = db.get(UsageSession, usage_id)
                     assert usage is not None
@@ -132,6 +149,9 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
 def test_ledger_invariants(engine: Engine) -> None:
     machine = ledger_machine(engine)
     machine.TestCase.settings = settings(
-        max_examples=25, stateful_step_count=25, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow])
+        max_examples=25,
+        stateful_step_count=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     machine.TestCase().runTest()

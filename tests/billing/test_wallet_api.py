@@ -19,8 +19,12 @@ def _packages(client: TestClient) -> list[dict[str, Any]]:
 
 def test_new_student_has_60_trial_minutes(client: TestClient) -> None:
     register(client)
-    assert _balance(client) == {"balance_kopecks": 30_000, "price_per_minute_kopecks": 500,
-                                "minutes_left": 60, "low_balance": False}
+    assert _balance(client) == {
+        "balance_kopecks": 30_000,
+        "price_per_minute_kopecks": 500,
+        "minutes_left": 60,
+        "low_balance": False,
+    }
     history = client.get("/api/billing/transactions").json()
     assert history["total"] == 1
     assert history["items"][0]["kind"] == "trial_bonus"
@@ -40,7 +44,10 @@ def test_default_packages_with_discounts(client: TestClient) -> None:
     register(client)
     packages = _packages(client)
     assert [(p["minutes"], p["discount_percent"], p["price_kopecks"]) for p in packages] == [
-        (60, 0, 30_000), (300, 10, 135_000), (1000, 20, 400_000)]
+        (60, 0, 30_000),
+        (300, 10, 135_000),
+        (1000, 20, 400_000),
+    ]
 
 
 def test_purchase_with_the_test_provider_credits_the_minutes(client: TestClient) -> None:
@@ -60,8 +67,9 @@ def test_purchase_with_the_test_provider_credits_the_minutes(client: TestClient)
 def test_declined_purchase_credits_nothing(client: TestClient) -> None:
     register(client)
     package = _packages(client)[0]
-    response = client.post("/api/billing/purchase",
-                           json={"package_id": package["id"], "test_outcome": "failed"})
+    response = client.post(
+        "/api/billing/purchase", json={"package_id": package["id"], "test_outcome": "failed"}
+    )
     assert response.status_code == 201 and response.json()["status"] == "failed"
     assert _balance(client)["minutes_left"] == 60
 
@@ -70,14 +78,17 @@ def test_double_click_buys_once(client: TestClient) -> None:
     register(client)
     package = _packages(client)[0]
     headers = {"Idempotency-Key": "checkout-7f3a"}
-    first = client.post("/api/billing/purchase", json={"package_id": package["id"]},
-                        headers=headers)
-    second = client.post("/api/billing/purchase", json={"package_id": package["id"]},
-                         headers=headers)
+    first = client.post(
+        "/api/billing/purchase", json={"package_id": package["id"]}, headers=headers
+    )
+    second = client.post(
+        "/api/billing/purchase", json={"package_id": package["id"]}, headers=headers
+    )
     assert first.json()["id"] == second.json()["id"]
     assert _balance(client)["minutes_left"] == 120
-    other = client.post("/api/billing/purchase", json={"package_id": _packages(client)[1]["id"]},
-                        headers=headers)
+    other = client.post(
+        "/api/billing/purchase", json={"package_id": _packages(client)[1]["id"]}, headers=headers
+    )
     assert other.status_code == 409 and other.json()["error"]["code"] == "idempotency_conflict"
 
 
@@ -93,8 +104,9 @@ def test_unknown_package_and_bad_ids(client: TestClient) -> None:
 
 def test_someone_elses_payment_is_not_found(client: TestClient, make_client) -> None:
     register(client)
-    payment = client.post("/api/billing/purchase",
-                          json={"package_id": _packages(client)[0]["id"]}).json()
+    payment = client.post(
+        "/api/billing/purchase", json={"package_id": _packages(client)[0]["id"]}
+    ).json()
     stranger = make_client()
     register(stranger)
     response = stranger.get(f"/api/billing/payments/{payment['id']}")
@@ -102,8 +114,12 @@ def test_someone_elses_payment_is_not_found(client: TestClient, make_client) -> 
 
 
 def test_anonymous_gets_401(client: TestClient) -> None:
-    for path in ("/api/billing/balance", "/api/billing/transactions", "/api/billing/packages",
-                 "/api/billing/referral"):
+    for path in (
+        "/api/billing/balance",
+        "/api/billing/transactions",
+        "/api/billing/packages",
+        "/api/billing/referral",
+    ):
         assert client.get(path).status_code == 401, path
 
 
@@ -129,16 +145,23 @@ def test_referral_bonus_once_on_the_friends_first_paid_purchase(
 
     friend = make_client()
     friend_email = unique_email("friend")
-    response = friend.post("/api/auth/register", json={
-        "email": friend_email, "password": "Another good pass 7", "name": "Петя",
-        "referral_code": referral["code"].lower()})
+    response = friend.post(
+        "/api/auth/register",
+        json={
+            "email": friend_email,
+            "password": "Another good pass 7",
+            "name": "Петя",
+            "referral_code": referral["code"].lower(),
+        },
+    )
     assert response.status_code == 201, response.text
     assert client.get("/api/billing/referral").json()["invited"] == 1
     assert _balance(client)["balance_kopecks"] == 30_000  # nothing until the friend pays
 
     package = _packages(friend)[0]
-    friend.post("/api/billing/purchase", json={"package_id": package["id"],
-                                               "test_outcome": "failed"})
+    friend.post(
+        "/api/billing/purchase", json={"package_id": package["id"], "test_outcome": "failed"}
+    )
     assert _balance(client)["balance_kopecks"] == 30_000  # a declined payment is not a purchase
     friend.post("/api/billing/purchase", json={"package_id": package["id"]})
     friend.post("/api/billing/purchase", json={"package_id": package["id"]})
@@ -150,8 +173,12 @@ def test_referral_bonus_once_on_the_friends_first_paid_purchase(
 
 def test_unknown_referral_code_is_a_clear_error_and_creates_nothing(client: TestClient) -> None:
     email = unique_email()
-    body = {"email": email, "password": "Another good pass 7", "name": "Петя",
-            "referral_code": "NOPE2345"}
+    body = {
+        "email": email,
+        "password": "Another good pass 7",
+        "name": "Петя",
+        "referral_code": "NOPE2345",
+    }
     response = client.post("/api/auth/register", json=body)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "unknown_referral_code"

@@ -82,10 +82,15 @@ def _handler(state: FakeYooKassa) -> type[BaseHTTPRequestHandler]:
                 payment_id = str(uuid.uuid4())
                 state.idempotence[key] = payment_id
                 state.payments[payment_id] = {
-                    "id": payment_id, "status": "pending", "paid": False,
-                    "amount": body["amount"], "metadata": body["metadata"],
-                    "confirmation": {"type": "redirect",
-                                     "confirmation_url": f"https://yoomoney.example/{payment_id}"},
+                    "id": payment_id,
+                    "status": "pending",
+                    "paid": False,
+                    "amount": body["amount"],
+                    "metadata": body["metadata"],
+                    "confirmation": {
+                        "type": "redirect",
+                        "confirmation_url": f"https://yoomoney.example/{payment_id}",
+                    },
                 }
                 self._reply(200, state.payments[payment_id])
             elif self.path == "/v3/refunds":
@@ -111,18 +116,31 @@ def yookassa() -> Iterator[tuple[FakeYooKassa, str]]:
 @pytest.fixture
 def shop(settings: Settings, yookassa: tuple[FakeYooKassa, str]) -> Iterator[TestClient]:
     _, url = yookassa
-    app = create_app(settings.model_copy(update={
-        "payment_provider": "yookassa", "yookassa_shop_id": SHOP_ID,
-        "yookassa_secret_key": SECRET, "yookassa_api_url": url,
-        "public_url": "https://ailingva.example"}))
+    app = create_app(
+        settings.model_copy(
+            update={
+                "payment_provider": "yookassa",
+                "yookassa_shop_id": SHOP_ID,
+                "yookassa_secret_key": SECRET,
+                "yookassa_api_url": url,
+                "public_url": "https://ailingva.example",
+            }
+        )
+    )
     with TestClient(app) as client:
         yield client
 
 
 def _notify(client: TestClient, payment_id: str, event: str = "payment.succeeded") -> int:
-    body = {"type": "notification", "event": event,
-            "object": {"id": payment_id, "status": "succeeded",
-                       "amount": {"value": "999999.00", "currency": "RUB"}}}
+    body = {
+        "type": "notification",
+        "event": event,
+        "object": {
+            "id": payment_id,
+            "status": "succeeded",
+            "amount": {"value": "999999.00", "currency": "RUB"},
+        },
+    }
     return client.post("/api/billing/webhooks/yookassa", json=body).status_code
 
 
@@ -190,8 +208,13 @@ def test_amount_mismatch_is_not_credited(
     _buy(shop)
     [provider_id] = state.payments
     state.set_status(provider_id, "succeeded", value="1.00")
-    assert shop.post("/api/billing/webhooks/yookassa", json={
-        "event": "payment.succeeded", "object": {"id": provider_id}}).status_code == 409
+    assert (
+        shop.post(
+            "/api/billing/webhooks/yookassa",
+            json={"event": "payment.succeeded", "object": {"id": provider_id}},
+        ).status_code
+        == 409
+    )
     assert _balance(shop) == 30_000
 
 
@@ -224,6 +247,7 @@ def test_refund_goes_to_yookassa_once(
     login(admin, make_admin(engine))
     for _ in range(2):
         assert admin.post(f"/api/admin/billing/payments/{payment['id']}/refund").status_code == 201
-    assert state.refunds == [{"payment_id": provider_id,
-                              "amount": {"value": "1350.00", "currency": "RUB"}}]
+    assert state.refunds == [
+        {"payment_id": provider_id, "amount": {"value": "1350.00", "currency": "RUB"}}
+    ]
     assert _balance(shop) == 30_000

@@ -27,9 +27,14 @@ def test_development_generates_a_key_once_and_keeps_it(tmp_path: Path) -> None:
 
 def test_a_real_key_is_used_as_given(tmp_path: Path) -> None:
     key = "k" * 48
-    settings = Settings(environment="production", secret_key=key, data_dir=tmp_path,
-                        payment_provider="yookassa", yookassa_shop_id="1",
-                        yookassa_secret_key="s")
+    settings = Settings(
+        environment="production",
+        secret_key=key,
+        data_dir=tmp_path,
+        payment_provider="yookassa",
+        yookassa_shop_id="1",
+        yookassa_secret_key="s",
+    )
     assert settings.secret_key == key
 
 

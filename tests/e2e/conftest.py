@@ -17,8 +17,13 @@ from ailingva.core.config import PROJECT_ROOT, Settings
 from ailingva.main import create_app
 
 CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 DIST = PROJECT_ROOT / "frontend" / "dist"
 
@@ -44,8 +49,9 @@ def live_server(settings: Settings, engine: object) -> Iterator[str]:
         pytest.fail("frontend/dist is not built: run `make test` (it builds the web app)")
     port = _free_port()
     origin = f"http://127.0.0.1:{port}"
-    app = create_app(settings.model_copy(
-        update={"frontend_dist": DIST, "allowed_origins": [origin]}))
+    app = create_app(
+        settings.model_copy(update={"frontend_dist": DIST, "allowed_origins": [origin]})
+    )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
