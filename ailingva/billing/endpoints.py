@@ -64,9 +64,9 @@ def _transaction(t: WalletTransaction) -> TransactionPublic:
 
 
 @router.get("/balance")
-def balance(db: SessionDep, user: CurrentUser) -> BalancePublic:
+def balance(db: SessionDep, settings: SettingsDep, user: CurrentUser) -> BalancePublic:
     view = service.balance_view(db, _user_id(user))
-    return BalancePublic(**view.__dict__)
+    return BalancePublic(**view.__dict__, test_payments=settings.payment_provider == "test")
 
 
 @router.get("/transactions")

@@ -15,6 +15,8 @@ class BalancePublic(BaseModel):
     price_per_minute_kopecks: int
     minutes_left: int
     low_balance: bool
+    # The built-in test provider is active: purchases are free (development only).
+    test_payments: bool
 
 
 class TransactionPublic(BaseModel):

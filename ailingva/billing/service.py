@@ -246,10 +246,14 @@ def settle_payment(db: Session, payment: Payment, status: PaymentStatus, paid_ko
         kind=TransactionKind.PURCHASE,
         amount_kopecks=payment.credit_kopecks,
         idempotency_key=f"payment:{payment.id}",
-        description="Покупка пакета минут",
+        description=_package_description(db.get(BillingPackage, payment.package_id)),
         payment_id=payment.id,
     )
     _reward_referral(db, referred_id=payment.user_id)
+
+
+def _package_description(package: BillingPackage | None) -> str:
+    return f"Пакет «{package.name}», {package.minutes} мин" if package else "Покупка пакета"
 
 
 def refund_payment(
@@ -314,10 +318,12 @@ def referral_stats(db: Session, user_id: int) -> ReferralStats:
         .select_from(Referral)
         .where(Referral.referrer_id == user_id, col(Referral.rewarded_at).is_not(None))
     ).one()
+    # Only what the user earned as the inviter, not their own welcome bonus as someone's friend.
     earned = db.exec(
         select(func.coalesce(func.sum(WalletTransaction.amount_kopecks), 0)).where(
             WalletTransaction.user_id == user_id,
             WalletTransaction.kind == TransactionKind.REFERRAL_BONUS,
+            col(WalletTransaction.idempotency_key).like("referral:%:referrer"),
         )
     ).one()
     return ReferralStats(invited, rewarded, int(earned))

@@ -24,6 +24,7 @@ def test_new_student_has_60_trial_minutes(client: TestClient) -> None:
         "price_per_minute_kopecks": 500,
         "minutes_left": 60,
         "low_balance": False,
+        "test_payments": True,
     }
     history = client.get("/api/billing/transactions").json()
     assert history["total"] == 1
@@ -59,8 +60,9 @@ def test_purchase_with_the_test_provider_credits_the_minutes(client: TestClient)
     assert payment["status"] == "succeeded"
     assert payment["amount_kopecks"] == 135_000 and payment["credit_kopecks"] == 150_000
     assert _balance(client)["minutes_left"] == 60 + 300
-    kinds = [t["kind"] for t in client.get("/api/billing/transactions").json()["items"]]
-    assert kinds == ["purchase", "trial_bonus"]
+    items = client.get("/api/billing/transactions").json()["items"]
+    assert [t["kind"] for t in items] == ["purchase", "trial_bonus"]
+    assert items[0]["description"] == f"Пакет «{package['name']}», 300 мин"
     assert client.get(f"/api/billing/payments/{payment['id']}").json()["status"] == "succeeded"
 
 
@@ -169,6 +171,8 @@ def test_referral_bonus_once_on_the_friends_first_paid_purchase(
     assert _balance(friend)["balance_kopecks"] == 30_000 + 2 * 30_000 + 15_000
     stats = client.get("/api/billing/referral").json()
     assert (stats["invited"], stats["rewarded"], stats["bonus_earned_kopecks"]) == (1, 1, 15_000)
+    friend_stats = friend.get("/api/billing/referral").json()
+    assert (friend_stats["invited"], friend_stats["bonus_earned_kopecks"]) == (0, 0)
 
 
 def test_unknown_referral_code_is_a_clear_error_and_creates_nothing(client: TestClient) -> None:

@@ -1,0 +1,39 @@
+import { Navigate, Route, Routes } from "react-router-dom";
+import { Layout } from "./components/Layout";
+import { RequireAuth } from "./components/RequireAuth";
+import { AdminPage } from "./pages/AdminPage";
+import { AuthPage } from "./pages/AuthPage";
+import { BillingPage } from "./pages/BillingPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { StudentPage } from "./pages/StudentPage";
+
+export const ROUTER_FUTURE = { v7_startTransition: true, v7_relativeSplatPath: true };
+
+export function App() {
+  return (
+    <Routes>
+      <Route index element={<Navigate to="/student" replace />} />
+      <Route path="/login" element={<AuthPage key="login" mode="login" />} />
+      <Route path="/register" element={<AuthPage key="register" mode="register" />} />
+      <Route
+        element={
+          <RequireAuth>
+            <Layout />
+          </RequireAuth>
+        }
+      >
+        <Route path="/student" element={<StudentPage />} />
+        <Route path="/billing" element={<BillingPage />} />
+        <Route
+          path="/admin"
+          element={
+            <RequireAuth role="admin">
+              <AdminPage />
+            </RequireAuth>
+          }
+        />
+      </Route>
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
+}

@@ -1,0 +1,59 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useNavigate } from "react-router-dom";
+import { ApiError, api, unwrap, type Schemas, type UserPublic } from "../api/client";
+
+const ME_KEY = ["auth", "me"] as const;
+
+export type AuthMode = "login" | "register";
+
+async function fetchMe(): Promise<UserPublic | null> {
+  try {
+    return await unwrap(api.GET("/api/auth/me"));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+/** The signed-in user: `null` when logged out (401). */
+export function useMe() {
+  return useQuery({ queryKey: ME_KEY, queryFn: fetchMe, retry: 1, staleTime: 60_000 });
+}
+
+/** The signed-in user, for components rendered inside `RequireAuth`. */
+export function useUser(): UserPublic {
+  const { data } = useMe();
+  if (!data) throw new Error("useUser() is used outside RequireAuth");
+  return data;
+}
+
+/** Logs in or registers, then opens the student area. */
+export function useSignIn(mode: AuthMode) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  return useMutation({
+    mutationFn: (form: Schemas["RegisterRequest"]) =>
+      mode === "login"
+        ? unwrap(api.POST("/api/auth/login", {
+          body: { email: form.email, password: form.password },
+        }))
+        : unwrap(api.POST("/api/auth/register", { body: form })),
+    onSuccess: (user) => {
+      queryClient.setQueryData(ME_KEY, user);
+      navigate("/student");
+    },
+  });
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST("/api/auth/logout")),
+    // Even if the request failed, the login page re-asks /me, so it shows the real state.
+    onSettled: () => {
+      queryClient.clear();
+      navigate("/login");
+    },
+  });
+}

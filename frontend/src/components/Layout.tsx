@@ -1,0 +1,49 @@
+import { House, LogOut, ShieldCheck, Wallet } from "lucide-react";
+import { Link, NavLink, Outlet } from "react-router-dom";
+import { useLogout, useUser } from "../auth/useAuth";
+import { Brand } from "./Brand";
+
+export function Layout() {
+  const user = useUser();
+  const logout = useLogout();
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">Перейти к содержимому</a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link to="/student" className="brand-link" aria-label="AIlingva — на главную">
+            <Brand />
+          </Link>
+          <nav className="nav" aria-label="Основное меню">
+            <NavLink to="/student">
+              <House size={18} aria-hidden="true" /> Главная
+            </NavLink>
+            <NavLink to="/billing">
+              <Wallet size={18} aria-hidden="true" /> Баланс
+            </NavLink>
+            {user.role === "admin" && (
+              <NavLink to="/admin">
+                <ShieldCheck size={18} aria-hidden="true" /> Админ-панель
+              </NavLink>
+            )}
+          </nav>
+          <div className="account">
+            <span className="avatar" aria-hidden="true">{user.name.charAt(0).toUpperCase()}</span>
+            <span className="account-name" title={user.email}>{user.name}</span>
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => logout.mutate()}
+              disabled={logout.isPending}
+            >
+              <LogOut size={18} aria-hidden="true" /> <span className="btn-label">Выйти</span>
+            </button>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="page" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import type { UseQueryResult } from "@tanstack/react-query";
+import { CircleAlert } from "lucide-react";
+import type { ReactNode } from "react";
+
+type Props<T> = {
+  query: UseQueryResult<T, Error>;
+  /** What is being loaded, e.g. "Загружаем историю…". */
+  loading: string;
+  children: (data: T) => ReactNode;
+};
+
+/** A query's data, or a loading line, or the server's message. */
+export function Loadable<T>({ query, loading, children }: Props<T>) {
+  if (query.isPending) return <p className="muted" role="status">{loading}</p>;
+  if (query.isError) {
+    return (
+      <p className="form-error" role="alert">
+        <CircleAlert size={20} aria-hidden="true" />
+        {query.error.message}
+      </p>
+    );
+  }
+  return <>{children(query.data)}</>;
+}

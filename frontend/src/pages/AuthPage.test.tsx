@@ -1,0 +1,97 @@
+import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { balance, json, loggedOut, renderApp, sentRequests, student } from "../test/app";
+
+describe("login form", () => {
+  it("sends email and password and shows the server's message on 401", async () => {
+    renderApp("/login", {
+      "GET /api/auth/me": loggedOut,
+      "POST /api/auth/login": () =>
+        json(401, {
+          error: { code: "invalid_credentials", message: "Неверная почта или пароль." },
+        }),
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText("Электронная почта"), "anna@example.com");
+    await user.type(screen.getByLabelText("Пароль"), "wrong-password");
+    await user.click(screen.getByRole("button", { name: "Войти" }));
+
+    expect((await screen.findByRole("alert")).textContent).toBe("Неверная почта или пароль.");
+    expect(await sentRequests()).toContainEqual({
+      key: "POST /api/auth/login",
+      body: { email: "anna@example.com", password: "wrong-password" },
+    });
+    expect(screen.getByRole("heading", { name: "С возвращением!" })).toBeTruthy();
+  });
+});
+
+describe("register form", () => {
+  it("explains a short password in Russian without calling the API", async () => {
+    renderApp("/register", { "GET /api/auth/me": loggedOut });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText("Имя"), "Анна");
+    await user.type(screen.getByLabelText("Электронная почта"), "anna@example.com");
+    await user.type(screen.getByLabelText("Пароль"), "short");
+    await user.click(screen.getByRole("button", { name: "Зарегистрироваться" }));
+
+    const password = screen.getByLabelText("Пароль");
+    expect(password.getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByText(/нужно не меньше 8 символов/)).toBeTruthy();
+    expect(document.activeElement).toBe(password);
+    const keys = (await sentRequests()).map((request) => request.key);
+    expect(keys).not.toContain("POST /api/auth/register");
+  });
+
+  it("opens the student area after a successful registration", async () => {
+    renderApp("/register", {
+      "GET /api/auth/me": loggedOut,
+      "POST /api/auth/register": () => json(201, student),
+      "GET /api/billing/balance": () => json(200, balance),
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText("Имя"), "  Анна ");
+    await user.type(screen.getByLabelText("Электронная почта"), "anna@example.com");
+    await user.type(screen.getByLabelText("Пароль"), "long enough");
+    await user.click(screen.getByRole("button", { name: "Зарегистрироваться" }));
+
+    expect(await screen.findByRole("heading", { name: "Здравствуйте, Анна!" })).toBeTruthy();
+    expect(await sentRequests()).toContainEqual({
+      key: "POST /api/auth/register",
+      body: { email: "anna@example.com", password: "long enough", name: "Анна" },
+    });
+  });
+
+  it("sends the invitation code from ?ref= and can drop an unknown one", async () => {
+    let replies = 0;
+    renderApp("/register?ref=AB12CD34", {
+      "GET /api/auth/me": loggedOut,
+      "POST /api/auth/register": () =>
+        ++replies === 1
+          ? json(422, {
+            error: {
+              code: "unknown_referral_code",
+              message: "Такого кода приглашения нет. Проверьте его или зарегистрируйтесь без кода.",
+            },
+          })
+          : json(201, student),
+      "GET /api/billing/balance": () => json(200, balance),
+    });
+    expect(screen.getByText(/Вас пригласил друг/)).toBeTruthy();
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText("Имя"), "Анна");
+    await user.type(screen.getByLabelText("Электронная почта"), "anna@example.com");
+    await user.type(screen.getByLabelText("Пароль"), "long enough");
+    await user.click(screen.getByRole("button", { name: "Зарегистрироваться" }));
+
+    expect((await screen.findByRole("alert")).textContent).toMatch(/Такого кода приглашения нет/);
+    await user.click(screen.getByRole("button", { name: "Зарегистрироваться без кода" }));
+
+    expect(await screen.findByRole("heading", { name: "Здравствуйте, Анна!" })).toBeTruthy();
+    const bodies = (await sentRequests())
+      .filter((request) => request.key === "POST /api/auth/register")
+      .map((request) => request.body);
+    const form = { email: "anna@example.com", password: "long enough", name: "Анна" };
+    expect(bodies).toEqual([{ ...form, referral_code: "AB12CD34" }, form]);
+  });
+});
