@@ -26,8 +26,8 @@ test: setup frontend chromium ## Every suite: web unit tests, PostgreSQL pass, S
 	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest
 
 lint: setup frontend/node_modules/.installed ## ruff, mypy, TypeScript, and the generated API types are current
-	$(BIN)/ruff check ailingva tests migrations bench
-	$(BIN)/ruff format --check ailingva tests migrations bench
+	$(BIN)/ruff check ailingva tests migrations
+	$(BIN)/ruff format --check ailingva tests migrations
 	$(BIN)/mypy ailingva tests migrations
 	$(BIN)/ailingva openapi --out frontend/openapi.json
 	cd frontend && npm run gen:api && npm run typecheck
