@@ -10,9 +10,10 @@ CHROMIUM ?= /usr/bin/chromium
 
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 
-.PHONY: run test lint migrate worker setup frontend chromium openapi clean
+.PHONY: run test lint migrate setup frontend chromium speech openapi clean
 
-run: setup frontend ## Set up, migrate the SQLite database and serve http://127.0.0.1:$(PORT)
+run: setup frontend speech ## Set up, pull the models, migrate SQLite, serve http://127.0.0.1:$(PORT)
+	$(BIN)/ailingva models pull
 	$(BIN)/ailingva migrate
 	@echo
 	@echo "  AIlingva is starting: open http://127.0.0.1:$(PORT)"
@@ -20,7 +21,7 @@ run: setup frontend ## Set up, migrate the SQLite database and serve http://127.
 	@echo
 	$(BIN)/ailingva serve --port $(PORT)
 
-test: setup frontend chromium ## Every suite: web unit tests, PostgreSQL pass, SQLite pass (with the browser)
+test: setup frontend chromium speech ## Every suite: web unit tests, PostgreSQL pass, SQLite pass (with the browser)
 	cd frontend && npm test
 	TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/pytest -m "not browser" -p no:cacheprovider
 	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest
@@ -61,6 +62,10 @@ frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SRC)
 chromium: ## Debian's Chromium for the browser suite (Playwright drives it; it cannot download its own)
 	@test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 	@test -x $(CHROMIUM)
+
+speech: ## espeak-ng and festival (Russian voice) from Debian: run as separate processes
+	@command -v espeak-ng >/dev/null && command -v text2wave >/dev/null \
+		|| { apt-get update -qq && apt-get install -y -qq espeak-ng festival festvox-ru >/dev/null; }
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist

@@ -12,8 +12,10 @@ import uvicorn
 from alembic.config import Config as AlembicConfig
 
 from ailingva.core.config import PROJECT_ROOT, get_settings
+from ailingva.providers.models_cli import models_app
 
 app = typer.Typer(help="AIlingva: a voice-first English tutor.", no_args_is_help=True)
+app.add_typer(models_app, name="models", help="Offline models: list and pull (verified).")
 
 
 def _alembic_config() -> AlembicConfig:

@@ -51,6 +51,12 @@ def _drop_postgres_database(server_url: str, name: str) -> None:
     admin.dispose()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Browser tests last: Playwright's sync driver keeps an event loop running on this thread
+    # for its session, which the async tests after it would otherwise trip over.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server_url = os.environ.get("TEST_DATABASE_URL")

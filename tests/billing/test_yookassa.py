@@ -141,7 +141,7 @@ def _notify(client: TestClient, payment_id: str, event: str = "payment.succeeded
             "amount": {"value": "999999.00", "currency": "RUB"},
         },
     }
-    return client.post("/api/billing/webhooks/yookassa", json=body).status_code
+    return int(client.post("/api/billing/webhooks/yookassa", json=body).status_code)
 
 
 def _buy(client: TestClient) -> dict[str, Any]:

@@ -1,0 +1,118 @@
+"""Deterministic engines for fast tests: a fixed transcript, a scripted reply, a sine tone.
+
+Each takes an optional `error`, raised on every call, to test how callers handle failures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Sequence
+
+import numpy as np
+
+from ailingva.providers.audio import float_to_pcm16
+from ailingva.providers.base import (
+    AudioChunk,
+    AudioInput,
+    Capabilities,
+    ChatMessage,
+    LanguageModel,
+    ProviderError,
+    SpeechToText,
+    TextToSpeech,
+    Transcript,
+    Voice,
+)
+from ailingva.providers.settings import ProviderSettings
+
+FAKE_TRANSCRIPT = "Yesterday I goed to the park with my friend."
+FAKE_REPLY = (
+    "Great",
+    " job",
+    "!",
+    " You",
+    " went",
+    " to",
+    " the",
+    " park",
+    ".",
+    " What",
+    " did",
+    " you",
+    " do",
+    " there",
+    "?",
+)
+TONE_HZ = 440.0
+SECONDS_PER_CHARACTER = 0.06  # about the pace of speech
+CHUNK_SECONDS = 0.1
+
+
+class FakeSTT(SpeechToText):
+    capabilities = Capabilities(streaming=False)
+
+    def __init__(self, text: str = FAKE_TRANSCRIPT, *, error: ProviderError | None = None) -> None:
+        self.name = "fake:stt"
+        self._text = text
+        self._error = error
+
+    async def transcribe(self, audio: AudioInput, language: str | None = None) -> Transcript:
+        if self._error is not None:
+            raise self._error
+        return Transcript(self._text, language or "en")
+
+
+class FakeLLM(LanguageModel):
+    capabilities = Capabilities(streaming=True)
+
+    def __init__(
+        self, tokens: Sequence[str] = FAKE_REPLY, *, error: ProviderError | None = None
+    ) -> None:
+        self.name = "fake:llm"
+        self._tokens = tuple(tokens)
+        self._error = error
+
+    async def stream_chat(
+        self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
+    ) -> AsyncGenerator[str, None]:
+        if self._error is not None:
+            raise self._error
+        for token in self._tokens[:max_tokens]:
+            await asyncio.sleep(0)  # a real stream yields to the loop between tokens
+            yield token
+
+
+class FakeTTS(TextToSpeech):
+    capabilities = Capabilities(streaming=True, voices=(Voice("tone", ("en", "ru")),))
+
+    def __init__(self, *, sample_rate: int = 16_000, error: ProviderError | None = None) -> None:
+        self.name = "fake:tts"
+        self._sample_rate = sample_rate
+        self._error = error
+
+    async def synthesize_stream(
+        self, text: str, *, voice: str | None = None, language: str = "en"
+    ) -> AsyncGenerator[AudioChunk, None]:
+        if self._error is not None:
+            raise self._error
+        self.capabilities.voice_for(voice, language, provider=self.name)
+        count = int(len(text) * SECONDS_PER_CHARACTER * self._sample_rate)
+        tone = 0.3 * np.sin(2 * np.pi * TONE_HZ * np.arange(count) / self._sample_rate)
+        step = int(CHUNK_SECONDS * self._sample_rate)
+        for start in range(0, count, step):
+            await asyncio.sleep(0)
+            yield AudioChunk(
+                float_to_pcm16(tone[start : start + step].astype(np.float32)), self._sample_rate
+            )
+
+
+def build_stt(settings: ProviderSettings) -> SpeechToText:
+    return FakeSTT()
+
+
+def build_llm(settings: ProviderSettings) -> LanguageModel:
+    return FakeLLM()
+
+
+def build_tts(settings: ProviderSettings) -> TextToSpeech:
+    return FakeTTS()

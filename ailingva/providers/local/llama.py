@@ -1,0 +1,100 @@
+"""Offline language model: a GGUF model run by llama.cpp (llama-cpp-python) on the CPU."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import threading
+from collections.abc import AsyncGenerator, Iterator, Sequence
+from contextlib import aclosing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from ailingva.providers.base import (
+    Capabilities,
+    ChatMessage,
+    LanguageModel,
+    ProviderError,
+    ProviderErrorCode,
+)
+from ailingva.providers.local.loading import load_once, model_spec, verify_model
+from ailingva.providers.threads import iterate_in_thread
+
+if TYPE_CHECKING:
+    from llama_cpp import ChatCompletionRequestMessage, CreateChatCompletionStreamResponse, Llama
+
+
+@dataclass(frozen=True)
+class _LoadedModel:
+    llama: Llama
+    # A llama.cpp context serves one generation at a time; concurrent turns wait their turn.
+    lock: threading.Lock
+
+
+class LlamaCppLLM(LanguageModel):
+    def __init__(
+        self, model: str, models_dir: Path, *, n_threads: int = 2, n_ctx: int = 4096
+    ) -> None:
+        self.name = f"local:{model}"
+        self._spec = model_spec(model, "llm", provider=self.name)
+        self._models_dir = models_dir
+        self._n_threads = n_threads
+        self._n_ctx = n_ctx
+        self.capabilities = Capabilities(streaming=True)
+
+    async def stream_chat(
+        self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
+    ) -> AsyncGenerator[str, None]:
+        request = [
+            cast("ChatCompletionRequestMessage", {"role": m.role, "content": m.content})
+            for m in messages
+        ]
+
+        def generate(stop: threading.Event) -> Iterator[str]:
+            loaded = self._model()
+            with loaded.lock:
+                chunks = cast(
+                    "Iterator[CreateChatCompletionStreamResponse]",
+                    loaded.llama.create_chat_completion(
+                        request, max_tokens=max_tokens, temperature=temperature, stream=True
+                    ),
+                )
+                for chunk in chunks:
+                    if stop.is_set():  # the listener went away (barge-in): free the model
+                        return
+                    delta = cast("str | None", chunk["choices"][0]["delta"].get("content"))
+                    if delta:
+                        yield delta
+
+        try:
+            async with aclosing(iterate_in_thread(generate, name="llama-generate")) as deltas:
+                async for delta in deltas:
+                    yield delta
+        except ProviderError:
+            raise
+        except ValueError as exc:  # llama.cpp's answer to a prompt longer than the context
+            raise ProviderError(ProviderErrorCode.BAD_INPUT, str(exc), provider=self.name) from exc
+        except Exception as exc:
+            raise ProviderError(
+                ProviderErrorCode.ENGINE_FAILED, str(exc), provider=self.name
+            ) from exc
+
+    async def warm_up(self) -> None:
+        await asyncio.to_thread(self._model)
+
+    def _model(self) -> _LoadedModel:
+        path = self._spec.main_file(self._models_dir)
+
+        def load() -> _LoadedModel:
+            from llama_cpp import Llama
+
+            verify_model(self._spec, self._models_dir, provider=self.name)
+            llama = Llama(
+                model_path=str(path), n_ctx=self._n_ctx, n_threads=self._n_threads, verbose=False
+            )
+            # Free it before interpreter teardown: Llama.__del__ then fails noisily.
+            atexit.register(llama.close)
+            return _LoadedModel(llama, threading.Lock())
+
+        return load_once(("llama", path, self._n_ctx, self._n_threads), load)

@@ -1,0 +1,137 @@
+"""Builds the three providers from settings, with fallbacks, and swaps them when settings change.
+
+A new provider family is one module with `build_stt` / `build_llm` / `build_tts` functions and
+one entry in FAMILIES.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ailingva.providers import fake, local, openai, yandex
+from ailingva.providers.base import (
+    LanguageModel,
+    Provider,
+    ProviderError,
+    ProviderErrorCode,
+    SpeechToText,
+    TextToSpeech,
+)
+from ailingva.providers.compose import FallbackLLM, FallbackSTT, FallbackTTS
+from ailingva.providers.settings import ProviderName, ProviderSettings
+
+log = logging.getLogger(__name__)
+
+P = TypeVar("P", bound=Provider)
+Factory = Callable[[ProviderSettings], P]
+
+
+@dataclass(frozen=True)
+class Family:
+    """What one provider family offers; None where it has no such engine."""
+
+    stt: Factory[SpeechToText] | None = None
+    llm: Factory[LanguageModel] | None = None
+    tts: Factory[TextToSpeech] | None = None
+
+
+FAMILIES: dict[ProviderName, Family] = {
+    "local": Family(stt=local.build_stt, llm=local.build_llm, tts=local.build_tts),
+    "openai": Family(stt=openai.build_stt, llm=openai.build_llm, tts=openai.build_tts),
+    "yandex": Family(stt=yandex.build_stt, tts=yandex.build_tts),
+    "fake": Family(stt=fake.build_stt, llm=fake.build_llm, tts=fake.build_tts),
+}
+
+
+@dataclass(frozen=True)
+class Providers:
+    """One consistent set; a voice turn takes one set and keeps it to the end of the turn."""
+
+    settings: ProviderSettings
+    stt: SpeechToText
+    llm: LanguageModel
+    tts: TextToSpeech
+
+    def all(self) -> tuple[Provider, ...]:
+        return (self.stt, self.llm, self.tts)
+
+
+def build_providers(
+    settings: ProviderSettings, overrides: Mapping[str, Any] | None = None
+) -> Providers:
+    """The providers the settings (with the admin's overrides on top) ask for.
+
+    Raises ProviderError (code provider_not_configured) for a family that lacks the capability,
+    an unknown model or a missing key, and ValueError for an unknown or invalid override.
+    """
+    settings = settings.with_overrides(overrides)
+    return Providers(
+        settings=settings,
+        stt=_build("stt", settings.stt_provider, settings.stt_fallback, settings, FallbackSTT),
+        llm=_build("llm", settings.llm_provider, settings.llm_fallback, settings, FallbackLLM),
+        tts=_build("tts", settings.tts_provider, settings.tts_fallback, settings, FallbackTTS),
+    )
+
+
+def _build(
+    capability: str,
+    primary: ProviderName,
+    fallback: ProviderName | None,
+    settings: ProviderSettings,
+    with_fallback: Callable[[P, P], P],
+) -> P:
+    built: P = _factory(capability, primary)(settings)
+    if fallback is None or fallback == primary:
+        return built
+    return with_fallback(built, _factory(capability, fallback)(settings))
+
+
+def _factory(capability: str, name: ProviderName) -> Factory[Any]:
+    factory: Factory[Any] | None = getattr(FAMILIES[name], capability)
+    if factory is None:
+        offered = ", ".join(n for n, f in FAMILIES.items() if getattr(f, capability) is not None)
+        raise ProviderError(
+            ProviderErrorCode.NOT_CONFIGURED,
+            f"{name!r} has no {capability} engine; choose one of: {offered}",
+            provider=name,
+        )
+    return factory
+
+
+class ProviderRegistry:
+    """The app's current providers; `reconfigure` swaps them while the app runs.
+
+    Requests in flight keep the set they started with. Replaced sets are closed when the
+    registry closes, not at the swap, so no turn loses its engine half-way.
+    """
+
+    def __init__(self, settings: ProviderSettings, overrides: Mapping[str, Any] | None = None):
+        self._base = settings
+        self._current = build_providers(settings, overrides)
+        self._retired: list[Providers] = []
+
+    @property
+    def current(self) -> Providers:
+        return self._current
+
+    def reconfigure(self, overrides: Mapping[str, Any] | None) -> Providers:
+        """Build a new set from the base settings plus `overrides`; on error keep the old set."""
+        new = build_providers(self._base, overrides)
+        self._retired.append(self._current)
+        self._current = new
+        log.info("providers now stt=%s llm=%s tts=%s", new.stt.name, new.llm.name, new.tts.name)
+        return new
+
+    async def warm_up(self) -> None:
+        """Load the local models and start their processes before the first turn needs them."""
+        for provider in self._current.all():
+            await provider.warm_up()
+
+    async def aclose(self) -> None:
+        for providers in (*self._retired, self._current):
+            for provider in providers.all():
+                await provider.aclose()
+        self._retired.clear()

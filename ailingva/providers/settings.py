@@ -1,0 +1,73 @@
+"""Which provider serves each capability, with what models, voices and keys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ailingva.core.config import PROJECT_ROOT
+
+ProviderName = Literal["local", "openai", "yandex", "fake"]
+
+
+class ProviderSettings(BaseSettings):
+    """From environment variables of the same names in upper case (STT_PROVIDER, …)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    stt_provider: ProviderName = "local"
+    llm_provider: ProviderName = "local"
+    tts_provider: ProviderName = "local"
+    # Asked when the primary fails (e.g. STT_PROVIDER=yandex, STT_FALLBACK=local).
+    stt_fallback: ProviderName | None = None
+    llm_fallback: ProviderName | None = None
+    tts_fallback: ProviderName | None = None
+
+    models_dir: Path = PROJECT_ROOT / "models"
+    local_stt_model: str = "whisper-base"
+    local_llm_model: str = "qwen2.5-coder-1.5b"
+    local_tts_voice: str = "piper-joe"
+    # festival-ru sounds far better (Whisper understands it, not espeak-ng's Russian);
+    # espeak-ru answers in a few milliseconds.
+    local_ru_tts_voice: str = "festival-ru"
+    local_threads: int = 2
+    local_llm_context: int = 4096
+    local_stt_word_timestamps: bool = False
+
+    # Any OpenAI-compatible server: OpenAI itself, llama.cpp server, vLLM, Ollama.
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_api_key: SecretStr | None = None
+    openai_stt_model: str = "whisper-1"
+    openai_llm_model: str = "gpt-4o-mini"
+    openai_tts_model: str = "tts-1"
+    openai_tts_voice: str = "alloy"
+    openai_timeout_seconds: float = 30.0
+
+    yandex_api_key: SecretStr | None = None
+    yandex_folder_id: str | None = None  # needed only when the key's account has several folders
+    yandex_stt_url: str = "https://stt.api.cloud.yandex.net/speech/v1/stt:recognize"
+    yandex_tts_url: str = "https://tts.api.cloud.yandex.net/speech/v1/tts:synthesize"
+    yandex_voice_ru: str = "alena"
+    yandex_voice_en: str = "john"
+    yandex_profanity_filter: bool = False
+    yandex_timeout_seconds: float = 30.0
+
+    @field_validator("stt_fallback", "llm_fallback", "tts_fallback", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
+
+    def with_overrides(self, overrides: Mapping[str, Any] | None) -> ProviderSettings:
+        """A validated copy with the admin's values on top (keys: field names, any case)."""
+        if not overrides:
+            return self
+        changes = {key.lower(): value for key, value in overrides.items()}
+        unknown = sorted(set(changes) - set(type(self).model_fields))
+        if unknown:
+            raise ValueError(f"unknown provider setting(s): {', '.join(unknown)}")
+        # model_validate skips the environment: only these values and the overrides count.
+        return type(self).model_validate({**self.model_dump(), **changes})

@@ -1,0 +1,79 @@
+"""Fixtures for the provider tests: real small models pulled once per session, audio checks."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from ailingva.core.config import PROJECT_ROOT
+from ailingva.providers.audio import pcm16_to_float
+from ailingva.providers.base import AudioChunk
+from ailingva.providers.local.manifest import TEST_SET
+from ailingva.providers.local.pull import pull_models
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> Path:
+    """The small test models, pulled through the project's own pull code (cached across runs)."""
+    directory = Path(os.environ.get("MODELS_DIR", PROJECT_ROOT / "models"))
+    pull_models(TEST_SET, directory)
+    return directory
+
+
+def tone(seconds: float, rate: int) -> npt.NDArray[np.float32]:
+    """A 440 Hz sine, a stand-in for speech where only the bytes matter."""
+    return (0.3 * np.sin(2 * np.pi * 440 * np.arange(int(seconds * rate)) / rate)).astype(
+        np.float32
+    )
+
+
+def rms(chunk: AudioChunk) -> float:
+    return float(np.sqrt(np.mean(pcm16_to_float(chunk.pcm) ** 2)))
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """Base of the local servers that speak a cloud provider's protocol in tests."""
+
+    def send_json(self, status: int, payload: Any) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_pcm(self, pcm: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/pcm")
+        self.end_headers()
+        # Odd-sized pieces, as a network may deliver them: samples get split.
+        for start in range(0, len(pcm), 1001):
+            self.wfile.write(pcm[start : start + 1001])
+            self.wfile.flush()
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep the test output clean
+        pass
+
+
+@contextmanager
+def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve `handler` on a free loopback port; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    # A short poll keeps shutdown() quick.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

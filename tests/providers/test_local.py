@@ -1,0 +1,151 @@
+"""The offline engines with real small models: Piper, Whisper tiny.en, SmolLM2, espeak-ng."""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ailingva.providers.audio import pcm16_to_float, wav_bytes
+from ailingva.providers.base import ChatMessage, ProviderError, ProviderErrorCode
+from ailingva.providers.local.command_tts import CommandTTS
+from ailingva.providers.local.llama import LlamaCppLLM
+from ailingva.providers.local.piper import PiperTTS
+from ailingva.providers.local.whisper import WhisperSTT
+from ailingva.providers.registry import build_providers
+from ailingva.providers.settings import ProviderSettings
+from tests.providers.conftest import rms
+
+pytestmark = pytest.mark.models
+
+LEARNER_SENTENCE = "Yesterday I goed to the park with my friend."
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", text.lower())
+
+
+async def test_piper_speech_is_transcribed_by_whisper(models_dir: Path) -> None:
+    speech = await PiperTTS("piper-joe", models_dir).synthesize(LEARNER_SENTENCE)
+    assert speech.sample_rate == 22_050
+    assert 1.5 < speech.duration < 6.0
+    assert rms(speech) > 0.03  # speech, not silence or a click
+
+    stt = WhisperSTT("whisper-tiny-en", models_dir)
+    # As an upload would arrive: an encoded file at another rate, decoded and resampled.
+    transcript = await stt.transcribe(
+        wav_bytes(pcm16_to_float(speech.pcm), speech.sample_rate), "en"
+    )
+
+    heard = words(transcript.text)
+    # Whisper may "correct" goed -> go/went (a known limit); the rest must be heard as spoken.
+    similarity = difflib.SequenceMatcher(None, heard, words(LEARNER_SENTENCE)).ratio()
+    assert similarity >= 0.75, transcript.text
+    assert {"yesterday", "park", "friend"} <= set(heard)
+    assert transcript.language == "en"
+    assert transcript.segments
+    assert all(0 <= s.start < s.end <= speech.duration + 0.5 for s in transcript.segments)
+
+
+async def test_english_only_whisper_refuses_russian(models_dir: Path) -> None:
+    stt = WhisperSTT("whisper-tiny-en", models_dir)
+    with pytest.raises(ProviderError) as caught:
+        await stt.transcribe(b"not reached", "ru")
+    assert caught.value.code == ProviderErrorCode.UNSUPPORTED
+
+
+async def test_piper_streams_each_sentence_and_recovers_from_an_abandoned_reply(
+    models_dir: Path,
+) -> None:
+    tts = PiperTTS("piper-joe", models_dir)
+    long_reply = "Good try. We say went, not goed. Where did you go last weekend? Tell me more."
+    chunks = [chunk async for chunk in tts.synthesize_stream(long_reply)]
+    assert len(chunks) >= 3  # one per sentence: playback can start after the first
+    assert all(rms(chunk) > 0.02 for chunk in chunks)
+
+    # Barge-in: the listener leaves after the first chunk of a long reply.
+    stream = tts.synthesize_stream(long_reply)
+    async for _ in stream:
+        break
+    await stream.aclose()
+
+    short = await tts.synthesize("Hello.")
+    # The rest of the abandoned reply must not leak into the next one.
+    assert short.duration < 1.5
+    await tts.aclose()
+
+
+async def test_local_model_streams_a_reply(models_dir: Path) -> None:
+    llm = LlamaCppLLM("smollm2-135m", models_dir)
+    messages = [
+        ChatMessage("system", "You are a friendly English tutor."),
+        ChatMessage("user", "Hello! I like football. What do you like?"),
+    ]
+    deltas = [d async for d in llm.stream_chat(messages, max_tokens=40, temperature=0.0)]
+    assert len(deltas) > 3
+    assert len(words("".join(deltas))) > 3
+
+    # Leaving a stream early frees the model for the next turn.
+    stream = llm.stream_chat(messages, max_tokens=200)
+    async for _ in stream:
+        break
+    await stream.aclose()
+    assert (await llm.complete(messages, max_tokens=10, temperature=0.0)).strip()
+
+
+async def test_a_damaged_model_is_refused(models_dir: Path, tmp_path: Path) -> None:
+    shutil.copytree(models_dir / "smollm2-135m", tmp_path / "smollm2-135m")
+    gguf = next((tmp_path / "smollm2-135m").glob("*.gguf"))
+    with gguf.open("r+b") as file:
+        file.seek(4096)
+        file.write(b"tampered")
+    llm = LlamaCppLLM("smollm2-135m", tmp_path)
+    with pytest.raises(ProviderError) as caught:
+        await llm.complete([ChatMessage("user", "Hi")])
+    assert caught.value.code == ProviderErrorCode.MODEL_MISSING
+    assert "sha256" in caught.value.message
+    assert "ailingva models pull smollm2-135m" in caught.value.message
+
+
+@pytest.mark.parametrize("voice", ["espeak-ru", "festival-ru"])
+async def test_russian_phrase_is_spoken(voice: str) -> None:
+    speech = await CommandTTS(voice).synthesize(
+        "Правильно говорить went, а не goed.", language="ru"
+    )
+    assert 1.0 < speech.duration < 8.0
+    assert rms(speech) > 0.02
+
+
+async def test_local_providers_built_from_settings_speak_both_languages(models_dir: Path) -> None:
+    providers = build_providers(
+        ProviderSettings(
+            _env_file=None,
+            models_dir=models_dir,
+            local_stt_model="whisper-tiny-en",
+            local_llm_model="smollm2-135m",
+        )
+    )
+    english = await providers.tts.synthesize("Well done!", language="en")
+    russian = await providers.tts.synthesize("Молодец!", language="ru")
+    assert english.sample_rate == 22_050 and rms(english) > 0.02
+    assert rms(russian) > 0.02
+    with pytest.raises(ProviderError) as caught:
+        await providers.tts.synthesize("Gut gemacht!", language="de")
+    assert caught.value.code == ProviderErrorCode.UNSUPPORTED
+    for provider in providers.all():
+        await provider.aclose()
+
+
+async def test_concurrent_turns_share_the_engines_safely(models_dir: Path) -> None:
+    llm = LlamaCppLLM("smollm2-135m", models_dir)
+    tts = PiperTTS("piper-joe", models_dir)
+    question = [ChatMessage("user", "Name a colour.")]
+    replies = await asyncio.gather(*(llm.complete(question, max_tokens=8) for _ in range(2)))
+    short, long = await asyncio.gather(tts.synthesize("Yes."), tts.synthesize(LEARNER_SENTENCE))
+    assert all(reply.strip() for reply in replies)
+    assert short.duration < long.duration  # each got its own audio, not a mix
+    assert rms(short) > 0.02 and rms(long) > 0.02
