@@ -1,9 +1,10 @@
 """`/api/auth`: register, log in and out, who am I, bearer tokens."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
+from sqlmodel import Session
 
 from ailingva.api.deps import (
     ClientDep,
@@ -14,7 +15,7 @@ from ailingva.api.deps import (
     SettingsDep,
 )
 from ailingva.auth import service
-from ailingva.auth.models import SESSION_COOKIE, AuthSessionKind
+from ailingva.auth.models import SESSION_COOKIE, AuthSessionKind, UserAccount
 from ailingva.auth.schemas import (
     LoginRequest,
     RegisterRequest,
@@ -33,6 +34,22 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse},
     429: {"model": ErrorResponse},
 }
+
+
+def _signed_in(
+    db: Session,
+    settings: Settings,
+    user: UserAccount,
+    client: service.ClientInfo,
+    request: Request,
+    response: Response,
+    *,
+    now: datetime,
+) -> UserPublic:
+    """Start a browser session for the user and hand its secret over in the cookie."""
+    started = service.start_session(db, settings, user, AuthSessionKind.COOKIE, client, now=now)
+    _set_session_cookie(response, request, settings, started.secret)
+    return service.user_public(db, user)
 
 
 def _set_session_cookie(
@@ -72,11 +89,7 @@ def register(
         name=body.name,
         referral_code=body.referral_code,
     )
-    started = service.start_session(
-        db, settings, user, AuthSessionKind.COOKIE, client, now=utcnow()
-    )
-    _set_session_cookie(response, request, settings, started.secret)
-    return service.user_public(db, user)
+    return _signed_in(db, settings, user, client, request, response, now=utcnow())
 
 
 @router.post("/login", responses=ERRORS)
@@ -93,9 +106,7 @@ def login(
     user = service.authenticate(
         db, settings, limiter, client, email=body.email, password=body.password, now=now
     )
-    started = service.start_session(db, settings, user, AuthSessionKind.COOKIE, client, now=now)
-    _set_session_cookie(response, request, settings, started.secret)
-    return service.user_public(db, user)
+    return _signed_in(db, settings, user, client, request, response, now=now)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
