@@ -57,12 +57,12 @@ def create_admin(
 ) -> None:
     """Create an admin account, or make an existing account an admin."""
     from ailingva.auth import service
-    from ailingva.auth.schemas import RegisterRequest
+    from ailingva.auth.schemas import NewCredentials
     from ailingva.core.db import make_engine, session_scope
     from ailingva.core.errors import AppError
 
     try:
-        RegisterRequest(email=email, password=password, name="admin")
+        NewCredentials(email=email, password=password)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     engine = make_engine(get_settings().database_url)

@@ -29,9 +29,14 @@ GivenPassword = Annotated[
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 
 
-class RegisterRequest(BaseModel):
+class NewCredentials(BaseModel):
+    """An email and a new password, as any account (student or admin) is created with."""
+
     email: EmailStr = Field(max_length=254)
     password: NewPassword
+
+
+class RegisterRequest(NewCredentials):
     name: Name
     # From a friend's invitation link (/register?ref=CODE).
     referral_code: str | None = Field(default=None, max_length=32)

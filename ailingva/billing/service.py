@@ -100,7 +100,7 @@ def balance_view(db: Session, user_id: int, rules: BillingRules | None = None) -
         balance,
         rules.price_per_minute_kopecks,
         minutes,
-        minutes < rules.low_balance_warning_minutes + 1,
+        minutes <= rules.low_balance_warning_minutes,
     )
 
 

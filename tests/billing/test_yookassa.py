@@ -3,11 +3,9 @@ create a payment, send the student to confirm, then webhooks — real, replayed 
 
 import base64
 import json
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -17,6 +15,7 @@ from sqlalchemy import Engine
 from ailingva.core.config import Settings
 from ailingva.main import create_app
 from tests.conftest import login, make_admin, register
+from tests.http_peer import JsonHandler, http_server
 
 SHOP_ID, SECRET = "123456", "test_secret_key"
 
@@ -34,27 +33,16 @@ class FakeYooKassa:
             self.payments[payment_id]["amount"]["value"] = value
 
 
-def _handler(state: FakeYooKassa) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *_: object) -> None:
-            pass
-
-        def _reply(self, status: int, body: dict[str, Any]) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
+def _handler(state: FakeYooKassa) -> type[JsonHandler]:
+    class Handler(JsonHandler):
         def _authorised(self) -> bool:
             expected = base64.b64encode(f"{SHOP_ID}:{SECRET}".encode()).decode()
             if self.headers.get("Authorization") != f"Basic {expected}":
-                self._reply(401, {"type": "error", "code": "invalid_credentials"})
+                self.send_json(401, {"type": "error", "code": "invalid_credentials"})
                 return False
             if state.fail_next:
                 state.fail_next = False
-                self._reply(500, {"type": "error", "code": "internal_server_error"})
+                self.send_json(500, {"type": "error", "code": "internal_server_error"})
                 return False
             return True
 
@@ -63,41 +51,39 @@ def _handler(state: FakeYooKassa) -> type[BaseHTTPRequestHandler]:
                 return
             payment_id = self.path.rsplit("/", 1)[-1]
             if self.path.startswith("/v3/payments/") and payment_id in state.payments:
-                self._reply(200, state.payments[payment_id])
+                self.send_json(200, state.payments[payment_id])
             else:
-                self._reply(404, {"type": "error", "code": "not_found"})
+                self.send_json(404, {"type": "error", "code": "not_found"})
 
         def do_POST(self) -> None:
             if not self._authorised():
                 return
             key = self.headers.get("Idempotence-Key")
             if not key:
-                self._reply(400, {"type": "error", "code": "invalid_request"})
+                self.send_json(400, {"type": "error", "code": "invalid_request"})
                 return
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             if self.path == "/v3/payments":
-                if key in state.idempotence:
-                    self._reply(200, state.payments[state.idempotence[key]])
-                    return
-                payment_id = str(uuid.uuid4())
-                state.idempotence[key] = payment_id
-                state.payments[payment_id] = {
-                    "id": payment_id,
-                    "status": "pending",
-                    "paid": False,
-                    "amount": body["amount"],
-                    "metadata": body["metadata"],
-                    "confirmation": {
-                        "type": "redirect",
-                        "confirmation_url": f"https://yoomoney.example/{payment_id}",
-                    },
-                }
-                self._reply(200, state.payments[payment_id])
+                if key not in state.idempotence:
+                    payment_id = str(uuid.uuid4())
+                    state.idempotence[key] = payment_id
+                    state.payments[payment_id] = {
+                        "id": payment_id,
+                        "status": "pending",
+                        "paid": False,
+                        "amount": body["amount"],
+                        "metadata": body["metadata"],
+                        "confirmation": {
+                            "type": "redirect",
+                            "confirmation_url": f"https://yoomoney.example/{payment_id}",
+                        },
+                    }
+                self.send_json(200, state.payments[state.idempotence[key]])
             elif self.path == "/v3/refunds":
                 state.refunds.append(body)
-                self._reply(200, {"id": str(uuid.uuid4()), "status": "succeeded", **body})
+                self.send_json(200, {"id": str(uuid.uuid4()), "status": "succeeded", **body})
             else:
-                self._reply(404, {"type": "error", "code": "not_found"})
+                self.send_json(404, {"type": "error", "code": "not_found"})
 
     return Handler
 
@@ -105,12 +91,8 @@ def _handler(state: FakeYooKassa) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def yookassa() -> Iterator[tuple[FakeYooKassa, str]]:
     state = FakeYooKassa()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state, f"http://127.0.0.1:{server.server_address[1]}/v3"
-    server.shutdown()
-    thread.join()
+    with http_server(_handler(state)) as url:
+        yield state, f"{url}/v3"
 
 
 @pytest.fixture

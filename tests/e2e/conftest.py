@@ -6,7 +6,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,10 +28,10 @@ CHROMIUM_FLAGS = [
 DIST = PROJECT_ROOT / "frontend" / "dist"
 
 
-def wait_until(condition: object, *, timeout: float, what: str) -> None:
+def wait_until(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+        if condition():
             return
         time.sleep(0.02)
     raise TimeoutError(f"timed out after {timeout}s waiting for {what}")

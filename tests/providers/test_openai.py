@@ -23,7 +23,8 @@ from ailingva.providers.audio import float_to_pcm16
 from ailingva.providers.base import ChatMessage, ProviderError, ProviderErrorCode
 from ailingva.providers.local.manifest import MODELS
 from ailingva.providers.settings import ProviderSettings
-from tests.providers.conftest import JsonHandler, http_server, tone
+from tests.http_peer import JsonHandler, http_server
+from tests.providers.conftest import tone
 
 READY_DEADLINE_SECONDS = 120
 

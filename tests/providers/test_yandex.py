@@ -15,7 +15,8 @@ from ailingva.providers import yandex
 from ailingva.providers.audio import float_to_pcm16, wav_bytes
 from ailingva.providers.base import ProviderError, ProviderErrorCode
 from ailingva.providers.settings import ProviderSettings
-from tests.providers.conftest import JsonHandler, http_server, tone
+from tests.http_peer import JsonHandler, http_server
+from tests.providers.conftest import tone
 
 API_KEY = "AQVN-test-key"
 FOLDER = "b1g-test-folder"
