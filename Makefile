@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 
-.PHONY: run test lint migrate setup frontend chromium speech openapi clean
+.PHONY: run test lint migrate worker setup frontend chromium speech openapi clean
 
 run: setup frontend speech ## Set up, pull the models, migrate SQLite, serve http://127.0.0.1:$(PORT)
 	$(BIN)/ailingva models pull
@@ -37,6 +37,10 @@ lint: setup frontend/node_modules/.installed ## ruff, mypy, TypeScript, and the 
 
 migrate: setup
 	$(BIN)/ailingva migrate
+
+worker: setup ## Run background jobs from Redis (needs REDIS_URL; without it `make run` runs them)
+	$(BIN)/ailingva migrate
+	$(BIN)/ailingva worker
 
 openapi: setup frontend/node_modules/.installed ## Regenerate the typed web client from the API
 	$(BIN)/ailingva openapi --out frontend/openapi.json

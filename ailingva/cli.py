@@ -50,6 +50,19 @@ def serve(
     )
 
 
+@app.command()
+def worker() -> None:
+    """Run background jobs from Redis (REDIS_URL); without it `serve` runs them itself."""
+    from ailingva.worker.queue import run_worker
+
+    settings = get_settings()
+    if not settings.redis_url:
+        typer.echo("REDIS_URL is not set: `ailingva serve` runs the jobs in-process.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"AIlingva worker: jobs from {_redact(settings.redis_url)}")
+    run_worker(settings)
+
+
 @app.command("create-admin")
 def create_admin(
     email: Annotated[str, typer.Option(prompt=True)],

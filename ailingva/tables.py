@@ -13,15 +13,17 @@ from ailingva.billing.models import (
 )
 from ailingva.brain.models import BrainEvent, KnowledgeSnapshot, TutorRule
 from ailingva.core.db import metadata
-from ailingva.learning.models import LearningState, StudentWord
+from ailingva.learning.models import LearningState, StudentWord, WordUse
 from ailingva.tutor.models import Lesson, LessonTurn
 from ailingva.users.models import UserProfile
+from ailingva.worker.models import FailedJob
 
 __all__ = [
     "AppSetting",
     "AuthSession",
     "BillingPackage",
     "BrainEvent",
+    "FailedJob",
     "KnowledgeSnapshot",
     "LearningState",
     "Lesson",
@@ -36,5 +38,6 @@ __all__ = [
     "UserProfile",
     "Wallet",
     "WalletTransaction",
+    "WordUse",
     "metadata",
 ]

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from ailingva.core.db import JSONType, UTCDateTime, created_at_field, enum_type
+from ailingva.tutor.models import LessonTurn
 
 
 class BrainEventKind(StrEnum):
@@ -75,3 +76,16 @@ class TutorRule(SQLModel, table=True):
     created_at: datetime = created_at_field()
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# One analysis per student turn: the ANALYSIS turn (source_turn_id = the student turn) is the
+# brain's idempotency marker, so a job run twice, or retried after a crash, cannot add a second.
+# Partial, so that other pipelines may point at a source turn too.
+_ANALYSIS_ONLY = sa.text("pipeline = 'analysis'")
+sa.Index(
+    "uq_lesson_turn_analysis_source",
+    LessonTurn.__table__.c.source_turn_id,  # type: ignore[attr-defined]
+    unique=True,
+    sqlite_where=_ANALYSIS_ONLY,
+    postgresql_where=_ANALYSIS_ONLY,
+)

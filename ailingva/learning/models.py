@@ -49,3 +49,23 @@ class StudentWord(SQLModel, table=True):
     last_seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
+
+
+class WordUse(SQLModel, table=True):
+    """A word the student used correctly in a lesson: one row per student, word and lesson.
+
+    Known words are words used correctly in at least two lessons; the first lesson a word appears
+    in is when the student "learned" it (the Progress page's words-over-time chart).
+    """
+
+    __tablename__ = "word_use"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "word", "lesson_id", name="uq_word_use_user_word_lesson"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
+    word: str = Field(max_length=64)
+    lesson_id: int = Field(foreign_key="lesson.id", ondelete="CASCADE", index=True)
+    uses: int = Field(default=1, ge=1)
+    created_at: datetime = created_at_field()

@@ -1,0 +1,33 @@
+"""The brain's background jobs (registered in `ailingva.worker.jobs`)."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from ailingva.brain import service
+from ailingva.core.db import session_scope, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def analyse_turn(engine: Engine, *, turn_id: int) -> None:
+    """Analyse one student turn (enqueue after the commit that stored the turn)."""
+    try:
+        with session_scope(engine) as db:
+            service.analyse_student_turn(db, turn_id, now=utcnow())
+    except IntegrityError:
+        # A concurrent run of the same job won the race for the analysis turn: done.
+        with session_scope(engine) as db:
+            if service.analysis_turn(db, turn_id) is not None:
+                log.info("turn %s was analysed by a concurrent run", turn_id)
+                return
+        raise
+
+
+def summarise_lesson(engine: Engine, *, lesson_id: int) -> None:
+    """Summarise an ended lesson (enqueue after the commit that ended it)."""
+    with session_scope(engine) as db:
+        service.summarise_lesson(db, lesson_id, now=utcnow())

@@ -1,0 +1,66 @@
+"""The Progress page's data."""
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ProgressTotals(BaseModel):
+    lessons: int
+    turns: int = Field(description="Student turns, all lessons")
+    minutes: int = Field(description="Minutes of speaking")
+    xp: int
+    streak_days: int
+    longest_streak_days: int
+    level: str | None = Field(description="CEFR-style estimate, e.g. B1")
+    known_words: int
+    weak_words: int
+
+
+class DayCount(BaseModel):
+    day: date
+    value: int
+
+
+class DayErrors(BaseModel):
+    day: date
+    total: int
+    by_category: dict[str, int]
+
+
+class DayWords(BaseModel):
+    day: date
+    new_words: int = Field(description="Words used correctly for the first time that day")
+    total: int = Field(description="All words used correctly so far")
+
+
+class WeakWordPublic(BaseModel):
+    word: str
+    due_at: datetime | None
+    times_correct: int
+    times_wrong: int
+
+
+class LessonSummaryPublic(BaseModel):
+    lesson_id: int
+    number: int
+    topic: str | None
+    started_at: datetime
+    ended_at: datetime | None
+    xp_earned: int
+    summary: dict[str, Any] | None = Field(
+        description="practised_words, new_words, weak_words, reviewed_words, grammar_notes "
+        "[{category, count, note, examples}], xp {total, breakdown}, student_turns, errors, level"
+    )
+
+
+class ProgressPublic(BaseModel):
+    totals: ProgressTotals
+    days: int = Field(description="The charts cover this many days, ending today")
+    xp_by_day: list[DayCount]
+    errors_by_day: list[DayErrors]
+    words_by_day: list[DayWords]
+    error_categories: list[str]
+    weak_words: list[WeakWordPublic]
+    recent_lessons: list[LessonSummaryPublic]

@@ -1,0 +1,252 @@
+"""The job queue: `enqueue` a job by name after the commit that created its data.
+
+Two runners behind one interface:
+- `InProcessJobQueue` (the embedded default): asyncio tasks in the app process; each job runs
+  in a worker thread, is retried with exponential backoff and, after the last try, is written to
+  `failed_job`. Jobs still waiting when the app stops are lost: the durable runner is Redis.
+- `ArqJobQueue` (when `REDIS_URL` is set): jobs go to Redis and a separate `ailingva worker`
+  process (`run_worker`) runs them with the same retry policy. arq is asyncio-native like the app,
+  maintained and small; a job is deduplicated while queued by its id (name + arguments), and a job
+  whose worker died mid-run is run again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+from arq.worker import Function, Retry, Worker, func
+from sqlalchemy import Engine
+
+from ailingva.core.config import Settings
+from ailingva.core.db import session_scope
+from ailingva.worker.jobs import JOBS, Job, JobArg
+from ailingva.worker.models import FailedJob
+
+log = logging.getLogger(__name__)
+
+DEFAULT_QUEUE_NAME = "ailingva:jobs"
+MAX_ERROR_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """`max_tries` runs in all; the wait before try n+1 is base * 2**(n-1), capped."""
+
+    max_tries: int = 5
+    base_delay_seconds: float = 1.0
+    max_delay_seconds: float = 300.0
+
+    def delay(self, failed_try: int) -> float:
+        return float(min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (failed_try - 1)))
+
+
+class UnknownJobError(ValueError):
+    pass
+
+
+def job_key(name: str, kwargs: Mapping[str, JobArg]) -> str:
+    """The job's identity: the same job with the same arguments is one job."""
+    return f"{name}:{json.dumps(dict(kwargs), sort_keys=True, separators=(',', ':'))}"
+
+
+def record_failure(
+    engine: Engine, name: str, kwargs: Mapping[str, JobArg], error: BaseException, attempts: int
+) -> None:
+    text = f"{type(error).__name__}: {error}"[:MAX_ERROR_CHARS]
+    with session_scope(engine) as db:
+        db.add(FailedJob(name=name, args=dict(kwargs), error=text, attempts=attempts))
+    log.error("job %s%s failed after %d tries: %s", name, dict(kwargs), attempts, text)
+
+
+class JobQueue(ABC):
+    @abstractmethod
+    async def enqueue(self, job: str, /, **kwargs: JobArg) -> None:
+        """Queue `job` with `kwargs`. Call it only AFTER the commit that created the job's data
+        (a job may start at once, in another process, and must find the data there)."""
+
+    async def start(self) -> None:  # noqa: B027 (optional hook)
+        """Connect (called once in the app's lifespan)."""
+
+    async def aclose(self) -> None:  # noqa: B027 (optional hook)
+        """Disconnect; the in-process runner first lets running jobs finish."""
+
+
+class InProcessJobQueue(JobQueue):
+    """Asyncio tasks in this process; blocking job code runs in threads."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        jobs: Mapping[str, Job] = JOBS,
+        retry: RetryPolicy | None = None,
+        shutdown_grace_seconds: float = 10.0,
+    ) -> None:
+        self._engine = engine
+        self._jobs = jobs
+        self._retry = retry or RetryPolicy()
+        self._grace = shutdown_grace_seconds
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    async def enqueue(self, job: str, /, **kwargs: JobArg) -> None:
+        if job not in self._jobs:
+            raise UnknownJobError(job)
+        key = job_key(job, kwargs)
+        if key in self._tasks:  # already waiting or running: one run is enough
+            return
+        task = asyncio.get_running_loop().create_task(self._run(job, kwargs), name=key)
+        self._tasks[key] = task
+        task.add_done_callback(lambda _: self._tasks.pop(key, None))
+
+    async def _run(self, name: str, kwargs: Mapping[str, JobArg]) -> None:
+        function = self._jobs[name]
+        for attempt in range(1, self._retry.max_tries + 1):
+            try:
+                await asyncio.to_thread(function, self._engine, **kwargs)
+                return
+            except Exception as exc:
+                if attempt >= self._retry.max_tries:
+                    await asyncio.to_thread(
+                        record_failure, self._engine, name, kwargs, exc, attempt
+                    )
+                    return
+                delay = self._retry.delay(attempt)
+                log.warning(
+                    "job %s%s failed (try %d), retry in %.1fs: %r",
+                    name,
+                    kwargs,
+                    attempt,
+                    delay,
+                    exc,
+                )
+                await asyncio.sleep(delay)
+
+    async def join(self, within_seconds: float | None = None) -> None:
+        """Wait until no job is waiting or running (tests, shutdown); TimeoutError after
+        `within_seconds`."""
+        async with asyncio.timeout(within_seconds):
+            while self._tasks:
+                await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+
+    async def aclose(self) -> None:
+        try:
+            await self.join(self._grace)
+        except TimeoutError:
+            pending = list(self._tasks.values())
+            log.warning("stopping with %d unfinished jobs: they are lost", len(pending))
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+class ArqJobQueue(JobQueue):
+    """Jobs in Redis (arq), run by `ailingva worker`."""
+
+    def __init__(self, redis_url: str, *, queue_name: str = DEFAULT_QUEUE_NAME) -> None:
+        self._redis_settings = RedisSettings.from_dsn(redis_url)
+        self.queue_name = queue_name
+        self._pool: ArqRedis | None = None
+
+    async def start(self) -> None:
+        if self._pool is None:
+            self._pool = await create_pool(self._redis_settings, default_queue_name=self.queue_name)
+
+    async def enqueue(self, job: str, /, **kwargs: JobArg) -> None:
+        if job not in JOBS:
+            raise UnknownJobError(job)
+        if self._pool is None:
+            await self.start()
+        assert self._pool is not None
+        # The id deduplicates: a second enqueue while the first is queued or running is dropped.
+        job_kwargs: dict[str, Any] = dict(kwargs)
+        await self._pool.enqueue_job(job, _job_id=self.job_id(job, kwargs), **job_kwargs)
+
+    def job_id(self, job: str, kwargs: Mapping[str, JobArg]) -> str:
+        """arq's job keys are global in Redis: the queue's name keeps two queues apart."""
+        return f"{self.queue_name}:{job_key(job, kwargs)}"
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            await self._pool.aclose()
+            self._pool = None
+
+
+def _arq_function(name: str, job: Job, engine: Engine, retry: RetryPolicy) -> Function:
+    async def run(ctx: dict[str, Any], **kwargs: JobArg) -> None:
+        attempt: int = ctx["job_try"]
+        try:
+            await asyncio.to_thread(job, engine, **kwargs)
+        except Exception as exc:
+            if attempt >= retry.max_tries:
+                await asyncio.to_thread(record_failure, engine, name, kwargs, exc, attempt)
+                return
+            log.warning("job %s%s failed (try %d): %r", name, kwargs, attempt, exc)
+            raise Retry(defer=retry.delay(attempt)) from exc
+
+    # One try more than ours, so that our last try records the failure rather than arq's
+    # "max tries reached" (which only happens after a worker died on the last try).
+    return func(run, name=name, max_tries=retry.max_tries + 1)
+
+
+def build_worker(
+    redis_url: str,
+    engine: Engine,
+    *,
+    queue_name: str = DEFAULT_QUEUE_NAME,
+    jobs: Mapping[str, Job] = JOBS,
+    retry: RetryPolicy | None = None,
+    burst: bool = False,
+    poll_delay: float = 0.5,
+    job_timeout_seconds: int = 300,
+) -> Worker:
+    """An arq worker that runs the registered jobs from `queue_name`."""
+    retry = retry or RetryPolicy()
+    return Worker(
+        functions=[_arq_function(name, job, engine, retry) for name, job in jobs.items()],
+        redis_settings=RedisSettings.from_dsn(redis_url),
+        queue_name=queue_name,
+        burst=burst,
+        poll_delay=poll_delay,
+        job_timeout=job_timeout_seconds,
+        keep_result=60,
+        handle_signals=not burst,
+    )
+
+
+def build_job_queue(settings: Settings, engine: Engine) -> JobQueue:
+    if settings.redis_url:
+        return ArqJobQueue(settings.redis_url)
+    return InProcessJobQueue(engine)
+
+
+def run_worker(settings: Settings) -> None:
+    """The `ailingva worker` process: runs jobs from Redis until SIGINT/SIGTERM."""
+    from ailingva.core.db import make_engine
+
+    if not settings.redis_url:
+        raise RuntimeError("REDIS_URL is not set: without it `ailingva serve` runs jobs itself")
+    engine = make_engine(settings.database_url)
+    try:
+        build_worker(settings.redis_url, engine).run()
+    finally:
+        engine.dispose()
+
+
+__all__ = [
+    "ArqJobQueue",
+    "InProcessJobQueue",
+    "JobQueue",
+    "RetryPolicy",
+    "UnknownJobError",
+    "build_job_queue",
+    "build_worker",
+    "run_worker",
+]

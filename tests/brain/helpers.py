@@ -1,0 +1,147 @@
+"""Rows for brain tests (lessons and turns inserted directly) and a checker with a fixed table,
+so a test knows exactly which findings a sentence gives."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, func, select
+
+from ailingva.auth.models import UserAccount
+from ailingva.brain import service
+from ailingva.core.db import session_scope, utcnow
+from ailingva.grammar.findings import Category, Finding
+from ailingva.tutor.models import Lesson, LessonStatus, LessonTurn, Pipeline, TurnRole
+
+# (wrong phrase, correction, category): typical errors of Russian speakers.
+TABLE: list[tuple[str, str, Category]] = [
+    ("I am agree", "I agree", Category.CALQUE),
+    ("explain me", "explain to me", Category.CALQUE),
+    ("make a photo", "take a photo", Category.CALQUE),
+    ("have cat", "have a cat", Category.ARTICLES),
+    ("bought car", "bought a car", Category.ARTICLES),
+    ("go to cinema", "go to the cinema", Category.ARTICLES),
+    ("buyed", "bought", Category.VERB_FORM),
+    ("magazine", "shop", Category.WORD_CHOICE),
+    ("he go", "he goes", Category.AGREEMENT),
+    ("becouse", "because", Category.SPELLING),
+]
+
+
+class TableChecker:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def check(self, text: str) -> list[Finding]:
+        self.calls += 1
+        findings = []
+        for wrong, right, category in TABLE:
+            for m in re.finditer(rf"\b{re.escape(wrong)}\b", text, re.IGNORECASE):
+                findings.append(
+                    Finding(m.start(), m.end(), m.group(), right, category, "Пояснение.", "rules")
+                )
+        return sorted(findings, key=lambda f: f.start)
+
+
+def new_user(engine: Engine) -> int:
+    with session_scope(engine) as db:
+        user = UserAccount(email=f"s-{uuid.uuid4().hex[:8]}@example.com", password_hash="x")
+        db.add(user)
+        db.flush()
+        assert user.id is not None
+        return user.id
+
+
+def new_lesson(
+    engine: Engine, user_id: int, *, started_at: datetime | None = None, topic: str | None = None
+) -> int:
+    with session_scope(engine) as db:
+        number = (
+            db.exec(select(func.max(Lesson.number)).where(Lesson.user_id == user_id)).one() or 0
+        ) + 1
+        lesson = Lesson(user_id=user_id, number=number, topic=topic)
+        if started_at is not None:
+            lesson.started_at = started_at
+        db.add(lesson)
+        db.flush()
+        assert lesson.id is not None
+        return lesson.id
+
+
+def end_lesson(engine: Engine, lesson_id: int, *, at: datetime | None = None) -> None:
+    with session_scope(engine) as db:
+        lesson = db.get(Lesson, lesson_id)
+        assert lesson is not None
+        lesson.status = LessonStatus.ENDED
+        lesson.ended_at = at or utcnow()
+
+
+def add_turn(
+    engine: Engine,
+    lesson_id: int,
+    text: str,
+    *,
+    role: TurnRole = TurnRole.STUDENT,
+    audio_ms: int | None = None,
+    at: datetime | None = None,
+) -> int:
+    with session_scope(engine) as db:
+        seq = (
+            db.exec(
+                select(func.max(LessonTurn.seq)).where(
+                    LessonTurn.lesson_id == lesson_id,
+                    LessonTurn.pipeline == Pipeline.STREAMING,
+                )
+            ).one()
+            or 0
+        ) + 1
+        turn = LessonTurn(
+            lesson_id=lesson_id,
+            seq=seq,
+            role=role,
+            pipeline=Pipeline.STREAMING,
+            text=text,
+            audio_ms=audio_ms,
+        )
+        if at is not None:
+            turn.created_at = at
+        db.add(turn)
+        db.flush()
+        assert turn.id is not None
+        return turn.id
+
+
+def analyse(
+    engine: Engine, turn_id: int, *, now: datetime | None = None, checker: object | None = None
+) -> service.TurnAnalysis | None:
+    with session_scope(engine) as db:
+        return service.analyse_student_turn(
+            db,
+            turn_id,
+            now=now or utcnow(),
+            checker=checker or TableChecker(),  # type: ignore[arg-type]
+        )
+
+
+def say(
+    engine: Engine, lesson_id: int, text: str, *, now: datetime | None = None
+) -> service.TurnAnalysis | None:
+    """A student turn, stored and analysed."""
+    return analyse(engine, add_turn(engine, lesson_id, text, at=now), now=now)
+
+
+def analysis_turns(db: Session, turn_id: int) -> list[LessonTurn]:
+    return list(
+        db.exec(
+            select(LessonTurn).where(
+                LessonTurn.source_turn_id == turn_id, LessonTurn.pipeline == Pipeline.ANALYSIS
+            )
+        ).all()
+    )
+
+
+def count(db: Session, model: type) -> int:
+    return int(db.exec(select(func.count()).select_from(model)).one())

@@ -1,0 +1,129 @@
+"""The in-process runner: jobs run once, are retried with backoff, and failures are kept."""
+
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from ailingva.brain import service
+from ailingva.brain.models import BrainEvent, BrainEventKind
+from ailingva.worker.jobs import JOBS
+from ailingva.worker.models import FailedJob
+from ailingva.worker.queue import InProcessJobQueue, RetryPolicy, UnknownJobError
+from tests.brain.helpers import TableChecker, add_turn, analysis_turns, new_lesson, new_user
+from tests.conftest import login, make_admin, register
+
+FAST = RetryPolicy(max_tries=3, base_delay_seconds=0.01, max_delay_seconds=0.05)
+SENTENCE = "Yesterday I buyed a magazine"
+
+
+def _error_events(engine: Engine, turn: int) -> int:
+    with Session(engine) as db:
+        return len(
+            db.exec(
+                select(BrainEvent).where(
+                    BrainEvent.turn_id == turn, BrainEvent.kind == BrainEventKind.ERROR_DETECTED
+                )
+            ).all()
+        )
+
+
+async def test_a_job_enqueued_twice_analyses_once(
+    engine: Engine, table_checker: TableChecker
+) -> None:
+    turn = add_turn(engine, new_lesson(engine, new_user(engine)), SENTENCE)
+    queue = InProcessJobQueue(engine, retry=FAST)
+    await queue.start()
+
+    await queue.enqueue("analyse_turn", turn_id=turn)
+    await queue.enqueue("analyse_turn", turn_id=turn)
+    await queue.join(30)
+    await queue.enqueue("analyse_turn", turn_id=turn)  # and once more after it finished
+    await queue.aclose()
+
+    with Session(engine) as db:
+        assert len(analysis_turns(db, turn)) == 1
+    assert _error_events(engine, turn) == 2
+    assert table_checker.calls == 1
+
+
+async def test_a_job_that_crashes_mid_way_is_retried_to_one_set_of_results(
+    engine: Engine, table_checker: TableChecker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    turn = add_turn(engine, new_lesson(engine, new_user(engine)), SENTENCE)
+    real_rules = service._rules
+    crashes: list[int] = []
+
+    def crash_once(*args: object, **kwargs: object) -> None:
+        if not crashes:
+            crashes.append(1)
+            raise ConnectionError("database went away mid-job")
+        real_rules(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "_rules", crash_once)
+    queue = InProcessJobQueue(engine, retry=FAST)
+    await queue.enqueue("analyse_turn", turn_id=turn)
+    await queue.join(30)
+
+    assert crashes == [1] and table_checker.calls == 2
+    with Session(engine) as db:
+        assert len(analysis_turns(db, turn)) == 1
+        assert db.exec(select(FailedJob)).all() == []
+    assert _error_events(engine, turn) == 2
+
+
+async def test_a_failing_job_is_retried_and_then_recorded(engine: Engine) -> None:
+    attempts: list[int] = []
+    lock = threading.Lock()
+
+    def always_fails(_: Engine, *, turn_id: int) -> None:
+        with lock:
+            attempts.append(turn_id)
+        raise ValueError(f"cannot analyse {turn_id}")
+
+    queue = InProcessJobQueue(engine, jobs={"analyse_turn": always_fails}, retry=FAST)
+    await queue.enqueue("analyse_turn", turn_id=7)
+    await queue.join(30)
+
+    assert attempts == [7, 7, 7]
+    with Session(engine) as db:
+        (failed,) = db.exec(select(FailedJob)).all()
+    assert (failed.name, failed.args, failed.attempts) == ("analyse_turn", {"turn_id": 7}, 3)
+    assert failed.error == "ValueError: cannot analyse 7"
+
+
+async def test_unknown_jobs_are_refused(engine: Engine) -> None:
+    queue = InProcessJobQueue(engine)
+    with pytest.raises(UnknownJobError):
+        await queue.enqueue("analyse_everything", turn_id=1)
+
+
+def test_backoff_doubles_up_to_a_cap() -> None:
+    policy = RetryPolicy(max_tries=10, base_delay_seconds=1, max_delay_seconds=5)
+    assert [policy.delay(n) for n in range(1, 6)] == [1, 2, 4, 5, 5]
+
+
+def test_the_app_runs_jobs_in_process_without_redis(client: TestClient) -> None:
+    jobs = client.app.state.jobs  # type: ignore[attr-defined]
+    assert isinstance(jobs, InProcessJobQueue)
+    assert set(JOBS) == {"analyse_turn", "summarise_lesson"}
+
+
+def test_failed_jobs_are_listed_for_admins_only(client: TestClient, engine: Engine) -> None:
+    with Session(engine) as db:
+        db.add(FailedJob(name="analyse_turn", args={"turn_id": 5}, error="boom", attempts=5))
+        db.commit()
+    assert client.get("/api/admin/jobs/failed").status_code == 401
+    register(client)
+    assert client.get("/api/admin/jobs/failed").status_code == 403
+    client.post("/api/auth/logout")
+    login(client, make_admin(engine))
+
+    response = client.get("/api/admin/jobs/failed")
+
+    assert response.status_code == 200
+    (job,) = response.json()
+    assert job["name"] == "analyse_turn" and job["args"] == {"turn_id": 5}
+    assert job["attempts"] == 5 and job["error"] == "boom" and job["failed_at"]
