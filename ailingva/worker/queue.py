@@ -229,8 +229,14 @@ def build_job_queue(settings: Settings, engine: Engine) -> JobQueue:
 
 def run_worker(settings: Settings) -> None:
     """The `ailingva worker` process: runs jobs from Redis until SIGINT/SIGTERM."""
+    import os
+
     from ailingva.core.db import make_engine
 
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     if not settings.redis_url:
         raise RuntimeError("REDIS_URL is not set: without it `ailingva serve` runs jobs itself")
     engine = make_engine(settings.database_url)
