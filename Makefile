@@ -27,9 +27,9 @@ test: setup frontend chromium speech ## Every suite: web unit tests, PostgreSQL 
 	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest
 
 lint: setup frontend/node_modules/.installed ## ruff, mypy, TypeScript, and the generated API types are current
-	$(BIN)/ruff check ailingva tests migrations
-	$(BIN)/ruff format --check ailingva tests migrations
-	$(BIN)/mypy ailingva tests migrations
+	$(BIN)/ruff check ailingva tests migrations bench
+	$(BIN)/ruff format --check ailingva tests migrations bench
+	$(BIN)/mypy ailingva tests migrations bench
 	$(BIN)/ailingva openapi --out frontend/openapi.json
 	cd frontend && npm run gen:api && npm run typecheck
 	git diff --exit-code -- frontend/openapi.json frontend/src/api/schema.d.ts \

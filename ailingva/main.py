@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from cryptography.fernet import InvalidToken
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from ailingva.admin import service as admin_service
 from ailingva.admin.endpoints import router as admin_router
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
@@ -19,7 +24,7 @@ from ailingva.billing.endpoints import admin_router as admin_billing_router
 from ailingva.billing.endpoints import router as billing_router
 from ailingva.core.config import Settings, get_settings
 from ailingva.core.csrf import CrossSiteRequestGuard
-from ailingva.core.db import make_engine
+from ailingva.core.db import make_engine, session_scope
 from ailingva.core.errors import (
     ErrorCode,
     document_error_shape,
@@ -27,6 +32,16 @@ from ailingva.core.errors import (
     install_error_handlers,
 )
 from ailingva.core.ratelimit import AttemptLimiter
+from ailingva.core.security import SecretBox
+from ailingva.learning.endpoints import router as progress_router
+from ailingva.providers.base import ProviderError
+from ailingva.providers.registry import ProviderRegistry
+from ailingva.providers.settings import ProviderSettings
+from ailingva.tutor.endpoints import router as tutor_router
+from ailingva.voice.endpoints import router as voice_router
+from ailingva.voice.session import VoiceConfig
+from ailingva.worker.endpoints import admin_router as admin_jobs_router
+from ailingva.worker.queue import build_job_queue
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +49,27 @@ log = logging.getLogger(__name__)
 NO_FALLBACK_PREFIXES = ("api/", "ws/", "assets/")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, provider_settings: ProviderSettings | None = None
+) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
+    secret_box = SecretBox(settings.secret_key, settings.previous_secret_keys)
+    jobs = build_job_queue(settings, engine)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        registry = _provider_registry(engine, secret_box, provider_settings or ProviderSettings())
+        app.state.providers = registry
+        # Models load in the background: the app answers (health, pages) while they do, and
+        # the first turn waits only for what is still loading.
+        warm_up = asyncio.create_task(registry.warm_up())
+        warm_up.add_done_callback(_log_warm_up_failure)
+        await jobs.start()
         yield
+        await jobs.aclose()
+        warm_up.cancel()
+        await registry.aclose()
         engine.dispose()
 
     app = FastAPI(
@@ -52,6 +81,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.limiter = AttemptLimiter(settings.redis_url)
+    app.state.secret_box = secret_box
+    app.state.jobs = jobs
+    app.state.voice_config = VoiceConfig()
 
     install_error_handlers(app)
     document_error_shape(app)
@@ -63,10 +95,39 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_methods=["*"],
         allow_headers=["*"],
     )
-    for router in (health_router, auth_router, billing_router, admin_router, admin_billing_router):
+    for router in (
+        health_router,
+        auth_router,
+        billing_router,
+        tutor_router,
+        voice_router,
+        progress_router,
+        admin_router,
+        admin_billing_router,
+        admin_jobs_router,
+    ):
         app.include_router(router)
     _mount_frontend(app, settings.frontend_dist)
     return app
+
+
+def _provider_registry(engine: Engine, box: SecretBox, base: ProviderSettings) -> ProviderRegistry:
+    """The providers the environment asks for, with the admin's stored choices on top. Stored
+    choices that cannot be read (database down) or no longer build (a key unreadable after a
+    SECRET_KEY change without PREVIOUS_SECRET_KEYS) are set aside with a warning rather than
+    keeping the app down."""
+    try:
+        with session_scope(engine) as db:
+            overrides = admin_service.provider_overrides(db, box)
+        return ProviderRegistry(base, overrides)
+    except (ProviderError, ValueError, InvalidToken, SQLAlchemyError) as exc:
+        log.warning("stored provider settings ignored: %s", type(exc).__name__)
+        return ProviderRegistry(base)
+
+
+def _log_warm_up_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        log.error("loading the providers failed (turns will report it): %s", exc)
 
 
 def _mount_frontend(app: FastAPI, dist: Path) -> None:

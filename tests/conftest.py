@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from ailingva.core.config import PROJECT_ROOT, Settings
 from ailingva.core.db import make_engine
 from ailingva.main import create_app
+from ailingva.providers.settings import ProviderSettings
 from ailingva.tables import metadata
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -116,9 +117,13 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     )
 
 
+# Deterministic engines: the fast suites test our code, the `models` suite the real engines.
+FAKE_PROVIDERS = ProviderSettings(stt_provider="fake", llm_provider="fake", tts_provider="fake")
+
+
 @pytest.fixture
 def app(settings: Settings, engine: Engine) -> FastAPI:
-    return create_app(settings)
+    return create_app(settings, FAKE_PROVIDERS)
 
 
 @pytest.fixture

@@ -1,12 +1,20 @@
 """`/api/admin`: the admin's view of the service."""
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from typing import Any
 
-from ailingva.api.deps import AdminUser, SessionDep
+from fastapi import APIRouter, BackgroundTasks, Query
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from sqlmodel import Session
+
+from ailingva.admin import service as admin_service
+from ailingva.admin.service import EDITABLE_PROVIDER_FIELDS, SECRET_PROVIDER_FIELDS
+from ailingva.api.deps import AdminUser, ProvidersDep, SecretBoxDep, SessionDep
 from ailingva.auth import service as auth_service
 from ailingva.auth.schemas import UserPublic
-from ailingva.core.errors import ErrorResponse
+from ailingva.core.errors import AppError, ErrorCode, ErrorResponse
+from ailingva.core.security import SecretBox, mask_secret
+from ailingva.providers.base import ProviderError
+from ailingva.providers.registry import ProviderRegistry
 
 router = APIRouter(
     prefix="/api/admin",
@@ -29,3 +37,101 @@ def list_users(
 ) -> UserList:
     users, total = auth_service.list_users(db, limit=limit, offset=offset)
     return UserList(items=[auth_service.user_public(db, u) for u in users], total=total)
+
+
+# --- provider settings ------------------------------------------------------------------------
+
+
+class SettingItem(BaseModel):
+    key: str
+    value: Any = Field(description="The value in force; API keys only masked (…last 4)")
+    is_secret: bool
+    overridden: bool = Field(description="Set by an admin (else from the environment/defaults)")
+
+
+class ActiveProviders(BaseModel):
+    stt: str
+    llm: str
+    tts: str
+
+
+class ProviderSettingsPublic(BaseModel):
+    items: list[SettingItem]
+    active: ActiveProviders
+
+
+class ProviderSettingsUpdate(BaseModel):
+    """Fields to change; null puts a field back to the environment's value."""
+
+    values: dict[str, Any] = Field(min_length=1, max_length=len(EDITABLE_PROVIDER_FIELDS))
+
+
+def _settings_public(
+    db: Session, box: SecretBox, registry: ProviderRegistry
+) -> ProviderSettingsPublic:
+    overridden = set(admin_service.provider_overrides(db, box))
+    current = registry.current
+    items = []
+    for name in EDITABLE_PROVIDER_FIELDS:
+        value = getattr(current.settings, name)
+        if isinstance(value, SecretStr):
+            value = mask_secret(value.get_secret_value())
+        items.append(
+            SettingItem(
+                key=name,
+                value=value,
+                is_secret=name in SECRET_PROVIDER_FIELDS,
+                overridden=name in overridden,
+            )
+        )
+    active = ActiveProviders(stt=current.stt.name, llm=current.llm.name, tts=current.tts.name)
+    return ProviderSettingsPublic(items=items, active=active)
+
+
+@router.get("/settings")
+def provider_settings(
+    db: SessionDep, _: AdminUser, box: SecretBoxDep, registry: ProvidersDep
+) -> ProviderSettingsPublic:
+    """Which providers, models, voices and keys are in force (keys masked)."""
+    return _settings_public(db, box, registry)
+
+
+@router.put("/settings", responses={422: {"model": ErrorResponse}})
+def update_provider_settings(
+    body: ProviderSettingsUpdate,
+    db: SessionDep,
+    admin: AdminUser,
+    box: SecretBoxDep,
+    registry: ProvidersDep,
+    background: BackgroundTasks,
+) -> ProviderSettingsPublic:
+    """Change providers at run time. The new set is built (and so checked) before anything is
+    stored; it replaces the old one once the change is committed. Turns in flight finish on
+    the set they started with."""
+    unknown = sorted(set(body.values) - set(EDITABLE_PROVIDER_FIELDS))
+    if unknown:
+        raise AppError(
+            ErrorCode.UNKNOWN_SETTING, f"Неизвестные настройки: {', '.join(unknown)}.", 422
+        )
+    merged = {**admin_service.provider_overrides(db, box), **body.values}
+    merged = {k: v for k, v in merged.items() if v is not None}
+    try:
+        built = registry.build(merged)
+    except (ProviderError, ValueError) as exc:
+        # The message names the field, never its value (it may be a key).
+        raise AppError(ErrorCode.INVALID_SETTING, _setting_problem(exc), 422) from exc
+    assert admin.id is not None
+    admin_service.save_provider_overrides(db, box, body.values, updated_by_id=admin.id)
+    background.add_task(registry.use, built)
+    public = _settings_public(db, box, registry)
+    public.active = ActiveProviders(stt=built.stt.name, llm=built.llm.name, tts=built.tts.name)
+    return public
+
+
+def _setting_problem(exc: Exception) -> str:
+    if isinstance(exc, ProviderError):
+        return f"Настройки не подходят: {exc.message}"
+    if isinstance(exc, ValidationError):
+        fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]}))
+        return f"Неверные значения: {fields}."
+    return f"Настройки не подходят: {exc}"

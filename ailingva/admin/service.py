@@ -1,10 +1,31 @@
-"""The run-time settings store: JSON values under dotted keys, changed by admins."""
+"""The run-time settings store: JSON values under dotted keys, changed by admins.
 
+Provider settings are kept one key each (`providers.<field>`); API keys among them are stored
+encrypted (`{"ciphertext": ...}`) and leave this module only decrypted for the registry or
+masked for the admin.
+"""
+
+from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import Session
+from pydantic import SecretStr
+from sqlmodel import Session, col, select
 
 from ailingva.admin.models import AppSetting
+from ailingva.core.security import SecretBox
+from ailingva.providers.settings import ProviderSettings
+
+PROVIDER_PREFIX = "providers."
+# Where model files live is the operator's choice at deploy time, not a run-time setting.
+NOT_EDITABLE = frozenset({"models_dir"})
+EDITABLE_PROVIDER_FIELDS = tuple(
+    name for name in ProviderSettings.model_fields if name not in NOT_EDITABLE
+)
+SECRET_PROVIDER_FIELDS = frozenset(
+    name
+    for name, info in ProviderSettings.model_fields.items()
+    if info.annotation is not None and SecretStr in getattr(info.annotation, "__args__", ())
+)
 
 
 def get_setting(db: Session, key: str) -> Any:
@@ -12,9 +33,40 @@ def get_setting(db: Session, key: str) -> Any:
     return None if row is None else row.value
 
 
-def put_setting(db: Session, key: str, value: Any, *, updated_by_id: int | None) -> None:
+def put_setting(
+    db: Session, key: str, value: Any, *, updated_by_id: int | None, is_secret: bool = False
+) -> None:
     row = db.get(AppSetting, key) or AppSetting(key=key)
     row.value = value
+    row.is_secret = is_secret
     row.updated_by_id = updated_by_id
     db.add(row)
+    db.flush()
+
+
+def provider_overrides(db: Session, box: SecretBox) -> dict[str, Any]:
+    """The admin's provider settings, secrets decrypted: what the registry builds from."""
+    rows = db.exec(select(AppSetting).where(col(AppSetting.key).startswith(PROVIDER_PREFIX))).all()
+    overrides: dict[str, Any] = {}
+    for row in rows:
+        name = row.key.removeprefix(PROVIDER_PREFIX)
+        overrides[name] = box.decrypt(row.value["ciphertext"]) if row.is_secret else row.value
+    return overrides
+
+
+def save_provider_overrides(
+    db: Session, box: SecretBox, changes: Mapping[str, Any], *, updated_by_id: int
+) -> None:
+    """Store each changed field; None removes the admin's value (back to the environment's)."""
+    for name, value in changes.items():
+        key = PROVIDER_PREFIX + name
+        if value is None:
+            row = db.get(AppSetting, key)
+            if row is not None:
+                db.delete(row)
+        elif name in SECRET_PROVIDER_FIELDS:
+            sealed = {"ciphertext": box.encrypt(str(value))}
+            put_setting(db, key, sealed, updated_by_id=updated_by_id, is_secret=True)
+        else:
+            put_setting(db, key, value, updated_by_id=updated_by_id)
     db.flush()

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from ailingva.auth import service as auth_service
@@ -13,6 +14,9 @@ from ailingva.core.config import Settings
 from ailingva.core.db import MAX_ID, session_scope, utcnow
 from ailingva.core.errors import AppError, ErrorCode
 from ailingva.core.ratelimit import AttemptLimiter
+from ailingva.core.security import SecretBox
+from ailingva.providers.registry import ProviderRegistry
+from ailingva.worker.queue import JobQueue
 
 
 def _settings(request: Request) -> Settings:
@@ -30,11 +34,23 @@ def _limiter(request: Request) -> AttemptLimiter:
     return limiter
 
 
+def _providers(request: Request) -> ProviderRegistry:
+    registry: ProviderRegistry = request.app.state.providers
+    return registry
+
+
+def _secret_box(request: Request) -> SecretBox:
+    box: SecretBox = request.app.state.secret_box
+    return box
+
+
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 # scope="function": the commit happens when the endpoint returns, before the response is sent.
 SessionDep = Annotated[Session, Depends(_db, scope="function")]
 LimiterDep = Annotated[AttemptLimiter, Depends(_limiter)]
+ProvidersDep = Annotated[ProviderRegistry, Depends(_providers)]
+SecretBoxDep = Annotated[SecretBox, Depends(_secret_box)]
 
 # Declared for the OpenAPI schema; the lookup itself is ours (auto_error off).
 _bearer_scheme = HTTPBearer(auto_error=False, description="Short-lived JWT from /api/auth/token")
@@ -91,3 +107,31 @@ def _admin_user(user: CurrentUser) -> UserAccount:
 
 
 AdminUser = Annotated[UserAccount, Depends(_admin_user)]
+
+
+def _user_released(user: CurrentUser, db: SessionDep) -> UserAccount:
+    """For endpoints that wait on a model: the sign-in check's transaction ends here, so the
+    database is not held while the model works; they open short sessions of their own."""
+    db.commit()
+    return user
+
+
+# The signed-in user, with the request's transaction already committed.
+ReleasedUser = Annotated[UserAccount, Depends(_user_released)]
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+EngineDep = Annotated[Engine, Depends(_engine)]
+
+
+def _jobs(request: Request) -> JobQueue:
+    jobs: JobQueue = request.app.state.jobs
+    return jobs
+
+
+# The job queue: enqueue only after the commit that created the job's data.
+JobsDep = Annotated[JobQueue, Depends(_jobs)]

@@ -406,3 +406,29 @@ def close_usage(db: Session, usage: UsageSession, *, now: datetime) -> None:
         usage.status = UsageStatus.CLOSED
         usage.ended_at = now
         db.add(usage)
+
+
+def start_metering(
+    db: Session, *, user_id: int, lesson_id: int | None, now: datetime
+) -> tuple[UsageSession, BalanceView]:
+    """Open a voice session's meter and charge its first minute (InsufficientFunds if the
+    wallet cannot pay it; then nothing is written)."""
+    usage = open_usage(db, user_id=user_id, lesson_id=lesson_id, now=now)
+    charge_usage_minute(db, usage, 1)
+    return usage, balance_view(db, user_id)
+
+
+def meter_minute(db: Session, usage_id: int, minute: int) -> BalanceView:
+    """Charge minute `minute` of a running session; InsufficientFunds when it cannot be paid."""
+    usage = db.get(UsageSession, usage_id)
+    assert usage is not None
+    charge_usage_minute(db, usage, minute)
+    return balance_view(db, usage.user_id)
+
+
+def stop_metering(db: Session, usage_id: int, *, now: datetime) -> UsageSession:
+    usage = db.get(UsageSession, usage_id)
+    assert usage is not None
+    close_usage(db, usage, now=now)
+    db.flush()
+    return usage

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{DATA_DIR / 'ailingva.db'}"
     redis_url: str | None = None
     secret_key: str = ""
+    # Keys SECRET_KEY had before a rotation: stored API keys sealed with them still open.
+    previous_secret_keys: list[str] = Field(default_factory=list)
     # Origins allowed to call the API from a browser (CORS and the cross-site check).
     allowed_origins: list[str] = Field(
         default_factory=lambda: [

@@ -7,6 +7,8 @@ too, so another site cannot sign a visitor into an account of its choosing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -18,7 +20,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 class CrossSiteRequestGuard:
     def __init__(self, app: ASGIApp, allowed_origins: list[str]) -> None:
         self.app = app
-        self.allowed_origins = frozenset(o.rstrip("/").lower() for o in allowed_origins)
+        self.allowed_origins = allowed_origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
@@ -34,18 +36,31 @@ class CrossSiteRequestGuard:
         await self.app(scope, receive, send)
 
     def _allowed(self, headers: Headers, scope: Scope) -> bool:
-        origin = headers.get("origin")
         site = headers.get("sec-fetch-site")
         if site in ("same-origin", "none"):
             return True
-        if origin is None:
+        if headers.get("origin") is None:
             # No Origin: a same-site browser request without one is impossible for unsafe
             # methods in current browsers, and non-browser clients carry no ambient cookie.
             return site is None
-        origin = origin.rstrip("/").lower()
-        return origin in self.allowed_origins or origin == _own_origin(headers, scope)
+        return origin_allowed(headers, scope, self.allowed_origins)
 
 
 def _own_origin(headers: Headers, scope: Scope) -> str | None:
     host = headers.get("host")
-    return f"{scope.get('scheme', 'http')}://{host}".lower() if host else None
+    scheme = WEBSOCKET_SCHEMES.get(scope.get("scheme", "http"), scope.get("scheme", "http"))
+    return f"{scheme}://{host}".lower() if host else None
+
+
+WEBSOCKET_SCHEMES = {"ws": "http", "wss": "https"}
+
+
+def origin_allowed(headers: Headers, scope: Scope, allowed_origins: Iterable[str]) -> bool:
+    """A WebSocket handshake's Origin is the app's own or an allowed one. Browsers always send
+    it; a client without one is not a browser and carries no ambient cookie."""
+    origin = headers.get("origin")
+    if origin is None:
+        return True
+    origin = origin.rstrip("/").lower()
+    allowed = {o.rstrip("/").lower() for o in allowed_origins}
+    return origin in allowed or origin == _own_origin(headers, scope)

@@ -6,12 +6,13 @@ so a failed commit is an error response, not a lie) and rolls back on any error.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
 from pydantic import Field as PydanticField
@@ -29,6 +30,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
+T = TypeVar("T")
 metadata: MetaData = SQLModel.metadata
 
 
@@ -93,6 +95,17 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+async def in_session(engine: Engine, work: Callable[[Session], T]) -> T:
+    """One short unit of work off the event loop: for WebSocket turns and endpoints that wait
+    on a model, which must not hold a transaction (SQLite's write lock) while they wait."""
+
+    def run() -> T:
+        with session_scope(engine) as db:
+            return work(db)
+
+    return await asyncio.to_thread(run)
 
 
 # Integer keys are 32-bit on every backend: a larger number can only be a bad request.

@@ -46,12 +46,16 @@ def pcm16_to_float(pcm: bytes) -> FloatAudio:
 
 
 def wav_bytes(samples: FloatAudio, sample_rate: int = STT_SAMPLE_RATE) -> bytes:
+    return chunk_to_wav(AudioChunk(float_to_pcm16(samples), sample_rate))
+
+
+def chunk_to_wav(chunk: AudioChunk) -> bytes:
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
-        out.setframerate(sample_rate)
-        out.writeframes(float_to_pcm16(samples))
+        out.setframerate(chunk.sample_rate)
+        out.writeframes(chunk.pcm)
     return buffer.getvalue()
 
 

@@ -117,12 +117,20 @@ class ProviderRegistry:
     def current(self) -> Providers:
         return self._current
 
-    def reconfigure(self, overrides: Mapping[str, Any] | None) -> Providers:
-        """Build a new set from the base settings plus `overrides`; on error keep the old set."""
-        new = build_providers(self._base, overrides)
+    def build(self, overrides: Mapping[str, Any] | None) -> Providers:
+        """A new set from the base settings plus `overrides` (raises if they do not build)."""
+        return build_providers(self._base, overrides)
+
+    def use(self, new: Providers) -> None:
+        """Make `new` the current set; the old one is closed with the registry."""
         self._retired.append(self._current)
         self._current = new
         log.info("providers now stt=%s llm=%s tts=%s", new.stt.name, new.llm.name, new.tts.name)
+
+    def reconfigure(self, overrides: Mapping[str, Any] | None) -> Providers:
+        """Build a new set and use it; on error the old set stays."""
+        new = self.build(overrides)
+        self.use(new)
         return new
 
     async def warm_up(self) -> None:

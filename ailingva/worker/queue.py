@@ -13,6 +13,7 @@ Two runners behind one interface:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from abc import ABC, abstractmethod
@@ -23,6 +24,7 @@ from typing import Any
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Function, Retry, Worker, func
+from redis.exceptions import RedisError
 from sqlalchemy import Engine
 
 from ailingva.core.config import Settings
@@ -150,24 +152,44 @@ class InProcessJobQueue(JobQueue):
 class ArqJobQueue(JobQueue):
     """Jobs in Redis (arq), run by `ailingva worker`."""
 
-    def __init__(self, redis_url: str, *, queue_name: str = DEFAULT_QUEUE_NAME) -> None:
+    def __init__(
+        self,
+        redis_url: str,
+        *,
+        engine: Engine | None = None,
+        queue_name: str = DEFAULT_QUEUE_NAME,
+    ) -> None:
         self._redis_settings = RedisSettings.from_dsn(redis_url)
+        # The app must not stall for arq's five reconnects when Redis is down.
+        self._redis_settings.conn_retries = 1
+        self._engine = engine
         self.queue_name = queue_name
         self._pool: ArqRedis | None = None
 
     async def start(self) -> None:
+        """Connect now if Redis is up; if not, the app runs on and enqueue retries later."""
+        with contextlib.suppress(RedisError, OSError):
+            await self._connect()
+
+    async def _connect(self) -> ArqRedis:
         if self._pool is None:
             self._pool = await create_pool(self._redis_settings, default_queue_name=self.queue_name)
+        return self._pool
 
     async def enqueue(self, job: str, /, **kwargs: JobArg) -> None:
+        """Queue the job; when Redis cannot take it, the job is recorded as failed (visible to
+        admins) rather than failing the student's request that made it."""
         if job not in JOBS:
             raise UnknownJobError(job)
-        if self._pool is None:
-            await self.start()
-        assert self._pool is not None
         # The id deduplicates: a second enqueue while the first is queued or running is dropped.
         job_kwargs: dict[str, Any] = dict(kwargs)
-        await self._pool.enqueue_job(job, _job_id=self.job_id(job, kwargs), **job_kwargs)
+        try:
+            pool = await self._connect()
+            await pool.enqueue_job(job, _job_id=self.job_id(job, kwargs), **job_kwargs)
+        except (RedisError, OSError) as exc:
+            if self._engine is None:
+                raise
+            await asyncio.to_thread(record_failure, self._engine, job, kwargs, exc, 0)
 
     def job_id(self, job: str, kwargs: Mapping[str, JobArg]) -> str:
         """arq's job keys are global in Redis: the queue's name keeps two queues apart."""
@@ -223,7 +245,7 @@ def build_worker(
 
 def build_job_queue(settings: Settings, engine: Engine) -> JobQueue:
     if settings.redis_url:
-        return ArqJobQueue(settings.redis_url)
+        return ArqJobQueue(settings.redis_url, engine=engine)
     return InProcessJobQueue(engine)
 
 

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from ailingva.core.config import PROJECT_ROOT, Settings
 from ailingva.main import create_app
+from tests.conftest import FAKE_PROVIDERS
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -50,7 +51,8 @@ def live_server(settings: Settings, engine: object) -> Iterator[str]:
     port = _free_port()
     origin = f"http://127.0.0.1:{port}"
     app = create_app(
-        settings.model_copy(update={"frontend_dist": DIST, "allowed_origins": [origin]})
+        settings.model_copy(update={"frontend_dist": DIST, "allowed_origins": [origin]}),
+        FAKE_PROVIDERS,
     )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

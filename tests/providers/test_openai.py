@@ -43,7 +43,7 @@ def llama_server(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     model = MODELS["smollm2-135m"].main_file(models_dir)
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
     with log_path.open("wb") as log:
-        server = subprocess.Popen(  # noqa: S603
+        server = subprocess.Popen(
             [
                 sys.executable,
                 "-m",

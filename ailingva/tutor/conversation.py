@@ -1,0 +1,182 @@
+"""A turn of the text chat or of an uploaded recording, from the student's words to the stored
+exchange: the lesson is opened, the tutor answers (tutor_turn), the exchange is stored, and the
+brain's analysis is enqueued after the commit.
+
+The database is touched in short sessions before and after the model works, never during.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from ailingva.core.db import in_session, utcnow
+from ailingva.grammar.findings import Finding
+from ailingva.providers.audio import chunk_to_wav
+from ailingva.providers.base import AudioChunk
+from ailingva.providers.registry import Providers
+from ailingva.tutor import service
+from ailingva.tutor.models import Lesson
+from ailingva.tutor.pipeline import (
+    CorrectionsFound,
+    ReplyAudio,
+    ReplyDone,
+    TurnEvent,
+    tutor_turn,
+)
+from ailingva.tutor.prompt import PromptInput
+from ailingva.worker.queue import JobQueue
+
+
+@dataclass(frozen=True)
+class Student:
+    user_id: int
+    email: str
+
+
+@dataclass(frozen=True)
+class LessonOpened:
+    lesson_id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class ExchangeStored:
+    lesson_id: int
+    lesson_number: int
+    student_turn_id: int
+    tutor_turn_id: int
+    findings: tuple[Finding, ...]
+    reply: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+ConversationEvent = LessonOpened | TurnEvent | ExchangeStored
+
+
+async def prepare_turn(
+    engine: Engine, student: Student, lesson_id: int | None
+) -> tuple[LessonOpened, PromptInput]:
+    """Open (or continue) the lesson and read what the tutor's prompt needs; commits."""
+
+    def work(db: Session) -> tuple[LessonOpened, PromptInput]:
+        lesson = service.open_lesson(db, student.user_id, lesson_id)
+        assert lesson.id is not None
+        prompt = service.prompt_input(
+            db, user_id=student.user_id, email=student.email, lesson_id=lesson.id, now=utcnow()
+        )
+        return LessonOpened(lesson.id, lesson.number), prompt
+
+    return await in_session(engine, work)
+
+
+async def store_exchange(
+    engine: Engine,
+    jobs: JobQueue,
+    student: Student,
+    lesson: LessonOpened,
+    *,
+    student_text: str,
+    findings: tuple[Finding, ...],
+    reply: str,
+    timings: Mapping[str, float],
+    student_audio_ms: int | None = None,
+    reply_audio_ms: int | None = None,
+    interrupted: bool = False,
+) -> ExchangeStored:
+    """Store the exchange, commit, then hand the student turn to the brain."""
+
+    def work(db: Session) -> tuple[int, int]:
+        row = service.get_lesson(db, student.user_id, lesson.lesson_id)
+        student_turn, tutor_turn_row = service.record_exchange(
+            db,
+            row,
+            student_text=student_text,
+            findings=findings,
+            reply=reply,
+            timings=timings,
+            student_audio_ms=student_audio_ms,
+            reply_audio_ms=reply_audio_ms,
+            interrupted=interrupted,
+        )
+        assert student_turn.id is not None and tutor_turn_row.id is not None
+        return student_turn.id, tutor_turn_row.id
+
+    student_turn_id, tutor_turn_id = await in_session(engine, work)
+    await jobs.enqueue("analyse_turn", turn_id=student_turn_id)
+    return ExchangeStored(
+        lesson.lesson_id,
+        lesson.number,
+        student_turn_id,
+        tutor_turn_id,
+        findings,
+        reply,
+        dict(timings),
+    )
+
+
+async def converse(
+    engine: Engine,
+    providers: Providers,
+    jobs: JobQueue,
+    student: Student,
+    *,
+    text: str,
+    lesson_id: int | None,
+    speak: bool,
+    timings: Mapping[str, float] | None = None,
+    student_audio_ms: int | None = None,
+) -> AsyncGenerator[ConversationEvent, None]:
+    """One text turn as events, ending with ExchangeStored. A consumer that stops early (the
+    client went away) leaves nothing stored: the student may send the message again."""
+    lesson, prompt = await prepare_turn(engine, student, lesson_id)
+    yield lesson
+    findings: tuple[Finding, ...] = ()
+    audio_ms = 0.0
+    async for event in tutor_turn(providers, prompt, text, speak=speak):
+        yield event
+        if isinstance(event, ReplyAudio):
+            audio_ms += event.chunk.duration * 1000
+        elif isinstance(event, CorrectionsFound):
+            findings = event.findings
+        elif isinstance(event, ReplyDone):
+            yield await store_exchange(
+                engine,
+                jobs,
+                student,
+                lesson,
+                student_text=text,
+                findings=findings,
+                reply=event.reply,
+                timings={**(timings or {}), **event.timings},
+                student_audio_ms=student_audio_ms,
+                reply_audio_ms=round(audio_ms) if speak else None,
+            )
+
+
+async def finish_lesson(
+    engine: Engine, jobs: JobQueue, student: Student, lesson_id: int
+) -> tuple[Lesson, int]:
+    """End the student's lesson (once) and, after the commit, ask the brain for its summary.
+    Returns the lesson and its number of conversation turns."""
+
+    def work(db: Session) -> tuple[Lesson, int, bool]:
+        row = service.get_lesson(db, student.user_id, lesson_id)
+        ended = service.end_lesson(db, row, now=utcnow())
+        return row, len(service.conversation(db, lesson_id)), ended
+
+    row, turn_count, ended = await in_session(engine, work)
+    if ended:
+        await jobs.enqueue("summarise_lesson", lesson_id=lesson_id)
+    return row, turn_count
+
+
+def wav_base64(chunks: list[AudioChunk]) -> str | None:
+    if not chunks:
+        return None
+    pcm = b"".join(c.pcm for c in chunks)
+    return base64.b64encode(chunk_to_wav(AudioChunk(pcm, chunks[0].sample_rate))).decode()

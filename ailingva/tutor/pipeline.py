@@ -1,0 +1,182 @@
+"""One tutor turn as a stream of events: corrections, reply text deltas, reply audio.
+
+The same stream serves the text chat and the voice session. The model's reply is cut into
+sentences as it streams; each finished sentence goes to speech at once, so the first audio is
+ready while the model is still writing the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from ailingva.grammar.checker import get_checker
+from ailingva.grammar.findings import Finding
+from ailingva.providers.base import AudioChunk, ProviderError
+from ailingva.providers.registry import Providers
+from ailingva.tutor.prompt import REPLY_MAX_TOKENS, PromptInput, build_messages
+
+# A sentence ends at . ! ? (or …) followed by a space; "Mr. Smith" splitting early costs nothing
+# but a slightly earlier first sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
+# What the model may write but must not be read aloud.
+_NOT_SPOKEN = re.compile(r"[*_#`~>|]+")
+
+
+@dataclass(frozen=True)
+class CorrectionsFound:
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class ReplyDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class ReplyAudio:
+    """A piece of the spoken reply; `sentence` counts from 0 and `text` is that sentence."""
+
+    sentence: int
+    text: str
+    chunk: AudioChunk
+
+
+@dataclass(frozen=True)
+class SpeechFailed:
+    """Speech synthesis failed; the reply text still arrives."""
+
+    error: ProviderError
+
+
+@dataclass(frozen=True)
+class ReplyDone:
+    reply: str
+    sentences: tuple[str, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+TurnEvent = CorrectionsFound | ReplyDelta | ReplyAudio | SpeechFailed | ReplyDone
+
+
+class SentenceSplitter:
+    """Feeds on text deltas; hands out each sentence as soon as it is complete."""
+
+    def __init__(self) -> None:
+        self._buffer = ""
+
+    def feed(self, delta: str) -> list[str]:
+        self._buffer += delta
+        parts = _SENTENCE_END.split(self._buffer)
+        self._buffer = parts.pop()
+        return [p.strip() for p in parts if p.strip()]
+
+    def flush(self) -> list[str]:
+        rest, self._buffer = self._buffer.strip(), ""
+        return [rest] if rest else []
+
+
+def speakable(sentence: str) -> str:
+    return " ".join(_NOT_SPOKEN.sub(" ", sentence).split())
+
+
+async def find_errors(text: str) -> tuple[Finding, ...]:
+    """The grammar engine's findings (it blocks: run off the event loop)."""
+    return tuple(await asyncio.to_thread(get_checker().check, text))
+
+
+def _ms_since(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 1)
+
+
+async def tutor_turn(
+    providers: Providers,
+    prompt: PromptInput,
+    text: str,
+    *,
+    speak: bool,
+    findings: Sequence[Finding] | None = None,
+    voice: str | None = None,
+) -> AsyncIterator[TurnEvent]:
+    """Answer one student utterance. Raises ProviderError when the model fails; a failure of
+    speech only costs the audio (SpeechFailed). Closing the iterator early (barge-in) cancels
+    the model and the speech at once."""
+    start = time.perf_counter()
+    timings: dict[str, float] = {}
+    if findings is None:
+        findings = await find_errors(text)
+        timings["grammar"] = _ms_since(start)
+    yield CorrectionsFound(tuple(findings))
+
+    messages = build_messages(prompt, text, findings)
+    events: asyncio.Queue[TurnEvent | Exception | None] = asyncio.Queue()
+    sentences: asyncio.Queue[str | None] = asyncio.Queue()
+    spoken: list[str] = []
+    reply_parts: list[str] = []
+
+    async def write() -> None:
+        llm_start = time.perf_counter()
+        splitter = SentenceSplitter()
+        try:
+            async for delta in providers.llm.stream_chat(messages, max_tokens=REPLY_MAX_TOKENS):
+                if not reply_parts:
+                    timings["llm_first_token"] = _ms_since(llm_start)
+                reply_parts.append(delta)
+                await events.put(ReplyDelta(delta))
+                for sentence in splitter.feed(delta):
+                    await _queue_sentence(sentence)
+            for sentence in splitter.flush():
+                await _queue_sentence(sentence)
+            timings["llm_total"] = _ms_since(llm_start)
+        finally:
+            await sentences.put(None)
+
+    async def _queue_sentence(sentence: str) -> None:
+        spoken.append(sentence)
+        if "first_sentence" not in timings:
+            timings["first_sentence"] = _ms_since(start)
+        await sentences.put(sentence)
+
+    async def say() -> None:
+        index = 0
+        failed = False
+        while (sentence := await sentences.get()) is not None:
+            words = speakable(sentence)
+            if not speak or failed or not words:
+                index += 1
+                continue
+            try:
+                async for chunk in providers.tts.synthesize_stream(words, voice=voice):
+                    if "first_audio" not in timings:
+                        timings["first_audio"] = _ms_since(start)
+                    await events.put(ReplyAudio(index, sentence, chunk))
+            except ProviderError as exc:
+                failed = True  # keep the text flowing; no more audio this turn
+                await events.put(SpeechFailed(exc))
+            index += 1
+
+    async def run() -> None:
+        try:
+            await asyncio.gather(write(), say())
+        except Exception as exc:  # handed to the consumer, which re-raises it
+            await events.put(exc)
+        finally:
+            await events.put(None)
+
+    worker = asyncio.create_task(run())
+    try:
+        while (event := await events.get()) is not None:
+            if isinstance(event, Exception):
+                raise event
+            yield event
+        timings["total"] = _ms_since(start)
+        yield ReplyDone("".join(reply_parts).strip(), tuple(spoken), timings)
+    finally:
+        if not worker.done():
+            worker.cancel()
+            with suppress(asyncio.CancelledError):
+                await worker

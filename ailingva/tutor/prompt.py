@@ -1,0 +1,88 @@
+"""The tutor's prompt: who the student is, the rules in force, recent history, and this
+utterance's grammar findings.
+
+Corrections come from the grammar engine, not the model: a small local model explains grammar
+wrongly, so it is told what was wrong and only converses (acknowledge, recast, ask a question).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ailingva.brain.service import TutorMemory
+from ailingva.grammar.findings import Finding
+from ailingva.providers.base import ChatMessage
+
+# How much of the lesson the model sees: enough for context, small enough to stay fast.
+HISTORY_TURNS = 8
+REPLY_MAX_TOKENS = 120
+
+LEVEL_STYLE = {
+    "A1": "Use very short sentences and only the most common words.",
+    "A2": "Use short, simple sentences and common words.",
+    "B1": "Use clear everyday English; avoid idioms.",
+    "B2": "Speak naturally; explain an idiom if you use one.",
+    "C1": "Speak naturally, as to a fluent speaker.",
+    "C2": "Speak naturally, as to a fluent speaker.",
+}
+
+
+@dataclass(frozen=True)
+class StudentProfile:
+    name: str
+    level: str = "A2"
+    goals: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PromptInput:
+    profile: StudentProfile
+    memory: TutorMemory = field(default_factory=TutorMemory)
+    # Earlier turns of this lesson, oldest first: ("student" | "tutor", text).
+    history: Sequence[tuple[str, str]] = field(default_factory=tuple)
+
+
+def system_prompt(data: PromptInput) -> str:
+    profile = data.profile
+    lines = [
+        "You are Lingva, a warm, patient English tutor talking by voice with a Russian-speaking "
+        f"student named {profile.name} (level {profile.level}).",
+        LEVEL_STYLE.get(profile.level, LEVEL_STYLE["A2"]),
+        "Reply in English with 1 to 3 short sentences, like a spoken conversation: no lists, "
+        "no markdown, no emoji.",
+        "Keep the conversation going: react to what the student said and ask one simple "
+        "follow-up question.",
+        "Never explain grammar yourself and never invent corrections: the app shows the "
+        "corrections to the student. When you are told about a mistake, use the correct form "
+        "naturally in your reply (a recast).",
+    ]
+    if profile.goals:
+        lines.append(f"The student's goals: {', '.join(profile.goals)}.")
+    if profile.interests:
+        lines.append(f"The student is interested in: {', '.join(profile.interests)}.")
+    if data.memory.rules:
+        lines.append("For this student:")
+        lines.extend(f"- {rule}" for rule in data.memory.rules)
+    if data.memory.review_words:
+        words = ", ".join(data.memory.review_words)
+        lines.append(f"Words the student is learning: {words}. Use one of them in your reply.")
+    return "\n".join(lines)
+
+
+def user_message(text: str, findings: Sequence[Finding]) -> str:
+    if not findings:
+        return text
+    fixes = "; ".join(f'"{f.original}" -> "{f.correction}"' for f in findings)
+    return f"{text}\n\n(The app corrected: {fixes}. Recast the correct form; do not explain it.)"
+
+
+def build_messages(data: PromptInput, text: str, findings: Sequence[Finding]) -> list[ChatMessage]:
+    """The chat for one turn. The system prompt comes first and changes only when the brain's
+    memory does, so a model server can reuse its cached prefix between turns."""
+    messages = [ChatMessage("system", system_prompt(data))]
+    for role, content in list(data.history)[-HISTORY_TURNS:]:
+        messages.append(ChatMessage("user" if role == "student" else "assistant", content))
+    messages.append(ChatMessage("user", user_message(text, findings)))
+    return messages

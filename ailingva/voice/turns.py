@@ -1,0 +1,159 @@
+"""Turn-taking: when the student starts speaking, pauses, and has finished their turn.
+
+WebRTC's VAD marks each 20 ms frame as speech or not. Speech starts after a few voiced frames
+in a short window (a cough or a click does not count). A short pause lets the server start
+working on the answer at once (speculatively); the turn is only taken after a longer silence,
+longer still when the words so far sound unfinished ("and", "because", "the"...): learners
+stop to think in the middle of a sentence, and must not be cut off.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from enum import StrEnum
+
+import webrtcvad
+
+SAMPLE_RATE = 16_000
+FRAME_MS = 20
+FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * 2  # 640: PCM16 mono
+
+# Words after which a sentence cannot have ended: wait longer before taking the turn.
+UNFINISHED_ENDINGS = frozenset(
+    """
+    a an the and or but because so that to of in on at for with my your his her our their
+    i i'm i've we you he she they it is am are was were have has had will would can could
+    if when than then about from very really um uh er
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+
+@dataclass(frozen=True)
+class TurnTiming:
+    """Milliseconds. Defaults tuned for learners who pause while thinking."""
+
+    start_voiced_ms: int = 120  # voiced frames within `start_window_ms` to count as speech
+    start_window_ms: int = 240
+    pause_ms: int = 240  # silence after which the answer is prepared (speculatively)
+    commit_ms: int = 600  # silence after which the turn is the tutor's
+    unfinished_commit_ms: int = 1500  # the same when the last word leaves the sentence open
+    barge_in_voiced_ms: int = 200  # speech needed to interrupt the tutor (echo is shorter)
+    max_utterance_ms: int = 30_000  # a monologue is cut here and answered
+
+
+class TurnEvent(StrEnum):
+    SPEECH_STARTED = "speech_started"
+    PAUSED = "paused"  # a short silence: prepare the answer
+    RESUMED = "resumed"  # the student went on after a pause: drop what was prepared
+    TURN_ENDED = "turn_ended"  # the tutor's turn
+
+
+class TurnDetector:
+    """Feed it 20 ms frames; it says what happened and keeps the utterance's audio."""
+
+    def __init__(self, timing: TurnTiming | None = None, aggressiveness: int = 2) -> None:
+        self.timing = timing or TurnTiming()
+        self._vad = webrtcvad.Vad(aggressiveness)
+        window = self.timing.start_window_ms // FRAME_MS
+        self._recent: deque[bool] = deque(maxlen=window)
+        # Audio before speech was recognised as such: the first syllable is in there.
+        self._preroll: deque[bytes] = deque(maxlen=window)
+        self._speaking = False
+        self._paused = False
+        self._silence_ms = 0
+        self._utterance = bytearray()
+        self._speech_ms = 0
+        self.unfinished = False  # set by the caller once it knows the words so far
+
+    @property
+    def speaking(self) -> bool:
+        return self._speaking
+
+    @property
+    def silence_ms(self) -> int:
+        return self._silence_ms
+
+    @property
+    def speech_ms(self) -> int:
+        return self._speech_ms
+
+    def utterance(self) -> bytes:
+        return bytes(self._utterance)
+
+    def voiced_recently_ms(self) -> int:
+        return sum(self._recent) * FRAME_MS
+
+    def feed(self, frame: bytes) -> list[TurnEvent]:
+        """One FRAME_BYTES frame of PCM16 16 kHz mono."""
+        voiced = self._vad.is_speech(frame, SAMPLE_RATE)
+        self._recent.append(voiced)
+        if not self._speaking:
+            self._preroll.append(frame)
+            if self.voiced_recently_ms() >= self.timing.start_voiced_ms:
+                self._speaking = True
+                self._utterance = bytearray(b"".join(self._preroll))
+                self._preroll.clear()
+                self._speech_ms = len(self._utterance) // 2 * 1000 // SAMPLE_RATE
+                self._silence_ms = 0
+                return [TurnEvent.SPEECH_STARTED]
+            return []
+        self._utterance += frame
+        self._speech_ms += FRAME_MS
+        events: list[TurnEvent] = []
+        if voiced:
+            if self._paused:
+                self._paused = False
+                events.append(TurnEvent.RESUMED)
+            self._silence_ms = 0
+            self.unfinished = False
+        else:
+            self._silence_ms += FRAME_MS
+            if not self._paused and self._silence_ms >= self.timing.pause_ms:
+                self._paused = True
+                events.append(TurnEvent.PAUSED)
+        if self._turn_over():
+            events.append(TurnEvent.TURN_ENDED)
+        return events
+
+    def _turn_over(self) -> bool:
+        if self._speech_ms >= self.timing.max_utterance_ms:
+            return True
+        needed = self.timing.unfinished_commit_ms if self.unfinished else self.timing.commit_ms
+        return self._paused and self._silence_ms >= needed
+
+    def reset(self) -> None:
+        """Listen for the next utterance."""
+        self._speaking = False
+        self._paused = False
+        self._silence_ms = 0
+        self._utterance = bytearray()
+        self._speech_ms = 0
+        self._recent.clear()
+        self._preroll.clear()
+        self.unfinished = False
+
+
+def sounds_unfinished(text: str) -> bool:
+    words = text.lower().rstrip(" ,;:-—").split()
+    if not words:
+        return False
+    if text.rstrip().endswith((".", "!", "?")):
+        return False
+    return words[-1].strip(".,!?\"'") in UNFINISHED_ENDINGS
+
+
+class FrameBuffer:
+    """Cuts incoming audio of any even length into 20 ms frames."""
+
+    def __init__(self) -> None:
+        self._pending = bytearray()
+
+    def push(self, data: bytes) -> list[bytes]:
+        self._pending += data
+        count = len(self._pending) // FRAME_BYTES
+        frames = [
+            bytes(self._pending[i * FRAME_BYTES : (i + 1) * FRAME_BYTES]) for i in range(count)
+        ]
+        del self._pending[: count * FRAME_BYTES]
+        return frames
