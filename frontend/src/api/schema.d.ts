@@ -245,6 +245,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tutor/message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Message
+         * @description The tutor's answer to a typed message: reply, corrections and (with `speak`) audio.
+         */
+        post: operations["message_api_tutor_message_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tutor/message/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Message Stream
+         * @description The same answer as it is made, one JSON object per line: `lesson`, `corrections`,
+         *     `delta`s of the reply, `audio` per spoken sentence (with `speak`), then `done` with the
+         *     whole result, or `error`.
+         */
+        post: operations["message_stream_api_tutor_message_stream_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice_chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Voice Chat
+         * @description The tutor's answer to a recording, with what it heard (`transcript`).
+         */
+        post: operations["voice_chat_api_voice_chat_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tutor/lessons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lessons */
+        get: operations["lessons_api_tutor_lessons_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tutor/lessons/{lesson_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lesson */
+        get: operations["lesson_api_tutor_lessons__lesson_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tutor/lessons/{lesson_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End Lesson
+         * @description End the lesson; the brain then writes its summary (words, grammar notes, XP).
+         */
+        post: operations["end_lesson_api_tutor_lessons__lesson_id__end_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/progress/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Progress
+         * @description Totals, charts over the last `days` days, weak words with review dates, lesson summaries.
+         */
+        get: operations["get_progress_api_progress_progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -255,6 +391,32 @@ export interface paths {
         /** List Users */
         get: operations["list_users_api_admin_users_get"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Provider Settings
+         * @description Which providers, models, voices and keys are in force (keys masked).
+         */
+        get: operations["provider_settings_api_admin_settings_get"];
+        /**
+         * Update Provider Settings
+         * @description Change providers at run time. The new set is built (and so checked) before anything is
+         *     stored; it replaces the old one once the change is committed. Turns in flight finish on
+         *     the set they started with.
+         */
+        put: operations["update_provider_settings_api_admin_settings_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -370,10 +532,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/jobs/failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Failed Jobs
+         * @description Jobs that failed after their last retry, newest first.
+         */
+        get: operations["failed_jobs_api_admin_jobs_failed_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActiveProviders */
+        ActiveProviders: {
+            /** Stt */
+            stt: string;
+            /** Llm */
+            llm: string;
+            /** Tts */
+            tts: string;
+        };
         /** AdjustmentRequest */
         AdjustmentRequest: {
             /** User Id */
@@ -414,6 +605,19 @@ export interface components {
             payment_id: number | null;
             /** Usage Session Id */
             usage_session_id: number | null;
+        };
+        /** AudioEvent */
+        AudioEvent: {
+            /**
+             * Type
+             * @default audio
+             * @constant
+             */
+            type: "audio";
+            /** Sentence */
+            sentence: number;
+            /** Wav Base64 */
+            wav_base64: string;
         };
         /** BalancePublic */
         BalancePublic: {
@@ -456,6 +660,120 @@ export interface components {
              */
             low_balance_warning_minutes: number;
         };
+        /** Body_voice_chat_api_voice_chat_post */
+        Body_voice_chat_api_voice_chat_post: {
+            /**
+             * Audio
+             * @description A recording: WAV, OGG, WebM or MP3
+             */
+            audio: string;
+            /** Lesson Id */
+            lesson_id?: number | null;
+            /**
+             * Speak
+             * @default true
+             */
+            speak: boolean;
+        };
+        /**
+         * Category
+         * @enum {string}
+         */
+        Category: "articles" | "tense" | "verb_form" | "agreement" | "prepositions" | "word_order" | "plural" | "pronouns" | "calque" | "spelling" | "word_choice";
+        /**
+         * Correction
+         * @description One mistake: `original` at [start, end) of the student's text, and its fix.
+         */
+        Correction: {
+            /** Original */
+            original: string;
+            /** Correction */
+            correction: string;
+            category: components["schemas"]["Category"];
+            /**
+             * Explanation
+             * @description Short explanation in Russian
+             */
+            explanation: string;
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+        };
+        /** CorrectionsEvent */
+        CorrectionsEvent: {
+            /**
+             * Type
+             * @default corrections
+             * @constant
+             */
+            type: "corrections";
+            /** Corrections */
+            corrections: components["schemas"]["Correction"][];
+        };
+        /** DayCount */
+        DayCount: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Value */
+            value: number;
+        };
+        /** DayErrors */
+        DayErrors: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Total */
+            total: number;
+            /** By Category */
+            by_category: {
+                [key: string]: number;
+            };
+        };
+        /** DayWords */
+        DayWords: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * New Words
+             * @description Words used correctly for the first time that day
+             */
+            new_words: number;
+            /**
+             * Total
+             * @description All words used correctly so far
+             */
+            total: number;
+        };
+        /** DeltaEvent */
+        DeltaEvent: {
+            /**
+             * Type
+             * @default delta
+             * @constant
+             */
+            type: "delta";
+            /** Text */
+            text: string;
+        };
+        /** DoneEvent */
+        DoneEvent: {
+            /**
+             * Type
+             * @default done
+             * @constant
+             */
+            type: "done";
+            result: components["schemas"]["TutorReply"];
+        };
         /** ErrorBody */
         ErrorBody: {
             /** Code */
@@ -465,12 +783,45 @@ export interface components {
             /** Details */
             details?: unknown;
         };
+        /** ErrorEvent */
+        ErrorEvent: {
+            /**
+             * Type
+             * @default error
+             * @constant
+             */
+            type: "error";
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+        };
         /**
          * ErrorResponse
          * @description The body of every error response.
          */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /** FailedJobPublic */
+        FailedJobPublic: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Args */
+            args: {
+                [key: string]: unknown;
+            };
+            /** Error */
+            error: string;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Failed At
+             * Format: date-time
+             */
+            failed_at: string;
         };
         /** Health */
         Health: {
@@ -489,6 +840,104 @@ export interface components {
              * @enum {string}
              */
             redis: "ok" | "error" | "not_configured";
+        };
+        /** LessonDetail */
+        LessonDetail: {
+            /** Id */
+            id: number;
+            /** Number */
+            number: number;
+            status: components["schemas"]["LessonStatus"];
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Ended At */
+            ended_at: string | null;
+            /** Turn Count */
+            turn_count: number;
+            /** Xp Earned */
+            xp_earned: number;
+            /** Summary */
+            summary: {
+                [key: string]: unknown;
+            } | null;
+            /** Turns */
+            turns: components["schemas"]["TurnPublic"][];
+        };
+        /** LessonEvent */
+        LessonEvent: {
+            /**
+             * Type
+             * @default lesson
+             * @constant
+             */
+            type: "lesson";
+            /** Lesson Id */
+            lesson_id: number;
+            /** Lesson Number */
+            lesson_number: number;
+        };
+        /** LessonList */
+        LessonList: {
+            /** Items */
+            items: components["schemas"]["LessonPublic"][];
+            /** Total */
+            total: number;
+        };
+        /** LessonPublic */
+        LessonPublic: {
+            /** Id */
+            id: number;
+            /** Number */
+            number: number;
+            status: components["schemas"]["LessonStatus"];
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Ended At */
+            ended_at: string | null;
+            /** Turn Count */
+            turn_count: number;
+            /** Xp Earned */
+            xp_earned: number;
+            /** Summary */
+            summary: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
+         * LessonStatus
+         * @enum {string}
+         */
+        LessonStatus: "active" | "ended";
+        /** LessonSummaryPublic */
+        LessonSummaryPublic: {
+            /** Lesson Id */
+            lesson_id: number;
+            /** Number */
+            number: number;
+            /** Topic */
+            topic: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Ended At */
+            ended_at: string | null;
+            /** Xp Earned */
+            xp_earned: number;
+            /**
+             * Summary
+             * @description practised_words, new_words, weak_words, reviewed_words, grammar_notes [{category, count, note, examples}], xp {total, breakdown}, student_turns, errors, level
+             */
+            summary: {
+                [key: string]: unknown;
+            } | null;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -570,6 +1019,73 @@ export interface components {
          * @enum {string}
          */
         PaymentStatus: "pending" | "succeeded" | "failed";
+        /** ProgressPublic */
+        ProgressPublic: {
+            totals: components["schemas"]["ProgressTotals"];
+            /**
+             * Days
+             * @description The charts cover this many days, ending today
+             */
+            days: number;
+            /** Xp By Day */
+            xp_by_day: components["schemas"]["DayCount"][];
+            /** Errors By Day */
+            errors_by_day: components["schemas"]["DayErrors"][];
+            /** Words By Day */
+            words_by_day: components["schemas"]["DayWords"][];
+            /** Error Categories */
+            error_categories: string[];
+            /** Weak Words */
+            weak_words: components["schemas"]["WeakWordPublic"][];
+            /** Recent Lessons */
+            recent_lessons: components["schemas"]["LessonSummaryPublic"][];
+        };
+        /** ProgressTotals */
+        ProgressTotals: {
+            /** Lessons */
+            lessons: number;
+            /**
+             * Turns
+             * @description Student turns, all lessons
+             */
+            turns: number;
+            /**
+             * Minutes
+             * @description Minutes of speaking
+             */
+            minutes: number;
+            /** Xp */
+            xp: number;
+            /** Streak Days */
+            streak_days: number;
+            /** Longest Streak Days */
+            longest_streak_days: number;
+            /**
+             * Level
+             * @description CEFR-style estimate, e.g. B1
+             */
+            level: string | null;
+            /** Known Words */
+            known_words: number;
+            /** Weak Words */
+            weak_words: number;
+        };
+        /** ProviderSettingsPublic */
+        ProviderSettingsPublic: {
+            /** Items */
+            items: components["schemas"]["SettingItem"][];
+            active: components["schemas"]["ActiveProviders"];
+        };
+        /**
+         * ProviderSettingsUpdate
+         * @description Fields to change; null puts a field back to the environment's value.
+         */
+        ProviderSettingsUpdate: {
+            /** Values */
+            values: {
+                [key: string]: unknown;
+            };
+        };
         /** PurchaseRequest */
         PurchaseRequest: {
             /** Package Id */
@@ -617,6 +1133,23 @@ export interface components {
          * @enum {string}
          */
         Role: "student" | "admin";
+        /** SettingItem */
+        SettingItem: {
+            /** Key */
+            key: string;
+            /**
+             * Value
+             * @description The value in force; API keys only masked (…last 4)
+             */
+            value: unknown;
+            /** Is Secret */
+            is_secret: boolean;
+            /**
+             * Overridden
+             * @description Set by an admin (else from the environment/defaults)
+             */
+            overridden: boolean;
+        };
         /**
          * TokenRequest
          * @description Credentials for a new API-client session; empty to refresh the current session's token.
@@ -668,6 +1201,78 @@ export interface components {
              */
             created_at: string;
         };
+        /** TurnPublic */
+        TurnPublic: {
+            /** Id */
+            id: number;
+            /** Seq */
+            seq: number;
+            role: components["schemas"]["TurnRole"];
+            /** Text */
+            text: string;
+            /** Corrections */
+            corrections: components["schemas"]["Correction"][];
+            /** Timings */
+            timings: {
+                [key: string]: number;
+            };
+            /** Interrupted */
+            interrupted: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * TurnRole
+         * @enum {string}
+         */
+        TurnRole: "student" | "tutor" | "brain";
+        /** TutorMessage */
+        TutorMessage: {
+            /** Text */
+            text: string;
+            /** Lesson Id */
+            lesson_id?: number | null;
+            /**
+             * Speak
+             * @default false
+             */
+            speak: boolean;
+        };
+        /** TutorReply */
+        TutorReply: {
+            /** Lesson Id */
+            lesson_id: number;
+            /** Lesson Number */
+            lesson_number: number;
+            /** Student Turn Id */
+            student_turn_id: number;
+            /** Tutor Turn Id */
+            tutor_turn_id: number;
+            /**
+             * Transcript
+             * @description What the speech recogniser heard (recordings only)
+             */
+            transcript?: string | null;
+            /** Reply */
+            reply: string;
+            /** Corrections */
+            corrections: components["schemas"]["Correction"][];
+            /**
+             * Audio Base64
+             * @description The reply spoken, as a WAV file
+             */
+            audio_base64?: string | null;
+            /**
+             * Timings
+             * @description Milliseconds per stage
+             */
+            timings: {
+                [key: string]: number;
+            };
+        };
         /** UserList */
         UserList: {
             /** Items */
@@ -689,6 +1294,17 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** WeakWordPublic */
+        WeakWordPublic: {
+            /** Word */
+            word: string;
+            /** Due At */
+            due_at: string | null;
+            /** Times Correct */
+            times_correct: number;
+            /** Times Wrong */
+            times_wrong: number;
         };
         /**
          * YooKassaNotification
@@ -1545,6 +2161,330 @@ export interface operations {
             };
         };
     };
+    message_api_tutor_message_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TutorMessage"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TutorReply"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    message_stream_api_tutor_message_stream_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TutorMessage"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": unknown;
+                    "application/json": components["schemas"]["LessonEvent"] | components["schemas"]["CorrectionsEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["AudioEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["DoneEvent"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    voice_chat_api_voice_chat_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_voice_chat_api_voice_chat_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TutorReply"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    lessons_api_tutor_lessons_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    lesson_api_tutor_lessons__lesson_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    end_lesson_api_tutor_lessons__lesson_id__end_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_progress_api_progress_progress_get: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     list_users_api_admin_users_get: {
         parameters: {
             query?: {
@@ -1585,6 +2525,95 @@ export interface operations {
                 };
             };
             /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    provider_settings_api_admin_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderSettingsPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_provider_settings_api_admin_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderSettingsPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2362,6 +3391,55 @@ export interface operations {
             };
             /** @description Bad Gateway */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    failed_jobs_api_admin_jobs_failed_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailedJobPublic"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

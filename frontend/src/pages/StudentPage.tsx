@@ -1,14 +1,11 @@
-import { ChartColumn, Mic, Wallet } from "lucide-react";
+import { ChartColumn, Wallet } from "lucide-react";
 import { Link } from "react-router-dom";
 import { useUser } from "../auth/useAuth";
 import { MinutesLeft } from "../billing/BalanceCard";
 import { useBalance } from "../billing/queries";
 import { Loadable } from "../components/Loadable";
+import { TutorPanel } from "../tutor/TutorPanel";
 import { usePageTitle } from "../usePageTitle";
-
-function SoonBadge() {
-  return <span className="badge">Скоро</span>;
-}
 
 function BalanceSummary() {
   const balance = useBalance();
@@ -37,26 +34,17 @@ export function StudentPage() {
       <section className="welcome">
         <h1>Здравствуйте, {user.name}!</h1>
         <p className="lead">
-          Здесь вы будете говорить по-английски с репетитором, который слушает, отвечает
-          и бережно исправляет ошибки.
+          Поговорим по-английски: репетитор слушает, отвечает голосом и бережно исправляет ошибки.
         </p>
       </section>
-      <section className="card tutor-card" aria-labelledby="tutor-title">
-        <span className="tutor-icon" aria-hidden="true"><Mic size={32} /></span>
-        <div>
-          <h2 id="tutor-title">Разговор с репетитором <SoonBadge /></h2>
-          <p>
-            Говорите или пишите по-английски — репетитор ответит голосом и коротко объяснит
-            ошибки по-русски. Голосовой и текстовый чат скоро появится здесь.
-          </p>
-        </div>
-      </section>
+      <TutorPanel />
       <div className="card-grid">
         <BalanceSummary />
         <section className="card" aria-labelledby="progress-title">
           <span className="card-icon" aria-hidden="true"><ChartColumn size={24} /></span>
-          <h2 id="progress-title">Прогресс <SoonBadge /></h2>
+          <h2 id="progress-title">Прогресс</h2>
           <p>Новые слова, темы, которые вы освоили, и ошибки, над которыми стоит поработать.</p>
+          <Link to="/progress" className="btn btn-ghost card-action">Смотреть прогресс</Link>
         </section>
       </div>
     </>

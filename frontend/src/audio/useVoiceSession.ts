@@ -1,0 +1,146 @@
+import { useCallback, useEffect, useReducer, useRef, type Dispatch } from "react";
+import type { ConversationAction } from "../tutor/conversation";
+import { microphoneProblem, openMicrophone, type Microphone } from "./microphone";
+import { PcmPlayer, webAudioSink } from "./player";
+import {
+  PROTOCOL_VERSION, parseServerEvent, voiceUrl, type ClientMessage, type ServerEvent,
+} from "./protocol";
+import { isLive, voiceOff, voiceReducer } from "./voiceState";
+
+/** The part of a voice event that belongs in the conversation, if any. */
+export function conversationAction(event: ServerEvent): ConversationAction | null {
+  switch (event.type) {
+    case "session_started":
+      return { type: "lesson", lessonId: event.lesson_id, lessonNumber: event.lesson_number };
+    case "transcript_partial":
+      return { type: "student_partial", text: event.text };
+    case "transcript":
+      return { type: "student", text: event.text };
+    case "corrections":
+      return { type: "corrections", corrections: event.corrections };
+    case "reply_delta":
+      return { type: "reply_delta", text: event.text };
+    case "reply_done":
+      return { type: "reply_end" };
+    case "reply_interrupted":
+      return { type: "reply_interrupted", playedText: event.played_text };
+    case "turn_completed":
+      return {
+        type: "turn_completed", reply: event.reply, timings: event.timings,
+        interrupted: event.interrupted,
+      };
+    case "error":
+      return event.code === "tutor_unavailable" ? { type: "turn_failed" } : null;
+    default:
+      return null;
+  }
+}
+
+type Live = { socket: WebSocket; microphone: Microphone | null; player: PcmPlayer; audio: AudioContext };
+
+type Options = { lessonId: number | null; dispatch: Dispatch<ConversationAction> };
+
+/** A live voice lesson over `/ws/voice`: microphone up, the tutor's words and speech down. */
+export function useVoiceSession({ lessonId, dispatch }: Options) {
+  const [state, update] = useReducer(voiceReducer, voiceOff);
+  const live = useRef<Live | null>(null);
+  /** Typed text already shown, so that its echo as a `transcript` is not shown twice. */
+  const typed = useRef<string | null>(null);
+
+  const send = useCallback((message: ClientMessage) => {
+    const socket = live.current?.socket;
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }, []);
+
+  const release = useCallback(() => {
+    const current = live.current;
+    if (!current) return;
+    live.current = null;
+    current.player.stop();
+    current.microphone?.close();
+    void current.audio.close();
+    current.socket.onmessage = null;
+    current.socket.onclose = null;
+    if (current.socket.readyState <= WebSocket.OPEN) current.socket.close(1000);
+  }, []);
+
+  const handle = useCallback((event: ServerEvent, player: PcmPlayer) => {
+    if (event.type === "speech_started" && player.playing) player.stop();
+    if (event.type === "reply_interrupted") player.stop();
+    if (event.type === "reply_sentence") {
+      if (event.sentence === 0) player.startReply();
+      player.setSampleRate(event.sample_rate);
+    }
+    if (event.type === "transcript" && typed.current === event.text) {
+      typed.current = null;
+    } else {
+      const action = conversationAction(event);
+      if (action) dispatch(action);
+    }
+    update(event);
+  }, [dispatch]);
+
+  const start = useCallback(async () => {
+    release();
+    update({ type: "connect" });
+    const audio = new AudioContext();
+    const player = new PcmPlayer(webAudioSink(audio), {
+      report: (playedMs) => send({ type: "playback", played_ms: playedMs }),
+      onPlaying: (playing) => update({ type: "playing", playing }),
+    });
+    const socket = new WebSocket(voiceUrl(window.location));
+    socket.binaryType = "arraybuffer";
+    const session: Live = { socket, microphone: null, player, audio };
+    live.current = session;
+    socket.onmessage = ({ data }: MessageEvent<string | ArrayBuffer>) => {
+      if (typeof data !== "string") {
+        player.push(data);
+        return;
+      }
+      const event = parseServerEvent(data);
+      if (event) handle(event, player);
+      if (event?.type === "session_ended" || (event?.type === "error" && event.fatal)) release();
+    };
+    socket.onclose = ({ code }) => {
+      update({ type: "closed", code });
+      release();
+    };
+    socket.onopen = async () => {
+      send({
+        type: "start", protocol: PROTOCOL_VERSION, speak: true,
+        ...(lessonId === null ? {} : { lesson_id: lessonId }),
+      });
+      try {
+        session.microphone = await openMicrophone((frame) => {
+          if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+        });
+        if (live.current !== session) session.microphone.close();
+      } catch (error) {
+        if (live.current !== session) return;
+        update({ type: "failed", message: microphoneProblem(error) });
+        release();
+      }
+    };
+  }, [lessonId, handle, release, send]);
+
+  const stop = useCallback(() => {
+    release();
+    update({ type: "hang_up" });
+  }, [release]);
+
+  /** A typed turn inside the voice session. */
+  const sendText = useCallback((text: string) => {
+    typed.current = text;
+    dispatch({ type: "student", text });
+    send({ type: "text", text });
+  }, [dispatch, send]);
+
+  const interrupt = useCallback(() => {
+    live.current?.player.stop();
+    send({ type: "interrupt" });
+  }, [send]);
+
+  useEffect(() => release, [release]);
+
+  return { state, active: isLive(state.phase), start, stop, sendText, interrupt };
+}

@@ -1,0 +1,53 @@
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { categoryName } from "./categories";
+import { segmentText } from "./corrections";
+import type { Correction } from "./types";
+
+/** One mistake: struck out, the fix beside it; the reason on hover, focus or tap. */
+function Fix({ text, correction }: { text: string; correction: Correction }) {
+  const [open, setOpen] = useState(false);
+  const noteId = useId();
+  const note = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (open) note.current?.scrollIntoView?.({ block: "nearest" });
+  }, [open]);
+  const label = text
+    ? `Ошибка: «${text}», правильно: «${correction.correction}»`
+    : `Пропущено: «${correction.correction}»`;
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (event.key === "Escape") setOpen(false);
+  };
+  return (
+    <span className="fix">
+      <button
+        type="button"
+        className="fix-button"
+        aria-label={label}
+        aria-expanded={open}
+        aria-describedby={noteId}
+        onClick={() => setOpen((value) => !value)}
+        onKeyDown={closeOnEscape}
+        onBlur={() => setOpen(false)}
+      >
+        {text && <del className="fix-original">{text}</del>}
+        <ins className="fix-correction">{correction.correction}</ins>
+      </button>
+      <span role="tooltip" id={noteId} ref={note} className={open ? "fix-note is-open" : "fix-note"}>
+        <span className="fix-category">{categoryName(correction.category)}</span>
+        {correction.explanation}
+      </span>
+    </span>
+  );
+}
+
+/** The student's words with each correction marked where it belongs. */
+export function CorrectedText({ text, corrections }: { text: string; corrections: Correction[] }) {
+  return (
+    <>
+      {segmentText(text, corrections).map((segment, index) =>
+        segment.kind === "text"
+          ? <span key={index}>{segment.text}</span>
+          : <Fix key={index} text={segment.text} correction={segment.correction} />)}
+    </>
+  );
+}
