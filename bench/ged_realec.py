@@ -23,6 +23,8 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "realec
 NO_SPACE_BEFORE = frozenset({",", ".", "!", "?", ";", ":", ")", "]", "}", "%", "n't"})
 NO_SPACE_AFTER = frozenset({"(", "[", "{"})
 REAL_WORD_ZIPF = 3.0
+# Sentences checked per call, as the analysis worker batches a session's turns.
+BATCH = 100
 
 Sentence = list[tuple[str, str]]
 
@@ -110,17 +112,19 @@ def run(data: Path, hyp_out: Path | None, limit: int | None) -> str:
     every, real = Counts(), Counts()
     hypotheses: list[list[str]] = []
     started = time.perf_counter()
-    for n, sentence in enumerate(sentences, 1):
-        tokens = [token for token, _ in sentence]
-        text, offsets = join_tokens(tokens)
-        labels = label_tokens(offsets, checker.check(text))
-        hypotheses.append(labels)
-        for (token, gold), hyp in zip(sentence, labels, strict=True):
-            every.add(gold, hyp)
-            if is_real_word(token):
-                real.add(gold, hyp)
-        if n % 100 == 0 or n == len(sentences):
-            print(f"\r{n}/{len(sentences)} sentences", end="", file=sys.stderr, flush=True)
+    for first in range(0, len(sentences), BATCH):
+        batch = sentences[first : first + BATCH]
+        joined = [join_tokens([token for token, _ in sentence]) for sentence in batch]
+        results = checker.check_many([text for text, _ in joined])
+        for sentence, (_, offsets), findings in zip(batch, joined, results, strict=True):
+            labels = label_tokens(offsets, findings)
+            hypotheses.append(labels)
+            for (token, gold), hyp in zip(sentence, labels, strict=True):
+                every.add(gold, hyp)
+                if is_real_word(token):
+                    real.add(gold, hyp)
+        done = first + len(batch)
+        print(f"\r{done}/{len(sentences)} sentences", end="", file=sys.stderr, flush=True)
     elapsed = time.perf_counter() - started
     print(file=sys.stderr)
     if hyp_out is not None:

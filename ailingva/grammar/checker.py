@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from functools import cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from ailingva.grammar.findings import Finding
 from ailingva.grammar.harper_engine import HarperEngine
@@ -33,22 +35,35 @@ class GrammarChecker:
 
     def check(self, text: str) -> list[Finding]:
         """Findings sorted by start, non-overlapping, each with `text[start:end] == original`."""
-        text = _cap(text)
-        if not any(ch.isascii() and ch.isalpha() for ch in text):
-            return []  # nothing English to check: empty, Cyrillic only, emoji, punctuation
+        return self.check_many([text])[0]
+
+    def check_many(self, texts: Sequence[str]) -> list[list[Finding]]:
+        """`check` for each text; parsing them as one batch is several times faster."""
+        capped = [_cap(text) for text in texts]
+        results: list[list[Finding]] = [[] for _ in capped]
+        # Nothing English to check in empty, Cyrillic-only, emoji or punctuation-only text.
+        english = [
+            i for i, text in enumerate(capped) if any(c.isascii() and c.isalpha() for c in text)
+        ]
         with self._lock:
-            doc = self._nlp(text)
-            candidates: list[Finding] = []
-            for rule in RULES:
-                try:
-                    candidates.extend(rule(doc))
-                except Exception:  # a rule's bug must not cost the student the whole check
-                    logger.exception("grammar rule %s failed", rule.__name__)
+            docs = self._nlp.pipe(capped[i] for i in english)
+            for i, doc in zip(english, docs, strict=True):
+                results[i] = _select(capped[i], self._candidates(doc))
+        return results
+
+    def _candidates(self, doc: Doc) -> list[Finding]:
+        """Every rule's and Harper's findings on one text, overlapping ones included."""
+        candidates: list[Finding] = []
+        for rule in RULES:
             try:
-                candidates.extend(self._harper.check(text))
-            except Exception:
-                logger.exception("harper failed")
-        return _select(text, candidates)
+                candidates.extend(rule(doc))
+            except Exception:  # a rule's bug must not cost the student the whole check
+                logger.exception("grammar rule %s failed", rule.__name__)
+        try:
+            candidates.extend(self._harper.check(doc.text))
+        except Exception:
+            logger.exception("harper failed")
+        return candidates
 
 
 def _cap(text: str) -> str:

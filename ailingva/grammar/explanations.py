@@ -11,6 +11,7 @@ TEMPLATES: dict[str, str] = {
     "артикль: «{correction}».",
     "article_uncountable": "{noun} — неисчисляемое существительное: артикль a/an с ним не "
     "ставится: «{correction}».",
+    "the_with_name": "{name} употребляется с артиклем the: «{correction}».",
     # tense and aspect
     "perfect_with_past_time": "«{marker}» — точное время в прошлом: с ним нужен Past Simple, "
     "а не Present Perfect: «{correction}».",
@@ -57,6 +58,8 @@ TEMPLATES: dict[str, str] = {
     # word choice
     "do_make": "Устойчивое сочетание: «{phrase}».",
     "say_tell": "say не присоединяет человека без to: говорим «{correction}».",
+    "amount_number": "amount — о неисчисляемом; для исчисляемых ({noun}) говорим number: "
+    "«the number of {noun}».",
     "look_watch": "Смотреть телевизор или фильм — watch: «{phrase}».",
     # harper lints without a rule of our own
     "spelling": "Опечатка: правильно «{correction}».",

@@ -301,6 +301,10 @@ def _prev_word(doc: Doc, tok: Token) -> Token | None:
     return None
 
 
+# Participles British English uses where lemminflect knows only the American form ("gotten").
+BRITISH_PARTICIPLES = ("got",)
+
+
 def past_after_have(doc: Doc) -> Iterator[Finding]:
     """have went -> have gone, has came -> has come."""
     for aux in doc:
@@ -312,7 +316,8 @@ def past_after_have(doc: Doc) -> Iterator[Finding]:
         low = verb.lower_
         lemma = verb_lemma(low)
         participle = inflect(lemma, "VBN")
-        if lemma != low and low in getInflection(lemma, "VBD") and low != participle:
+        participles = (*getInflection(lemma, "VBN"), *BRITISH_PARTICIPLES)
+        if lemma != low and low in getInflection(lemma, "VBD") and low not in participles:
             yield _finding(doc, verb, verb, participle, Category.VERB_FORM, "perfect_participle")
 
 
@@ -727,7 +732,7 @@ def very_before_verb(doc: Doc) -> Iterator[Finding]:
 
 # --- plural and countable --------------------------------------------------------------------
 
-QUANTIFIERS = frozenset({"many", "several", "few", "various", "numerous", "these", "those", "both"})
+QUANTIFIERS = frozenset({"many", "several", "few", "various", "numerous", "these", "those"})
 
 
 def _is_number_above_one(tok: Token) -> bool:
@@ -853,6 +858,73 @@ def missing_article(doc: Doc) -> Iterator[Finding]:
         )
 
 
+# Names that take "the": the USA, the UK, the Middle East, the Internet.
+THE_NAMES: dict[str, str] = {
+    "usa": "USA",
+    "uk": "UK",
+    "uae": "UAE",
+    "netherlands": "Netherlands",
+    "philippines": "Philippines",
+    "internet": "Internet",
+}
+THE_PHRASES = frozenset({("middle", "east"), ("united", "states"), ("united", "kingdom")})
+
+
+def missing_the_with_name(doc: Doc) -> Iterator[Finding]:
+    """in USA -> in the USA; on Internet -> on the Internet; Middle East -> the Middle East."""
+    for tok in doc:
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        named = tok.lower_ in THE_NAMES or (
+            nxt is not None and (tok.lower_, nxt.lower_) in THE_PHRASES
+        )
+        prev = _prev(doc, tok)
+        if not named or (prev is not None and prev.lower_ in THE_PHRASES_BEFORE):
+            continue
+        if prev is not None and (prev.dep_ in {"det", "poss"} or prev.tag_ in {"DT", "PRP$"}):
+            continue
+        if tok.dep_ == "compound" or (
+            tok.lower_ == "internet" and (prev is None or prev.pos_ != "ADP")
+        ):
+            continue  # "UK residents", "Internet access": a modifier, no article
+        correction = f"{'The' if tok.i == tok.sent.start else 'the'} {tok.text}"
+        yield _finding(doc, tok, tok, correction, Category.ARTICLES, "the_with_name", name=tok.text)
+
+
+# "the" is already there, or the first word is part of a longer name ("Southern Middle East").
+THE_PHRASES_BEFORE = frozenset({"the", "south", "north", "east", "west", "greater"})
+
+
+def there_is_plural(doc: Doc) -> Iterator[Finding]:
+    """There is many people -> There are many people."""
+    for be in doc[1:-1]:
+        if doc[be.i - 1].lower_ != "there" or be.lower_ not in {"is", "was"}:
+            continue
+        noun = next((c for c in be.children if c.dep_ in {"attr", "nsubj"} and c.i > be.i), None)
+        if noun is None or noun.tag_ != "NNS" or not noun.is_alpha:
+            continue
+        if any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in noun.children):
+            continue
+        if any(c.dep_ == "conj" for c in noun.children):
+            continue  # "there is a cat and two dogs": agreement with the first noun is fine
+        correction = "are" if be.lower_ == "is" else "were"
+        yield _finding(
+            doc, be, be, correction, Category.AGREEMENT, "plural_subject_verb", subject=noun.text
+        )
+
+
+def amount_of_countable(doc: Doc) -> Iterator[Finding]:
+    """the amount of people -> the number of people."""
+    for amount in doc[:-2]:
+        of, noun = doc[amount.i + 1], doc[amount.i + 2]
+        if amount.lower_ != "amount" or of.lower_ != "of":
+            continue
+        obj = next((c for c in of.children if c.dep_ == "pobj"), noun)
+        if obj.tag_ == "NNS" and obj.lower_ not in UNCOUNTABLE_PLURALS and obj.is_alpha:
+            yield _finding(
+                doc, amount, amount, "number", Category.WORD_CHOICE, "amount_number", noun=obj.text
+            )
+
+
 # --- pronouns --------------------------------------------------------------------------------
 
 CLAUSE_OPENERS = frozenset({",", "and", "but", "because", "so", "when", "then", "that"})
@@ -902,5 +974,8 @@ RULES: tuple[Rule, ...] = (
     singular_after_number,
     uncountable_as_countable,
     missing_article,
+    missing_the_with_name,
+    there_is_plural,
+    amount_of_countable,
     object_pronoun_as_subject,
 )

@@ -69,6 +69,9 @@ ERRORS: list[tuple[str, str, str, Category]] = [
     ("I did a mistake.", "did", "made", C.WORD_CHOICE),
     ("Say me the truth.", "Say", "Tell", C.WORD_CHOICE),
     ("I like to look TV.", "look", "watch", C.WORD_CHOICE),
+    ("The amount of people grows.", "amount", "number", C.WORD_CHOICE),
+    ("I live in USA.", "USA", "the USA", C.ARTICLES),
+    ("There is many people here.", "is", "are", C.AGREEMENT),
 ]
 
 CORRECT = [
@@ -100,6 +103,10 @@ CORRECT = [
     "It is like a dream.",
     "I study English for two hours every day.",
     "I live in Novosibirsk with my friend Vasya.",
+    "They haven't got enough money.",
+    "Goods can be transported by both rail and road.",
+    "UK residents visit France and the USA.",
+    "I found it on the Internet.",
 ]
 
 
