@@ -149,7 +149,7 @@ def write_hypotheses(path: Path, sentences: list[Sentence], labels: list[list[st
         "".join(f"{token}\t{label}\n" for (token, _), label in zip(sentence, hyp, strict=True))
         for sentence, hyp in zip(sentences, labels, strict=True)
     ]
-    path.write_text("\n".join(blocks), encoding="utf-8")
+    path.write_text("\n".join(blocks) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
