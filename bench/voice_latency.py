@@ -79,18 +79,23 @@ def local_server() -> Iterator[str]:
     cli = str(ROOT / ".venv" / "bin" / "ailingva")
     subprocess.run([cli, "migrate"], check=True, env=env, cwd=ROOT, capture_output=True)
     server = subprocess.Popen(
-        [cli, "serve", "--port", str(port)], env=env, cwd=ROOT, stderr=subprocess.DEVNULL
+        [cli, "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                health = httpx.get(f"{url}/api/health", timeout=1)
+                if health.status_code == 200 and health.json()["models"] == "ready":
                     break
             time.sleep(0.3)
         else:
-            raise SystemExit("the server did not start within 120 s")
+            raise SystemExit("the server and its models were not ready within 120 s")
         yield url
     finally:
         server.terminate()
@@ -245,6 +250,7 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         url = args.url or stack.enter_context(local_server())
         print(f"server {url}: {args.turns} turns", flush=True)
+
         report(asyncio.run(run_turns(url, speech, args.turns)))
 
 

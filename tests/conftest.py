@@ -4,8 +4,9 @@ an app per test, and helpers to sign people up."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from sqlalchemy.engine import make_url
 from ailingva.core.config import PROJECT_ROOT, Settings
 from ailingva.core.db import make_engine
 from ailingva.main import create_app
+from ailingva.providers.local.manifest import TEST_SET
+from ailingva.providers.local.pull import pull_models
 from ailingva.providers.settings import ProviderSettings
 from ailingva.tables import metadata
 
@@ -146,6 +149,24 @@ def make_client(app: FastAPI) -> Iterator[object]:
     yield factory
     for c in clients:
         c.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> Path:
+    """The small test models, pulled through the project's own pull code (cached across runs)."""
+    directory = Path(os.environ.get("MODELS_DIR", PROJECT_ROOT / "models"))
+    pull_models(TEST_SET, directory)
+    return directory
+
+
+def wait_until(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
+    """Poll `condition` until it holds; fail after `timeout` seconds (never a bare sleep)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""`GET /api/health`: is the database (and Redis, when configured) reachable."""
+"""`GET /api/health`: is the database (and Redis, when configured) reachable; are the models
+loaded."""
 
 import logging
 from typing import Literal
@@ -18,6 +19,8 @@ class Health(BaseModel):
     status: Literal["ok", "degraded"]
     database: Check
     redis: Check
+    # The speech and language models load in the background after start-up.
+    models: Literal["loading", "ready", "error"]
 
 
 def _database(engine: Engine) -> Check:
@@ -53,4 +56,9 @@ def health(request: Request, response: Response) -> Health:
     healthy = database == "ok" and redis_state != "error"
     if not healthy:
         response.status_code = 503
-    return Health(status="ok" if healthy else "degraded", database=database, redis=redis_state)
+    return Health(
+        status="ok" if healthy else "degraded",
+        database=database,
+        redis=redis_state,
+        models=request.app.state.providers.state,
+    )

@@ -9,7 +9,13 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from ailingva.api.deps import AdminUser, CurrentUser, IdPath, SessionDep, SettingsDep
 from ailingva.auth import service as auth_service
 from ailingva.billing import service
-from ailingva.billing.models import BillingPackage, Payment, TransactionKind, WalletTransaction
+from ailingva.billing.models import (
+    BillingPackage,
+    Payment,
+    PaymentStatus,
+    TransactionKind,
+    WalletTransaction,
+)
 from ailingva.billing.payments import payment_provider
 from ailingva.billing.rules import BillingRules, get_rules, put_rules
 from ailingva.billing.schemas import (
@@ -94,14 +100,22 @@ def purchase(
     """Buy a package. The test provider answers at once (`status` succeeded or failed); a real
     one answers `pending` with a `confirmation_url` to send the student to."""
     provider = payment_provider(settings, test_outcome=body.test_outcome)
-    payment = service.start_purchase(
+    payment, new = service.open_payment(
         db,
         provider,
         user_id=_user_id(user),
         package_id=body.package_id,
-        return_url=f"{_public_url(settings, request)}/billing",
         idempotency_key=idempotency_key,
     )
+    if new:
+        db.commit()  # the order is on record before the provider is asked
+        return_url = f"{_public_url(settings, request)}/billing"
+        try:
+            service.ask_provider(db, provider, payment, return_url=return_url)
+        except AppError:
+            service.settle_payment(db, payment, PaymentStatus.FAILED, 0)
+            db.commit()  # the order ends failed, not pending forever
+            raise
     return _payment(payment)
 
 

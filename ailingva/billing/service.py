@@ -176,15 +176,17 @@ def get_package(db: Session, package_id: int, *, active_only: bool = True) -> Bi
 # --- purchases ------------------------------------------------------------------------------
 
 
-def start_purchase(
+def open_payment(
     db: Session,
     provider: PaymentProvider,
     *,
     user_id: int,
     package_id: int,
-    return_url: str,
     idempotency_key: str | None = None,
-) -> Payment:
+) -> tuple[Payment, bool]:
+    """The purchase's order: new (True), or the one this idempotency key already made (False).
+    The caller commits it before asking the provider, so no transaction waits on the network
+    and a crash in between leaves a visible pending order, never a charge without one."""
     if idempotency_key is not None:
         earlier = db.exec(
             select(Payment).where(
@@ -198,7 +200,7 @@ def start_purchase(
                     "Этот ключ идемпотентности уже использован для другой покупки.",
                     409,
                 )
-            return earlier
+            return earlier, False
     package = get_package(db, package_id)
     rules = get_rules(db)
     assert package.id is not None
@@ -212,11 +214,20 @@ def start_purchase(
     )
     db.add(payment)
     db.flush()
+    return payment, True
+
+
+def ask_provider(
+    db: Session, provider: PaymentProvider, payment: Payment, *, return_url: str
+) -> None:
+    """Create the payment at the provider (call after committing the order: no transaction
+    waits on the network) and record its answer. Raises AppError when the provider fails."""
     assert payment.id is not None
+    package = db.get(BillingPackage, payment.package_id)
     created = provider.create(
         payment_id=payment.id,
         amount_kopecks=payment.amount_kopecks,
-        description=f"AIlingva: {package.name} ({package.minutes} мин)",
+        description=f"AIlingva: {_package_description(package)}",
         return_url=return_url,
     )
     payment.provider_payment_id = created.provider_payment_id
@@ -224,7 +235,6 @@ def start_purchase(
     db.add(payment)
     db.flush()
     settle_payment(db, payment, created.status, created.amount_kopecks)
-    return payment
 
 
 def settle_payment(db: Session, payment: Payment, status: PaymentStatus, paid_kopecks: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from ailingva.providers import fake, local, openai, yandex
 from ailingva.providers.base import (
@@ -112,6 +112,8 @@ class ProviderRegistry:
         self._base = settings
         self._current = build_providers(settings, overrides)
         self._retired: list[Providers] = []
+        # For the health check: whether the models are loaded (a turn before then waits).
+        self.state: Literal["loading", "ready", "error"] = "loading"
 
     @property
     def current(self) -> Providers:
@@ -135,8 +137,14 @@ class ProviderRegistry:
 
     async def warm_up(self) -> None:
         """Load the local models and start their processes before the first turn needs them."""
-        for provider in self._current.all():
-            await provider.warm_up()
+        self.state = "loading"
+        try:
+            for provider in self._current.all():
+                await provider.warm_up()
+        except BaseException:
+            self.state = "error"
+            raise
+        self.state = "ready"
 
     async def aclose(self) -> None:
         for providers in (*self._retired, self._current):

@@ -73,6 +73,7 @@ UNAVAILABLE = "Репетитор сейчас недоступен. Попро�
 # (plus this) has passed since the first audio went out.
 PLAYBACK_GRACE_SECONDS = 0.5
 PLAYBACK_SLACK_MS = 60
+FLOOD_BURST_SECONDS = 3
 
 
 class CloseCode:
@@ -164,8 +165,8 @@ class VoiceSession:
         self.minutes_charged = 0
         self.background: set[asyncio.Task[Any]] = set()
         self.protocol_errors = 0
-        self.window_start = 0.0
-        self.window_count = 0
+        self.flood_tokens = float(config.max_messages_per_second * FLOOD_BURST_SECONDS)
+        self.flood_checked = time.monotonic()
         self.closed = False
         self.end_reason = "stopped"
         self.close_code = CloseCode.NORMAL
@@ -301,11 +302,16 @@ class VoiceSession:
         return text
 
     def _flooding(self) -> bool:
+        """A token bucket: a steady 50 frames a second pass, and so does the burst a client
+        sends after a network or server stall; a client firing far faster does not."""
         now = time.monotonic()
-        if now - self.window_start >= 1.0:
-            self.window_start, self.window_count = now, 0
-        self.window_count += 1
-        return self.window_count > self.config.max_messages_per_second
+        rate = self.config.max_messages_per_second
+        self.flood_tokens = min(
+            rate * FLOOD_BURST_SECONDS, self.flood_tokens + (now - self.flood_checked) * rate
+        )
+        self.flood_checked = now
+        self.flood_tokens -= 1
+        return self.flood_tokens < 0
 
     async def _on_message(self, message: Any) -> None:
         if isinstance(message, Start):

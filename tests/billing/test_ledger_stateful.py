@@ -45,14 +45,14 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
 
         @rule(index=st.integers(0, 2), outcome=st.sampled_from(OUTCOMES))
         def purchase(self, index: int, outcome: TestOutcome) -> None:
+            provider = InstantPaymentProvider(outcome)
             with session_scope(engine) as db:
-                payment = service.start_purchase(
-                    db,
-                    InstantPaymentProvider(outcome),
-                    user_id=self.user_id,
-                    package_id=self.package_ids[index],
-                    return_url="http://x",
+                payment, _ = service.open_payment(
+                    db, provider, user_id=self.user_id, package_id=self.package_ids[index]
                 )
+            with session_scope(engine) as db:
+                payment = db.merge(payment)
+                service.ask_provider(db, provider, payment, return_url="http://x")
                 assert payment.id is not None
                 self.payment_ids.append(payment.id)
 

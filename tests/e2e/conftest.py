@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from ailingva.core.config import PROJECT_ROOT, Settings
 from ailingva.main import create_app
-from tests.conftest import FAKE_PROVIDERS
+from tests.conftest import FAKE_PROVIDERS, wait_until
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -27,15 +26,6 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 DIST = PROJECT_ROOT / "frontend" / "dist"
-
-
-def wait_until(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
 
 
 def _free_port() -> int:
