@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
 import { Layout } from "./components/Layout";
 import { RequireAuth } from "./components/RequireAuth";
@@ -6,6 +7,10 @@ import { AuthPage } from "./pages/AuthPage";
 import { BillingPage } from "./pages/BillingPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { StudentPage } from "./pages/StudentPage";
+
+// The charts library is big: only the progress page loads it.
+const ProgressPage = lazy(() =>
+  import("./pages/ProgressPage").then((module) => ({ default: module.ProgressPage })));
 
 export const ROUTER_FUTURE = { v7_startTransition: true, v7_relativeSplatPath: true };
 
@@ -23,6 +28,14 @@ export function App() {
         }
       >
         <Route path="/student" element={<StudentPage />} />
+        <Route
+          path="/progress"
+          element={
+            <Suspense fallback={<p className="muted" role="status">Загружаем прогресс…</p>}>
+              <ProgressPage />
+            </Suspense>
+          }
+        />
         <Route path="/billing" element={<BillingPage />} />
         <Route
           path="/admin"

@@ -840,6 +840,11 @@ export interface components {
              * @enum {string}
              */
             redis: "ok" | "error" | "not_configured";
+            /**
+             * Models
+             * @enum {string}
+             */
+            models: "loading" | "ready" | "error";
         };
         /** LessonDetail */
         LessonDetail: {

@@ -1,4 +1,4 @@
-import { House, LogOut, ShieldCheck, Wallet } from "lucide-react";
+import { ChartColumn, House, LogOut, ShieldCheck, Wallet } from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router-dom";
 import { useLogout, useUser } from "../auth/useAuth";
 import { Brand } from "./Brand";
@@ -17,6 +17,9 @@ export function Layout() {
           <nav className="nav" aria-label="Основное меню">
             <NavLink to="/student">
               <House size={18} aria-hidden="true" /> Главная
+            </NavLink>
+            <NavLink to="/progress">
+              <ChartColumn size={18} aria-hidden="true" /> Прогресс
             </NavLink>
             <NavLink to="/billing">
               <Wallet size={18} aria-hidden="true" /> Баланс

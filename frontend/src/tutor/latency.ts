@@ -13,6 +13,9 @@ export function formatLatency(timings: Timings | null): string | null {
   const first = timings.end_to_first_audio ?? timings.first_audio ?? timings.llm_first_token;
   const parts: string[] = [];
   if (first !== undefined) parts.push(`ответ через ${duration(first)}`);
-  if (timings.total !== undefined) parts.push(`всего ${duration(timings.total)}`);
+  // A voice turn's `total` leaves out turn detection: next to a longer first figure it misleads.
+  if (timings.total !== undefined && timings.total > (first ?? 0)) {
+    parts.push(`всего ${duration(timings.total)}`);
+  }
   return parts.length ? parts.join(" · ") : null;
 }
