@@ -33,6 +33,7 @@ from ailingva.core.errors import (
 )
 from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.security import SecretBox
+from ailingva.grammar.checker import get_checker
 from ailingva.learning.endpoints import router as progress_router
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
@@ -63,7 +64,7 @@ def create_app(
         app.state.providers = registry
         # Models load in the background: the app answers (health, pages) while they do, and
         # the first turn waits only for what is still loading.
-        warm_up = asyncio.create_task(registry.warm_up())
+        warm_up = asyncio.create_task(_warm_up(registry))
         warm_up.add_done_callback(_log_warm_up_failure)
         await jobs.start()
         yield
@@ -123,6 +124,11 @@ def _provider_registry(engine: Engine, box: SecretBox, base: ProviderSettings) -
     except (ProviderError, ValueError, InvalidToken, SQLAlchemyError) as exc:
         log.warning("stored provider settings ignored: %s", type(exc).__name__)
         return ProviderRegistry(base)
+
+
+async def _warm_up(registry: ProviderRegistry) -> None:
+    await asyncio.to_thread(get_checker)  # spaCy loads in ~2 s: not on the first turn
+    await registry.warm_up()
 
 
 def _log_warm_up_failure(task: asyncio.Task[None]) -> None:

@@ -163,6 +163,10 @@ class LanguageModel(Provider):
     ) -> AsyncGenerator[str, None]:
         """Yield the reply as text deltas as soon as the engine produces them."""
 
+    async def prefill(self, messages: Sequence[ChatMessage]) -> None:
+        """Read `messages` ahead of time so that a later chat starting with them answers sooner
+        (a local model keeps them in its cache); remote engines have nothing to do."""
+
     async def complete(
         self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
     ) -> str:

@@ -115,6 +115,9 @@ class FallbackSTT(_Fallback[SpeechToText], SpeechToText):
 
 
 class FallbackLLM(_Fallback[LanguageModel], LanguageModel):
+    async def prefill(self, messages: Sequence[ChatMessage]) -> None:
+        await self._primary.prefill(messages)
+
     def stream_chat(
         self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
     ) -> AsyncGenerator[str, None]:

@@ -15,7 +15,9 @@ from ailingva.grammar.findings import Finding
 from ailingva.providers.base import ChatMessage
 
 # How much of the lesson the model sees: enough for context, small enough to stay fast.
-HISTORY_TURNS = 8
+HISTORY_MIN_TURNS = 4
+HISTORY_STEP = 12
+HISTORY_MAX_TURNS = HISTORY_MIN_TURNS + HISTORY_STEP - 1
 REPLY_MAX_TOKENS = 120
 
 LEVEL_STYLE = {
@@ -40,12 +42,14 @@ class StudentProfile:
 class PromptInput:
     profile: StudentProfile
     memory: TutorMemory = field(default_factory=TutorMemory)
-    # Earlier turns of this lesson, oldest first: ("student" | "tutor", text).
+    # Earlier turns of this lesson the model sees (history_start), oldest first:
+    # ("student" | "tutor", text).
     history: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
 
-def system_prompt(data: PromptInput) -> str:
-    profile = data.profile
+def system_prompt(profile: StudentProfile) -> str:
+    """Fixed for the student's whole lesson: a local model keeps it evaluated (its cached
+    prefix), so only the new turn is read before the first word of the answer."""
     lines = [
         "You are Lingva, a warm, patient English tutor talking by voice with a Russian-speaking "
         f"student named {profile.name} (level {profile.level}).",
@@ -62,27 +66,36 @@ def system_prompt(data: PromptInput) -> str:
         lines.append(f"The student's goals: {', '.join(profile.goals)}.")
     if profile.interests:
         lines.append(f"The student is interested in: {', '.join(profile.interests)}.")
-    if data.memory.rules:
-        lines.append("For this student:")
-        lines.extend(f"- {rule}" for rule in data.memory.rules)
-    if data.memory.review_words:
-        words = ", ".join(data.memory.review_words)
-        lines.append(f"Words the student is learning: {words}. Use one of them in your reply.")
     return "\n".join(lines)
 
 
-def user_message(text: str, findings: Sequence[Finding]) -> str:
-    if not findings:
-        return text
-    fixes = "; ".join(f'"{f.original}" -> "{f.correction}"' for f in findings)
-    return f"{text}\n\n(The app corrected: {fixes}. Recast the correct form; do not explain it.)"
+def user_message(text: str, findings: Sequence[Finding], memory: TutorMemory) -> str:
+    """The student's words, then what changes from turn to turn: this turn's corrections and
+    the brain's current advice (after the words, so the cached prefix stays as long as can be)."""
+    notes = []
+    if findings:
+        fixes = "; ".join(f'"{f.original}" -> "{f.correction}"' for f in findings)
+        notes.append(f"The app corrected: {fixes}. Recast the correct form; do not explain it.")
+    if memory.rules:
+        notes.append("For this student: " + " ".join(memory.rules))
+    if memory.review_words:
+        words = ", ".join(memory.review_words)
+        notes.append(f"Words the student is learning: {words}. Use one of them in your reply.")
+    return text if not notes else f"{text}\n\n({' '.join(notes)})"
+
+
+def history_start(total: int) -> int:
+    """Of a lesson's `total` conversation turns, the first the model sees. The window is cut
+    in steps, not slid a turn at a time: a cut changes the prompt's prefix (the model then reads
+    it all anew), so it happens once every HISTORY_STEP turns."""
+    if total <= HISTORY_MAX_TURNS:
+        return 0
+    return total - (HISTORY_MIN_TURNS + (total - HISTORY_MIN_TURNS) % HISTORY_STEP)
 
 
 def build_messages(data: PromptInput, text: str, findings: Sequence[Finding]) -> list[ChatMessage]:
-    """The chat for one turn. The system prompt comes first and changes only when the brain's
-    memory does, so a model server can reuse its cached prefix between turns."""
-    messages = [ChatMessage("system", system_prompt(data))]
-    for role, content in list(data.history)[-HISTORY_TURNS:]:
+    messages = [ChatMessage("system", system_prompt(data.profile))]
+    for role, content in data.history:
         messages.append(ChatMessage("user" if role == "student" else "assistant", content))
-    messages.append(ChatMessage("user", user_message(text, findings)))
+    messages.append(ChatMessage("user", user_message(text, findings, data.memory)))
     return messages

@@ -15,7 +15,7 @@ from ailingva.brain import service as brain_service
 from ailingva.core.errors import AppError, ErrorCode
 from ailingva.grammar.findings import Finding
 from ailingva.tutor.models import Lesson, LessonStatus, LessonTurn, Pipeline, TurnRole
-from ailingva.tutor.prompt import HISTORY_TURNS, PromptInput, StudentProfile
+from ailingva.tutor.prompt import PromptInput, StudentProfile, history_start
 from ailingva.users.models import UserProfile
 
 
@@ -76,14 +76,16 @@ def student_profile(db: Session, user_id: int, email: str) -> StudentProfile:
 
 
 def history(db: Session, lesson_id: int) -> list[tuple[str, str]]:
-    """The lesson's last conversation turns, oldest first."""
+    """The part of the lesson's conversation the model sees, oldest first."""
+    streaming = (LessonTurn.lesson_id == lesson_id, LessonTurn.pipeline == Pipeline.STREAMING)
+    total = db.exec(select(func.count()).select_from(LessonTurn).where(*streaming)).one()
     rows = db.exec(
         select(LessonTurn.role, LessonTurn.text)
-        .where(LessonTurn.lesson_id == lesson_id, LessonTurn.pipeline == Pipeline.STREAMING)
-        .order_by(col(LessonTurn.seq).desc())
-        .limit(HISTORY_TURNS)
+        .where(*streaming)
+        .order_by(col(LessonTurn.seq))
+        .offset(history_start(total))
     ).all()
-    return [(str(role), text) for role, text in reversed(rows) if text]
+    return [(str(role), text) for role, text in rows if text]
 
 
 def prompt_input(

@@ -47,7 +47,7 @@ from ailingva.tutor.pipeline import (
     SpeechFailed,
     tutor_turn,
 )
-from ailingva.tutor.prompt import PromptInput
+from ailingva.tutor.prompt import PromptInput, build_messages
 from ailingva.tutor.schemas import Correction
 from ailingva.voice.protocol import (
     PROTOCOL_VERSION,
@@ -243,6 +243,8 @@ class VoiceSession:
         self.started_at = time.monotonic()
         self.minutes_charged = 1
         self.prompt_task = _ready(prompt)
+        # While the student gets ready to speak, the model reads the lesson's fixed prompt.
+        self._in_background(self._prefill(prompt))
         await self._send(
             {
                 "type": "session_started",
@@ -666,6 +668,13 @@ class VoiceSession:
             }
         )
         await self._close(self.close_code)
+
+    async def _prefill(self, prompt: PromptInput) -> None:
+        messages = build_messages(prompt, "Hello!", ())
+        try:
+            await self.registry.current.llm.prefill(messages)
+        except ProviderError as exc:  # the first turn will say so, if it persists
+            log.info("prefill failed: %s", exc)
 
     def _in_background(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)

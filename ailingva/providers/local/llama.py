@@ -80,6 +80,12 @@ class LlamaCppLLM(LanguageModel):
                 ProviderErrorCode.ENGINE_FAILED, str(exc), provider=self.name
             ) from exc
 
+    async def prefill(self, messages: Sequence[ChatMessage]) -> None:
+        """Evaluate the prompt (one token generated): llama.cpp reuses the longest prefix a new
+        prompt shares with the last one, so the next turn skips reading the system prompt."""
+        async for _ in self.stream_chat(messages, max_tokens=1):
+            pass
+
     async def warm_up(self) -> None:
         await asyncio.to_thread(self._model)
 
