@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from ailingva.core.config import PROJECT_ROOT, Settings
 from ailingva.main import create_app
@@ -54,14 +54,33 @@ def live_server(settings: Settings, engine: object) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+def chromium() -> Iterator[tuple[Playwright, str]]:
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not Path(executable).is_file():
         pytest.fail(f"Chromium not found at {executable}: `apt-get install -y chromium`")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+        yield playwright, executable
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: tuple[Playwright, str]) -> Iterator[Browser]:
+    playwright, executable = chromium
+    browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+    yield browser
+    browser.close()
+
+
+def launch_with_microphone(chromium: tuple[Playwright, str], wav: Path) -> Browser:
+    """Chromium whose microphone plays `wav` once (a real end-to-end voice test)."""
+    playwright, executable = chromium
+    flags = [
+        *CHROMIUM_FLAGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}%noloop",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+    return playwright.chromium.launch(executable_path=executable, args=flags)
 
 
 @pytest.fixture
