@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import StreamingResponse
+from sqlalchemy import Engine
 
 from ailingva.api.deps import (
     CurrentUser,
@@ -24,6 +25,7 @@ from ailingva.core.db import DbId
 from ailingva.core.errors import AppError, ErrorCode, ErrorResponse
 from ailingva.providers.audio import FloatAudio, container_of, to_float16k
 from ailingva.providers.base import STT_SAMPLE_RATE, AudioChunk, ProviderError
+from ailingva.providers.registry import ProviderRegistry
 from ailingva.tutor import service
 from ailingva.tutor.conversation import (
     ConversationEvent,
@@ -52,6 +54,7 @@ from ailingva.tutor.schemas import (
     TutorMessage,
     TutorReply,
 )
+from ailingva.worker.queue import JobQueue
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,24 @@ UNAVAILABLE = "Репетитор сейчас недоступен. Попро�
 def _student(user: UserAccount) -> Student:
     assert user.id is not None
     return Student(user.id, user.email)
+
+
+def _typed_turn(
+    body: TutorMessage,
+    user: UserAccount,
+    engine: Engine,
+    providers: ProviderRegistry,
+    jobs: JobQueue,
+) -> AsyncGenerator[ConversationEvent, None]:
+    return converse(
+        engine,
+        providers.current,
+        jobs,
+        _student(user),
+        text=body.text,
+        lesson_id=body.lesson_id,
+        speak=body.speak,
+    )
 
 
 def _unavailable(exc: ProviderError) -> AppError:
@@ -116,16 +137,7 @@ async def message(
     jobs: JobsDep,
 ) -> TutorReply:
     """The tutor's answer to a typed message: reply, corrections and (with `speak`) audio."""
-    events = converse(
-        engine,
-        providers.current,
-        jobs,
-        _student(user),
-        text=body.text,
-        lesson_id=body.lesson_id,
-        speak=body.speak,
-    )
-    return await _reply(events)
+    return await _reply(_typed_turn(body, user, engine, providers, jobs))
 
 
 @router.post(
@@ -143,15 +155,7 @@ async def message_stream(
     """The same answer as it is made, one JSON object per line: `lesson`, `corrections`,
     `delta`s of the reply, `audio` per spoken sentence (with `speak`), then `done` with the
     whole result, or `error`."""
-    events = converse(
-        engine,
-        providers.current,
-        jobs,
-        _student(user),
-        text=body.text,
-        lesson_id=body.lesson_id,
-        speak=body.speak,
-    )
+    events = _typed_turn(body, user, engine, providers, jobs)
     # Lesson errors (not found, ended) are answered with their HTTP status before streaming.
     first = await anext(events)
     return StreamingResponse(

@@ -51,6 +51,7 @@ from ailingva.tutor.prompt import PromptInput, build_messages
 from ailingva.tutor.schemas import Correction
 from ailingva.voice.protocol import (
     PROTOCOL_VERSION,
+    ClientMessage,
     Interrupt,
     Ping,
     Playback,
@@ -194,22 +195,13 @@ class VoiceSession:
             await self._finish()
 
     async def _await_start(self) -> bool:
-        while not self.closed:
-            message = await self._receive()
-            if message is None:
-                return False
+        while (message := await self._next_message()) is not None:
+            if isinstance(message, Start):
+                return await self._start(message)
             if isinstance(message, bytes):
                 await self._error("audio_before_start", "Сначала отправьте start.")
-                continue
-            try:
-                parsed = parse_message(message)
-            except ProtocolError as exc:
-                await self._protocol_error(exc)
-                continue
-            if not isinstance(parsed, Start):
+            else:
                 await self._error("not_started", "Сначала отправьте start.")
-                continue
-            return await self._start(parsed)
         return False
 
     async def _start(self, message: Start) -> bool:
@@ -262,22 +254,27 @@ class VoiceSession:
         return True
 
     async def _receive_loop(self) -> None:
-        while not self.closed:
-            message = await self._receive()
-            if message is None:
-                return
+        while (message := await self._next_message()) is not None:
             if isinstance(message, bytes):
                 await self._on_audio(message)
-                continue
-            try:
-                parsed = parse_message(message)
-            except ProtocolError as exc:
-                await self._protocol_error(exc)
-                continue
-            if isinstance(parsed, Stop):
+            elif isinstance(message, Stop):
                 self.end_reason = "stopped"
                 return
-            await self._on_message(parsed)
+            else:
+                await self._on_message(message)
+
+    async def _next_message(self) -> bytes | ClientMessage | None:
+        """The next audio frame or well-formed message; a malformed one is answered with an
+        error event and skipped. None when the session is over."""
+        while not self.closed:
+            message = await self._receive()
+            if message is None or isinstance(message, bytes):
+                return message
+            try:
+                return parse_message(message)
+            except ProtocolError as exc:
+                await self._protocol_error(exc)
+        return None
 
     async def _receive(self) -> str | bytes | None:
         """The next message; None when the client left or the session must end."""

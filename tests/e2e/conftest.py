@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from ailingva.core.config import PROJECT_ROOT, Settings
 from ailingva.main import create_app
-from tests.conftest import FAKE_PROVIDERS, wait_until
+from tests.conftest import FAKE_PROVIDERS, STRONG_PASSWORD, unique_email, wait_until
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -81,6 +81,15 @@ def launch_with_microphone(chromium: tuple[Playwright, str], wav: Path) -> Brows
         "--autoplay-policy=no-user-gesture-required",
     ]
     return playwright.chromium.launch(executable_path=executable, args=flags)
+
+
+def register_in_browser(page: Page, url: str, name: str = "Аня") -> None:
+    """Fill in and send the registration form at `url` (a /register link, maybe with ?ref=)."""
+    page.goto(url)
+    page.get_by_label("Имя").fill(name)
+    page.get_by_label("Электронная почта").fill(unique_email())
+    page.get_by_label("Пароль", exact=True).fill(STRONG_PASSWORD)
+    page.get_by_role("button", name="Зарегистрироваться").click()
 
 
 @pytest.fixture

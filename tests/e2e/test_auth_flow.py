@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import STRONG_PASSWORD, unique_email
+from tests.e2e.conftest import register_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -40,11 +41,7 @@ def test_register_logout_login(page: Page, live_server: str) -> None:
 
 
 def test_student_cannot_open_the_admin_area(page: Page, live_server: str) -> None:
-    page.goto(f"{live_server}/register")
-    page.get_by_label("Имя").fill("Петя")
-    page.get_by_label("Электронная почта").fill(unique_email())
-    page.get_by_label("Пароль", exact=True).fill(STRONG_PASSWORD)
-    page.get_by_role("button", name="Зарегистрироваться").click()
+    register_in_browser(page, f"{live_server}/register", "Петя")
     expect(page).to_have_url(f"{live_server}/student")
     page.goto(f"{live_server}/admin")
     expect(page).to_have_url(f"{live_server}/student")

@@ -3,21 +3,13 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import STRONG_PASSWORD, unique_email
+from tests.e2e.conftest import register_in_browser
 
 pytestmark = pytest.mark.browser
 
 
-def _register(page: Page, url: str, name: str) -> None:
-    page.goto(url)
-    page.get_by_label("Имя").fill(name)
-    page.get_by_label("Электронная почта").fill(unique_email())
-    page.get_by_label("Пароль", exact=True).fill(STRONG_PASSWORD)
-    page.get_by_role("button", name="Зарегистрироваться").click()
-
-
 def test_trial_purchase_and_referral(page: Page, live_server: str) -> None:
-    _register(page, f"{live_server}/register", "Аня")
+    register_in_browser(page, f"{live_server}/register", "Аня")
     page.get_by_role("link", name="Баланс").first.click()
     expect(page).to_have_url(f"{live_server}/billing")
     minutes = page.locator(".minutes-left")
@@ -32,7 +24,7 @@ def test_trial_purchase_and_referral(page: Page, live_server: str) -> None:
     link = page.get_by_label("Ваша ссылка-приглашение").input_value()
     assert "/register?ref=" in link
     friend = page.context.browser.new_context().new_page()  # type: ignore[union-attr]
-    _register(friend, link, "Петя")
+    register_in_browser(friend, link, "Петя")
     expect(friend).to_have_url(f"{live_server}/student")
     friend.context.close()
     page.reload()

@@ -6,24 +6,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ailingva.providers.fake import FAKE_REPLY
-from tests.conftest import STRONG_PASSWORD, unique_email
+from tests.e2e.conftest import register_in_browser
 
 REPLY = "".join(FAKE_REPLY)
 
 pytestmark = pytest.mark.browser
 
 
-def _register(page: Page, url: str) -> None:
-    page.goto(f"{url}/register")
-    page.get_by_label("Имя").fill("Аня")
-    page.get_by_label("Электронная почта").fill(unique_email())
-    page.get_by_label("Пароль", exact=True).fill(STRONG_PASSWORD)
-    page.get_by_role("button", name="Зарегистрироваться").click()
-    expect(page).to_have_url(f"{url}/student")
-
-
 def test_typed_mistake_is_corrected_and_answered(page: Page, live_server: str) -> None:
-    _register(page, live_server)
+    register_in_browser(page, f"{live_server}/register")
+    expect(page).to_have_url(f"{live_server}/student")
     message = page.get_by_label("Сообщение репетитору по-английски")
     message.fill("Yesterday I goed to the park.")
     message.press("Enter")

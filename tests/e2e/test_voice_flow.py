@@ -13,8 +13,7 @@ from playwright.sync_api import Browser, Page, Playwright, WebSocket, expect
 from ailingva.providers.audio import pcm16_to_float, wav_bytes
 from ailingva.providers.fake import FAKE_REPLY
 from tests.conftest import wait_until
-from tests.e2e.conftest import launch_with_microphone
-from tests.e2e.test_tutor_flow import _register
+from tests.e2e.conftest import launch_with_microphone, register_in_browser
 from tests.voice.conftest import silence, spoken
 
 pytestmark = pytest.mark.browser
@@ -53,7 +52,8 @@ def test_the_student_speaks_and_hears_the_answer(
         socket.on("framesent", on_frame)
 
     page.on("websocket", watch)
-    _register(page, live_server)
+    register_in_browser(page, f"{live_server}/register")
+    expect(page).to_have_url(f"{live_server}/student")
     page.get_by_role("button", name="Говорить с репетитором голосом").click()
 
     chat = page.get_by_role("list", name="Разговор")
