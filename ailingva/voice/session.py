@@ -400,11 +400,14 @@ class VoiceSession:
             turn.committed.set()
 
     async def _release(self, turn: Turn) -> None:
-        """The turn is the tutor's: what was prepared goes out now, the rest as it comes."""
-        held, turn.held = turn.held, []
+        """The turn is the tutor's: what was prepared goes out now, the rest as it comes.
+        What the answer makes while the held part is being sent joins the queue, so the order
+        holds (no audio before its sentence); the turn is committed once the queue is empty."""
+        while turn.held:
+            held, turn.held = turn.held, []
+            for item in held:
+                await self._deliver(turn, item)
         turn.committed.set()
-        for item in held:
-            await self._emit(turn, item)
 
     def _next_turn(self) -> int:
         self.turn_count += 1
@@ -524,6 +527,9 @@ class VoiceSession:
         if not turn.committed.is_set():
             turn.held.append(item)
             return
+        await self._deliver(turn, item)
+
+    async def _deliver(self, turn: Turn, item: dict[str, Any] | bytes) -> None:
         if isinstance(item, bytes):
             if not turn.audio_sent:
                 turn.audio_sent = True
