@@ -66,12 +66,16 @@ async def prepare_turn(
     def work(db: Session) -> tuple[LessonOpened, PromptInput]:
         lesson = service.open_lesson(db, student.user_id, lesson_id)
         assert lesson.id is not None
-        prompt = service.prompt_input(
-            db, user_id=student.user_id, email=student.email, lesson_id=lesson.id, now=utcnow()
-        )
-        return LessonOpened(lesson.id, lesson.number), prompt
+        return LessonOpened(lesson.id, lesson.number), read_prompt(db, student, lesson.id)
 
     return await in_session(engine, work)
+
+
+def read_prompt(db: Session, student: Student, lesson_id: int) -> PromptInput:
+    """What the tutor's prompt needs now: profile, the brain's memory, the lesson so far."""
+    return service.prompt_input(
+        db, user_id=student.user_id, email=student.email, lesson_id=lesson_id, now=utcnow()
+    )
 
 
 async def store_exchange(

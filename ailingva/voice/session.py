@@ -31,12 +31,12 @@ from ailingva.grammar.findings import Finding
 from ailingva.providers.audio import pcm16_to_float
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
-from ailingva.tutor import service as tutor_service
 from ailingva.tutor.conversation import (
     LessonOpened,
     Student,
     finish_lesson,
     prepare_turn,
+    read_prompt,
     store_exchange,
 )
 from ailingva.tutor.pipeline import (
@@ -63,7 +63,7 @@ from ailingva.voice.protocol import (
     check_audio_frame,
     parse_message,
 )
-from ailingva.voice.turns import SAMPLE_RATE, FrameBuffer, TurnDetector, TurnEvent, TurnTiming
+from ailingva.voice.turns import SAMPLE_RATE, FrameBuffer, TurnDetector, TurnSignal, TurnTiming
 from ailingva.voice.turns import sounds_unfinished as _sounds_unfinished
 from ailingva.worker.queue import JobQueue
 
@@ -109,7 +109,6 @@ class Turn:
     findings: tuple[Finding, ...] = ()
     reply_parts: list[str] = field(default_factory=list)
     sentences: list[tuple[str, float]] = field(default_factory=list)  # (text, audio ms)
-    audio_sent: bool = False
     played_ms: int | None = None
     playback: asyncio.Event = field(default_factory=asyncio.Event)
     first_audio_at: float | None = None
@@ -117,9 +116,12 @@ class Turn:
     finished: bool = False
 
     def played_text(self) -> str:
-        """What the student heard: whole sentences, and the heard share of the one cut."""
-        if self.played_ms is None or not self.sentences:
-            return "".join(self.reply_parts).strip() if not self.sentences else ""
+        """What the student got: with speech, the whole sentences heard and the heard share of
+        the one cut; without speech, the text shown so far."""
+        if not self.sentences:
+            return "".join(self.reply_parts).strip()
+        if self.played_ms is None:
+            return ""
         heard: list[str] = []
         left = float(self.played_ms)
         for text, ms in self.sentences:
@@ -164,6 +166,7 @@ class VoiceSession:
         self.usage_id: int | None = None
         self.started_at = 0.0
         self.minutes_charged = 0
+        self.warned_low_balance = False
         self.background: set[asyncio.Task[Any]] = set()
         self.protocol_errors = 0
         self.flood_tokens = float(config.max_messages_per_second * FLOOD_BURST_SECONDS)
@@ -249,8 +252,7 @@ class VoiceSession:
                 "price_per_minute_kopecks": view.price_per_minute_kopecks,
             }
         )
-        if view.low_balance:
-            await self._send({"type": "low_balance", "minutes_left": view.minutes_left})
+        await self._warn_if_low(view)
         return True
 
     async def _receive_loop(self) -> None:
@@ -356,14 +358,14 @@ class VoiceSession:
                 await self._interrupt()
             return
         for event in events:
-            if event == TurnEvent.SPEECH_STARTED:
+            if event == TurnSignal.SPEECH_STARTED:
                 await self._send({"type": "speech_started"})
                 self._prefetch_prompt()
-            elif event == TurnEvent.PAUSED:
+            elif event == TurnSignal.PAUSED:
                 self._speculate()
-            elif event == TurnEvent.RESUMED:
+            elif event == TurnSignal.RESUMED:
                 await self._drop_speculation()
-            elif event == TurnEvent.TURN_ENDED:
+            elif event == TurnSignal.TURN_ENDED:
                 await self._commit_turn()
 
     def _utterance(self) -> bytes:
@@ -417,14 +419,7 @@ class VoiceSession:
         """Read the lesson's history and the brain's memory while the student is speaking."""
         if self.lesson is None:
             return
-        lesson_id = self.lesson.lesson_id
-        student = self.student
-
-        def read(db: Any) -> PromptInput:
-            return tutor_service.prompt_input(
-                db, user_id=student.user_id, email=student.email, lesson_id=lesson_id, now=utcnow()
-            )
-
+        read = partial(read_prompt, student=self.student, lesson_id=self.lesson.lesson_id)
         self.prompt_task = asyncio.create_task(in_session(self.engine, read))
 
     # --- answering -----------------------------------------------------------------------
@@ -531,8 +526,7 @@ class VoiceSession:
 
     async def _deliver(self, turn: Turn, item: dict[str, Any] | bytes) -> None:
         if isinstance(item, bytes):
-            if not turn.audio_sent:
-                turn.audio_sent = True
+            if turn.first_audio_at is None:
                 turn.first_audio_at = time.perf_counter()
                 turn.timings["end_to_first_audio"] = round(
                     (time.perf_counter() - turn.end_of_speech) * 1000, 1
@@ -550,7 +544,7 @@ class VoiceSession:
             return
         self.turn = None
         await _cancel(turn.task)
-        if not turn.audio_sent and turn.audio is not None:
+        if turn.first_audio_at is None and turn.audio is not None:
             # Nothing was said yet: the student is still talking; hear it all as one turn.
             self.carry_audio = turn.audio
             return
@@ -601,7 +595,6 @@ class VoiceSession:
         end the session (stop the receiver) when a minute cannot be paid."""
         assert self.usage_id is not None
         usage_id = self.usage_id
-        warned = False
         while True:
             next_start = self.started_at + self.minutes_charged * self.config.minute_seconds
             await asyncio.sleep(max(0.0, next_start - time.monotonic()))
@@ -625,9 +618,13 @@ class VoiceSession:
                     "minutes_charged": minute,
                 }
             )
-            if view.low_balance and not warned:
-                warned = True
-                await self._send({"type": "low_balance", "minutes_left": view.minutes_left})
+            await self._warn_if_low(view)
+
+    async def _warn_if_low(self, view: billing_service.BalanceView) -> None:
+        """Once a session: the wallet pays for about one more minute."""
+        if view.low_balance and not self.warned_low_balance:
+            self.warned_low_balance = True
+            await self._send({"type": "low_balance", "minutes_left": view.minutes_left})
 
     # --- the end -------------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ class TurnTiming:
     max_utterance_ms: int = 30_000  # a monologue is cut here and answered
 
 
-class TurnEvent(StrEnum):
+class TurnSignal(StrEnum):
     SPEECH_STARTED = "speech_started"
     PAUSED = "paused"  # a short silence: prepare the answer
     RESUMED = "resumed"  # the student went on after a pause: drop what was prepared
@@ -74,17 +74,13 @@ class TurnDetector:
     def silence_ms(self) -> int:
         return self._silence_ms
 
-    @property
-    def speech_ms(self) -> int:
-        return self._speech_ms
-
     def utterance(self) -> bytes:
         return bytes(self._utterance)
 
     def voiced_recently_ms(self) -> int:
         return sum(self._recent) * FRAME_MS
 
-    def feed(self, frame: bytes) -> list[TurnEvent]:
+    def feed(self, frame: bytes) -> list[TurnSignal]:
         """One FRAME_BYTES frame of PCM16 16 kHz mono."""
         voiced = self._vad.is_speech(frame, SAMPLE_RATE)
         self._recent.append(voiced)
@@ -96,24 +92,24 @@ class TurnDetector:
                 self._preroll.clear()
                 self._speech_ms = len(self._utterance) // 2 * 1000 // SAMPLE_RATE
                 self._silence_ms = 0
-                return [TurnEvent.SPEECH_STARTED]
+                return [TurnSignal.SPEECH_STARTED]
             return []
         self._utterance += frame
         self._speech_ms += FRAME_MS
-        events: list[TurnEvent] = []
+        events: list[TurnSignal] = []
         if voiced:
             if self._paused:
                 self._paused = False
-                events.append(TurnEvent.RESUMED)
+                events.append(TurnSignal.RESUMED)
             self._silence_ms = 0
             self.unfinished = False
         else:
             self._silence_ms += FRAME_MS
             if not self._paused and self._silence_ms >= self.timing.pause_ms:
                 self._paused = True
-                events.append(TurnEvent.PAUSED)
+                events.append(TurnSignal.PAUSED)
         if self._turn_over():
-            events.append(TurnEvent.TURN_ENDED)
+            events.append(TurnSignal.TURN_ENDED)
         return events
 
     def _turn_over(self) -> bool:
