@@ -73,12 +73,8 @@ def _optional_auth(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
     cookie: Annotated[str | None, Depends(_cookie_scheme)],
 ) -> auth_service.Authenticated | None:
-    now = utcnow()
-    if bearer is not None:
-        return auth_service.resolve_bearer(db, settings, bearer.credentials, now=now)
-    if cookie:
-        return auth_service.resolve_cookie(db, settings, cookie, now=now)
-    return None
+    token = bearer.credentials if bearer is not None else None
+    return auth_service.identify(db, settings, bearer=token, cookie=cookie, now=utcnow())
 
 
 OptionalAuth = Annotated[auth_service.Authenticated | None, Depends(_optional_auth)]

@@ -259,6 +259,17 @@ def resolve_bearer(
     return _authenticated(db, auth_session, now)
 
 
+def identify(
+    db: Session, settings: Settings, *, bearer: str | None, cookie: str | None, now: datetime
+) -> Authenticated | None:
+    """Who makes the request: a bearer token wins over the session cookie."""
+    if bearer:
+        return resolve_bearer(db, settings, bearer, now=now)
+    if cookie:
+        return resolve_cookie(db, settings, cookie, now=now)
+    return None
+
+
 def access_token_for(settings: Settings, auth: Authenticated, *, now: datetime) -> str:
     assert auth.user.id is not None and auth.session.id is not None
     return issue_access_token(

@@ -49,14 +49,8 @@ async def _authenticate(websocket: WebSocket, settings: Settings) -> Student | N
     cookie = websocket.cookies.get(SESSION_COOKIE)
 
     def resolve(db: Session) -> Student | None:
-        now = utcnow()
-        if token:
-            auth = auth_service.resolve_bearer(db, settings, token, now=now)
-        elif cookie:
-            auth = auth_service.resolve_cookie(db, settings, cookie, now=now)
-        else:
-            return None
-        if auth is None or auth.user.id is None or not auth.user.is_active:
+        auth = auth_service.identify(db, settings, bearer=token, cookie=cookie, now=utcnow())
+        if auth is None or auth.user.id is None:
             return None
         return Student(auth.user.id, auth.user.email)
 
