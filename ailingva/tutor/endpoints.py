@@ -169,9 +169,8 @@ NO_BUFFERING = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 async def _ndjson(
     first: ConversationEvent, events: AsyncGenerator[ConversationEvent, None]
 ) -> AsyncIterator[str]:
-    sentence_audio: dict[int, list[AudioChunk]] = {}
     try:
-        async for line in _lines(first, events, sentence_audio):
+        async for line in _lines(first, events):
             yield line.model_dump_json() + "\n"
     except ProviderError as exc:
         log.warning("tutor turn failed: %s", exc)
@@ -182,16 +181,11 @@ async def _ndjson(
 
 
 async def _lines(
-    first: ConversationEvent,
-    events: AsyncIterator[ConversationEvent],
-    sentence_audio: dict[int, list[AudioChunk]],
+    first: ConversationEvent, events: AsyncIterator[ConversationEvent]
 ) -> AsyncIterator[StreamEvent]:
-    async def all_events() -> AsyncIterator[ConversationEvent]:
-        yield first
-        async for event in events:
-            yield event
-
-    async for event in all_events():
+    sentence_audio: dict[int, list[AudioChunk]] = {}
+    event = first
+    while True:
         if isinstance(event, LessonOpened):
             yield LessonEvent(lesson_id=event.lesson_id, lesson_number=event.number)
         elif isinstance(event, CorrectionsFound):
@@ -209,6 +203,10 @@ async def _lines(
             for index in sorted(sentence_audio):
                 yield _sentence_event(index, sentence_audio.pop(index))
             yield DoneEvent(result=_result(event, None, None))
+        next_event = await anext(events, None)
+        if next_event is None:
+            return
+        event = next_event
 
 
 def _sentence_event(index: int, chunks: list[AudioChunk]) -> AudioEvent:
