@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from fastapi import APIRouter, BackgroundTasks, Query
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from sqlmodel import Session
@@ -12,7 +13,7 @@ from ailingva.api.deps import AdminUser, ProvidersDep, SecretBoxDep, SessionDep
 from ailingva.auth import service as auth_service
 from ailingva.auth.schemas import UserPublic
 from ailingva.core.errors import AppError, ErrorCode, ErrorResponse
-from ailingva.core.security import SecretBox, mask_secret
+from ailingva.core.security import mask_secret
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
 
@@ -66,10 +67,8 @@ class ProviderSettingsUpdate(BaseModel):
     values: dict[str, Any] = Field(min_length=1, max_length=len(EDITABLE_PROVIDER_FIELDS))
 
 
-def _settings_public(
-    db: Session, box: SecretBox, registry: ProviderRegistry
-) -> ProviderSettingsPublic:
-    overridden = set(admin_service.provider_overrides(db, box))
+def _settings_public(db: Session, registry: ProviderRegistry) -> ProviderSettingsPublic:
+    overridden = admin_service.overridden_provider_fields(db)
     current = registry.current
     items = []
     for name in EDITABLE_PROVIDER_FIELDS:
@@ -90,10 +89,10 @@ def _settings_public(
 
 @router.get("/settings")
 def provider_settings(
-    db: SessionDep, _: AdminUser, box: SecretBoxDep, registry: ProvidersDep
+    db: SessionDep, _: AdminUser, registry: ProvidersDep
 ) -> ProviderSettingsPublic:
     """Which providers, models, voices and keys are in force (keys masked)."""
-    return _settings_public(db, box, registry)
+    return _settings_public(db, registry)
 
 
 @router.put("/settings", responses={422: {"model": ErrorResponse}})
@@ -113,7 +112,15 @@ def update_provider_settings(
         raise AppError(
             ErrorCode.UNKNOWN_SETTING, f"Неизвестные настройки: {', '.join(unknown)}.", 422
         )
-    merged = {**admin_service.provider_overrides(db, box), **body.values}
+    try:
+        stored = admin_service.provider_overrides(db, box, except_fields=body.values)
+    except InvalidToken as exc:
+        raise AppError(
+            ErrorCode.INVALID_SETTING,
+            "Сохранённый ключ не расшифровать (SECRET_KEY сменился): введите его заново.",
+            422,
+        ) from exc
+    merged = {**stored, **body.values}
     merged = {k: v for k, v in merged.items() if v is not None}
     try:
         built = registry.build(merged)
@@ -123,7 +130,7 @@ def update_provider_settings(
     assert admin.id is not None
     admin_service.save_provider_overrides(db, box, body.values, updated_by_id=admin.id)
     background.add_task(registry.use, built)
-    public = _settings_public(db, box, registry)
+    public = _settings_public(db, registry)
     public.active = ActiveProviders(stt=built.stt.name, llm=built.llm.name, tts=built.tts.name)
     return public
 

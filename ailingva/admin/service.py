@@ -5,7 +5,7 @@ encrypted (`{"ciphertext": ...}`) and leave this module only decrypted for the r
 masked for the admin.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from pydantic import SecretStr
@@ -44,13 +44,28 @@ def put_setting(
     db.flush()
 
 
-def provider_overrides(db: Session, box: SecretBox) -> dict[str, Any]:
-    """The admin's provider settings, secrets decrypted: what the registry builds from."""
-    rows = db.exec(select(AppSetting).where(col(AppSetting.key).startswith(PROVIDER_PREFIX))).all()
+def _provider_rows(db: Session) -> list[AppSetting]:
+    return list(
+        db.exec(select(AppSetting).where(col(AppSetting.key).startswith(PROVIDER_PREFIX))).all()
+    )
+
+
+def overridden_provider_fields(db: Session) -> set[str]:
+    """Which provider settings an admin has set (nothing decrypted)."""
+    return {row.key.removeprefix(PROVIDER_PREFIX) for row in _provider_rows(db)}
+
+
+def provider_overrides(
+    db: Session, box: SecretBox, *, except_fields: Collection[str] = ()
+) -> dict[str, Any]:
+    """The admin's provider settings, secrets decrypted: what the registry builds from.
+    `except_fields` are left out (and not decrypted): the ones an update is replacing, so a
+    key sealed with a lost SECRET_KEY can be entered again. InvalidToken for any other."""
     overrides: dict[str, Any] = {}
-    for row in rows:
+    for row in _provider_rows(db):
         name = row.key.removeprefix(PROVIDER_PREFIX)
-        overrides[name] = box.decrypt(row.value["ciphertext"]) if row.is_secret else row.value
+        if name not in except_fields:
+            overrides[name] = box.decrypt(row.value["ciphertext"]) if row.is_secret else row.value
     return overrides
 
 

@@ -133,3 +133,22 @@ def test_bad_settings_are_refused_and_nothing_changes(
     with Session(engine) as db:
         assert db.get(AppSetting, "providers.stt_provider") is None
         assert db.get(AppSetting, "providers.llm_provider") is None
+
+
+def test_after_a_key_rotation_the_admin_sees_the_settings_and_enters_the_key_again(
+    admin: TestClient, engine: Engine, settings: Settings
+) -> None:
+    admin.put("/api/admin/settings", json={"values": TO_OPENAI})
+    rotated = settings.model_copy(update={"secret_key": ROTATED})
+    with TestClient(create_app(rotated, FAKE_PROVIDERS)) as fresh:
+        login(fresh, make_admin(engine))
+        listed = fresh.get("/api/admin/settings")
+        assert listed.status_code == 200
+        assert _items(listed.json())["openai_api_key"]["overridden"] is True
+        # Changing something else needs the unreadable key: a clear error, not a 500.
+        other = fresh.put("/api/admin/settings", json={"values": {"openai_llm_model": "x"}})
+        assert other.status_code == 422
+        assert other.json()["error"]["code"] == "invalid_setting"
+        again = fresh.put("/api/admin/settings", json={"values": {"openai_api_key": KEY}})
+        assert again.status_code == 200, again.text
+        assert fresh.app.state.providers.current.llm.name.startswith("openai")  # type: ignore[attr-defined]
