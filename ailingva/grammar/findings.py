@@ -31,7 +31,7 @@ class Finding:
     correction: str
     category: Category
     explanation: str  # short, in Russian, for a student
-    source: str = "rules"  # which engine found it: "harper", "rules", "llm"
+    source: str = "rules"  # which engine found it: "harper" or "rules"
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -326,7 +326,7 @@ def _bare_form_after(doc: Doc, aux: Token) -> tuple[Token, str] | None:
     verb = _next_word(doc, aux.i)
     if verb is not None and verb.lower_ in SUBJECT_PRONOUNS:
         verb = _next_word(doc, verb.i)
-    if verb is None or not verb.tag_.startswith("VB") or verb.tag_ not in {"VBD", "VBZ"}:
+    if verb is None or verb.tag_ not in {"VBD", "VBZ"}:
         return None
     lemma = verb_lemma(verb.lower_)
     if lemma == verb.lower_ or lemma == "be":
@@ -943,8 +943,6 @@ def object_pronoun_as_subject(doc: Doc) -> Iterator[Finding]:
             is_conj_subject and tok.head.lower_ in OBJECT_PRONOUNS | SUBJECT_PRONOUNS
         ):
             correction = match_case(OBJECT_TO_SUBJECT[tok.lower_], tok.text)
-            if correction == "i" or tok.lower_ == "me":
-                correction = "I"
             yield _finding(
                 doc, tok, tok, correction, Category.PRONOUNS, "object_pronoun_as_subject"
             )

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from ailingva.brain import service
 from ailingva.brain.models import BrainEvent, BrainEventKind
 from ailingva.core.db import session_scope, utcnow
+from ailingva.grammar.checker import get_checker
 from ailingva.learning.models import StudentWord, WordStatus
 from ailingva.tutor.models import LessonTurn, Pipeline, TurnRole
 from tests.brain.helpers import (
@@ -126,8 +127,7 @@ def test_only_student_turns_are_analysed(engine: Engine) -> None:
 
 
 def _real_checker() -> object:
-    checker_module = pytest.importorskip("ailingva.grammar.checker")
-    return checker_module.get_checker()
+    return get_checker()
 
 
 BAD_INPUTS = [

@@ -9,7 +9,6 @@ from sqlmodel import Session, select
 
 from ailingva.brain import service
 from ailingva.brain.models import BrainEvent, BrainEventKind
-from ailingva.worker.jobs import JOBS
 from ailingva.worker.models import FailedJob
 from ailingva.worker.queue import InProcessJobQueue, RetryPolicy, UnknownJobError
 from tests.brain.helpers import TableChecker, add_turn, analysis_turns, new_lesson, new_user
@@ -108,7 +107,6 @@ def test_backoff_doubles_up_to_a_cap() -> None:
 def test_the_app_runs_jobs_in_process_without_redis(client: TestClient) -> None:
     jobs = client.app.state.jobs  # type: ignore[attr-defined]
     assert isinstance(jobs, InProcessJobQueue)
-    assert set(JOBS) == {"analyse_turn", "summarise_lesson"}
 
 
 def test_failed_jobs_are_listed_for_admins_only(client: TestClient, engine: Engine) -> None:
