@@ -1,4 +1,6 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useReducer, useRef, type Dispatch } from "react";
+import { BILLING_KEY } from "../billing/queries";
 import type { ConversationAction } from "../tutor/conversation";
 import { microphoneProblem, openMicrophone, type Microphone } from "./microphone";
 import { PcmPlayer, webAudioSink } from "./player";
@@ -43,6 +45,7 @@ type Options = { lessonId: number | null; dispatch: Dispatch<ConversationAction>
 /** A live voice lesson over `/ws/voice`: microphone up, the tutor's words and speech down. */
 export function useVoiceSession({ lessonId, dispatch }: Options) {
   const [state, update] = useReducer(voiceReducer, voiceOff);
+  const queryClient = useQueryClient();
   const live = useRef<Live | null>(null);
   /** Typed text already shown, so that its echo as a `transcript` is not shown twice. */
   const typed = useRef<string | null>(null);
@@ -99,6 +102,10 @@ export function useVoiceSession({ lessonId, dispatch }: Options) {
       }
       const event = parseServerEvent(data);
       if (event) handle(event, player);
+      // Each charged minute, and the end, change the balance shown elsewhere on the page.
+      if (event?.type === "balance" || event?.type === "session_ended") {
+        void queryClient.invalidateQueries({ queryKey: BILLING_KEY });
+      }
       if (event?.type === "session_ended" || (event?.type === "error" && event.fatal)) release();
     };
     socket.onclose = ({ code }) => {
@@ -121,7 +128,7 @@ export function useVoiceSession({ lessonId, dispatch }: Options) {
         release();
       }
     };
-  }, [lessonId, handle, release, send]);
+  }, [lessonId, handle, release, send, queryClient]);
 
   const stop = useCallback(() => {
     release();

@@ -6,7 +6,7 @@ export type Payment = Schemas["PaymentPublic"];
 export type TestOutcome = Schemas["PurchaseRequest"]["test_outcome"];
 
 /** Everything a payment can change: balance, history, referral bonuses. */
-const BILLING_KEY = ["billing"] as const;
+export const BILLING_KEY = ["billing"] as const;
 export const HISTORY_PAGE_SIZE = 20;
 /** The payment being confirmed on the provider's page, read back when the student returns. */
 const PENDING_PAYMENT_KEY = "ailingva:pending-payment";

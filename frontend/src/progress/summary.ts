@@ -1,5 +1,5 @@
 /** A lesson summary as the brain writes it (a free-form JSON object), read defensively. */
-export type GrammarNote = {
+type GrammarNote = {
   category: string;
   count: number;
   note: string;
@@ -8,9 +8,7 @@ export type GrammarNote = {
 
 export type ReadSummary = {
   newWords: string[];
-  practisedWords: string[];
   grammarNotes: GrammarNote[];
-  errors: number | null;
 };
 
 type Json = Record<string, unknown>;
@@ -25,7 +23,7 @@ function words(value: unknown): string[] {
 }
 
 /** "Согласование: в Present Simple…" under the heading "Согласование": the text without its label. */
-export function withoutLabel(note: string): string {
+function withoutLabel(note: string): string {
   const text = note.replace(/^[^:.!?]{1,30}:\s+/, "");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -47,8 +45,6 @@ export function readSummary(summary: Json | null | undefined): ReadSummary {
   const source = summary ?? {};
   return {
     newWords: words(source.new_words),
-    practisedWords: words(source.practised_words),
     grammarNotes: notes(source.grammar_notes),
-    errors: typeof source.errors === "number" ? source.errors : null,
   };
 }

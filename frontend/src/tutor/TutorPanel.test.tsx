@@ -99,7 +99,10 @@ describe("text chat with the tutor", () => {
     const chat = await screen.findByRole("list", { name: "Разговор" });
     expect(within(chat).getByText("Oh, you went to the park!")).toBeTruthy();
     await say("Thanks");
-    await within(chat).findAllByText("Oh, you went to the park!");
+    // The resumed reply and the new one: the new reply really arrived.
+    await vi.waitFor(() =>
+      expect(within(chat).getAllByText("Oh, you went to the park!")).toHaveLength(2),
+    );
     const post = (await sentRequests()).find((r) => r.key === "POST /api/tutor/message/stream");
     expect(post?.body).toEqual({ text: "Thanks", lesson_id: 5, speak: true });
   });

@@ -7,9 +7,7 @@ import type { Schemas } from "../api/client";
 export type Correction = Schemas["Correction"];
 export type Timings = Record<string, number>;
 export type TutorResult = Schemas["TutorReply"];
-export type LessonPublic = Schemas["LessonPublic"];
 export type LessonDetail = Schemas["LessonDetail"];
-export type TurnPublic = Schemas["TurnPublic"];
 
 /** One line of `POST /api/tutor/message/stream`. */
 export type StreamEvent =
