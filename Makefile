@@ -48,9 +48,22 @@ openapi: setup frontend/node_modules/.installed ## Regenerate the typed web clie
 
 setup: $(VENV)/.installed
 
+# llama-cpp-python is published as source only. It is compiled for this machine's CPU, but
+# without AMX: virtual machines that do not enable AMX for their guests fault on its first tile
+# instruction. The wheel is kept outside the checkout, one per CPU and flags (pip's own cache
+# would hand back a wheel built with other flags).
+LLAMA_PIN := llama-cpp-python==0.3.36
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+WHEELS := $(HOME)/.cache/ailingva/wheels/$(shell (grep -m1 '^flags' /proc/cpuinfo; echo '$(LLAMA_PIN) $(NO_AMX)') | sha256sum | cut -c1-12)
+
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	ls $(WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || { \
+		echo "Compiling llama.cpp for this CPU (about 5 minutes, once)"; \
+		CFLAGS="$(NO_AMX)" CXXFLAGS="$(NO_AMX)" $(BIN)/python -m pip wheel --quiet --no-deps \
+			--no-cache-dir --wheel-dir $(WHEELS) $(LLAMA_PIN); }
+	$(BIN)/python -m pip install --quiet --find-links $(WHEELS) $(LLAMA_PIN)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
