@@ -88,6 +88,7 @@ async def store_exchange(
     findings: tuple[Finding, ...],
     reply: str,
     timings: Mapping[str, float],
+    prompt_text: str | None = None,
     student_audio_ms: int | None = None,
     reply_audio_ms: int | None = None,
     interrupted: bool = False,
@@ -103,6 +104,7 @@ async def store_exchange(
             findings=findings,
             reply=reply,
             timings=timings,
+            prompt_text=prompt_text,
             student_audio_ms=student_audio_ms,
             reply_audio_ms=reply_audio_ms,
             interrupted=interrupted,
@@ -140,13 +142,14 @@ async def converse(
     lesson, prompt = await prepare_turn(engine, student, lesson_id)
     yield lesson
     findings: tuple[Finding, ...] = ()
+    prompt_text = text
     audio_ms = 0.0
     async for event in tutor_turn(providers, prompt, text, speak=speak):
         yield event
         if isinstance(event, ReplyAudio):
             audio_ms += event.chunk.duration * 1000
         elif isinstance(event, CorrectionsFound):
-            findings = event.findings
+            findings, prompt_text = event.findings, event.prompt_text
         elif isinstance(event, ReplyDone):
             yield await store_exchange(
                 engine,
@@ -157,6 +160,7 @@ async def converse(
                 findings=findings,
                 reply=event.reply,
                 timings={**(timings or {}), **event.timings},
+                prompt_text=prompt_text,
                 student_audio_ms=student_audio_ms,
                 reply_audio_ms=round(audio_ms) if speak else None,
             )

@@ -69,6 +69,9 @@ class LessonTurn(SQLModel, table=True):
         default=None, foreign_key="lesson_turn.id", ondelete="SET NULL", index=True
     )
     text: str = Field(default="", sa_type=sa.Text)
+    # A student turn: the message the model was given (the words and that turn's notes). Later
+    # prompts repeat it exactly, so the model's cached prefix still holds.
+    prompt_text: str | None = Field(default=None, sa_type=sa.Text)
     # [{original, correction, category, explanation, start, end}]
     corrections: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
     # Per-stage milliseconds: stt, llm_first_token, first_audio, end_to_first_audio ...

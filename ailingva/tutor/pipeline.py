@@ -30,6 +30,7 @@ _NOT_SPOKEN = re.compile(r"[*_#`~>|]+")
 @dataclass(frozen=True)
 class CorrectionsFound:
     findings: tuple[Finding, ...]
+    prompt_text: str  # the student's message as the model is given it (notes included)
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,8 @@ async def tutor_turn(
     if findings is None:
         findings = await find_errors(text)
         timings["grammar"] = _ms_since(start)
-    yield CorrectionsFound(tuple(findings))
-
     messages = build_messages(prompt, text, findings)
+    yield CorrectionsFound(tuple(findings), messages[-1].content)
     events: asyncio.Queue[TurnEvent | Exception | None] = asyncio.Queue()
     sentences: asyncio.Queue[str | None] = asyncio.Queue()
     spoken: list[str] = []

@@ -47,6 +47,18 @@ class PromptInput:
     history: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
 
+# Shown to the model once, in the lesson's fixed prefix: a small model follows examples far
+# better than rules. The short reaction first also makes the first spoken sentence quick.
+EXAMPLES = (
+    'Student: My sister have a big dog. (Correct: "have" -> "has")\n'
+    "Lingva: Oh, nice! Your sister has a big dog. What is its name?\n"
+    "Student: I like reading books.\n"
+    "Lingva: Me too! What book are you reading now?\n"
+    'Student: Yesterday I buyed new shoes. (Correct: "buyed" -> "bought")\n'
+    "Lingva: Cool! You bought new shoes yesterday. What color are they?"
+)
+
+
 def system_prompt(profile: StudentProfile) -> str:
     """Fixed for the student's whole lesson: a local model keeps it evaluated (its cached
     prefix), so only the new turn is read before the first word of the answer."""
@@ -54,34 +66,34 @@ def system_prompt(profile: StudentProfile) -> str:
         "You are Lingva, a warm, patient English tutor talking by voice with a Russian-speaking "
         f"student named {profile.name} (level {profile.level}).",
         LEVEL_STYLE.get(profile.level, LEVEL_STYLE["A2"]),
-        "Reply in English with 1 to 3 short sentences, like a spoken conversation: no lists, "
-        "no markdown, no emoji.",
-        "Keep the conversation going: react to what the student said and ask one simple "
-        "follow-up question.",
-        "Never explain grammar yourself and never invent corrections: the app shows the "
-        "corrections to the student. When you are told about a mistake, use the correct form "
-        "naturally in your reply (a recast).",
+        "Answer in 2 or 3 short sentences, like a spoken conversation: no lists, no markdown, "
+        "no emoji.",
+        'First react in a few words (like "Oh, nice!" or "Really?"). Then, if the app corrected '
+        "the student, say their idea again with the correct form. End with one simple question "
+        "about what the student said.",
+        "Never explain grammar and never invent corrections: the app shows them to the student.",
     ]
     if profile.goals:
         lines.append(f"The student's goals: {', '.join(profile.goals)}.")
     if profile.interests:
         lines.append(f"The student is interested in: {', '.join(profile.interests)}.")
+    lines += ["", "Examples:", EXAMPLES]
     return "\n".join(lines)
 
 
 def user_message(text: str, findings: Sequence[Finding], memory: TutorMemory) -> str:
     """The student's words, then what changes from turn to turn: this turn's corrections and
-    the brain's current advice (after the words, so the cached prefix stays as long as can be)."""
+    the brain's current advice (after the words, so the cached prefix stays as long as can be).
+    The next turns' prompts repeat this message exactly (LessonTurn.prompt_text)."""
     notes = []
     if findings:
         fixes = "; ".join(f'"{f.original}" -> "{f.correction}"' for f in findings)
-        notes.append(f"The app corrected: {fixes}. Recast the correct form; do not explain it.")
+        notes.append(f"Correct: {fixes}")
     if memory.rules:
         notes.append("For this student: " + " ".join(memory.rules))
     if memory.review_words:
-        words = ", ".join(memory.review_words)
-        notes.append(f"Words the student is learning: {words}. Use one of them in your reply.")
-    return text if not notes else f"{text}\n\n({' '.join(notes)})"
+        notes.append("Use one of the words they are learning: " + ", ".join(memory.review_words))
+    return text if not notes else f"{text} ({'. '.join(n.rstrip('.') for n in notes)})"
 
 
 def history_start(total: int) -> int:

@@ -80,7 +80,7 @@ def history(db: Session, lesson_id: int) -> list[tuple[str, str]]:
     streaming = (LessonTurn.lesson_id == lesson_id, LessonTurn.pipeline == Pipeline.STREAMING)
     total = db.exec(select(func.count()).select_from(LessonTurn).where(*streaming)).one()
     rows = db.exec(
-        select(LessonTurn.role, LessonTurn.text)
+        select(LessonTurn.role, func.coalesce(LessonTurn.prompt_text, LessonTurn.text))
         .where(*streaming)
         .order_by(col(LessonTurn.seq))
         .offset(history_start(total))
@@ -106,6 +106,7 @@ def record_exchange(
     findings: Sequence[Finding],
     reply: str,
     timings: Mapping[str, float],
+    prompt_text: str | None = None,
     student_audio_ms: int | None = None,
     reply_audio_ms: int | None = None,
     interrupted: bool = False,
@@ -125,6 +126,7 @@ def record_exchange(
         role=TurnRole.STUDENT,
         pipeline=Pipeline.STREAMING,
         text=student_text,
+        prompt_text=prompt_text,
         corrections=[f.as_json() for f in findings],
         timings={k: v for k, v in timings.items() if k in STUDENT_STAGES},
         audio_ms=student_audio_ms,

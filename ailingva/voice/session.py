@@ -107,6 +107,7 @@ class Turn:
     held: list[dict[str, Any] | bytes] = field(default_factory=list)
     text: str | None = None
     findings: tuple[Finding, ...] = ()
+    prompt_text: str | None = None
     reply_parts: list[str] = field(default_factory=list)
     sentences: list[tuple[str, float]] = field(default_factory=list)  # (text, audio ms)
     played_ms: int | None = None
@@ -462,7 +463,7 @@ class VoiceSession:
 
     async def _on_turn_event(self, turn: Turn, event: Any) -> None:
         if isinstance(event, CorrectionsFound):
-            turn.findings = event.findings
+            turn.findings, turn.prompt_text = event.findings, event.prompt_text
             corrections = [Correction.of(f).model_dump(mode="json") for f in event.findings]
             await self._emit(turn, {"type": "corrections", "turn": -1, "corrections": corrections})
         elif isinstance(event, ReplyDelta):
@@ -570,6 +571,7 @@ class VoiceSession:
             findings=turn.findings,
             reply=reply,
             timings=turn.timings,
+            prompt_text=turn.prompt_text,
             student_audio_ms=audio_ms,
             reply_audio_ms=round(sum(ms for _, ms in turn.sentences)) or None,
             interrupted=interrupted,

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ailingva.providers.audio import pcm16_to_float, wav_bytes
+from ailingva.providers.audio import pcm16_to_float, to_float16k, wav_bytes
 from ailingva.providers.base import ChatMessage, ProviderError, ProviderErrorCode
+from ailingva.providers.local import whisper
 from ailingva.providers.local.command_tts import CommandTTS
 from ailingva.providers.local.llama import LlamaCppLLM
 from ailingva.providers.local.piper import PiperTTS
@@ -49,6 +50,35 @@ async def test_piper_speech_is_transcribed_by_whisper(models_dir: Path) -> None:
     assert transcript.language == "en"
     assert transcript.segments
     assert all(0 <= s.start < s.end <= speech.duration + 0.5 for s in transcript.segments)
+
+
+async def test_a_short_utterance_is_decoded_in_a_fitted_window_and_a_loop_the_usual_way(
+    models_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    speech = await PiperTTS("piper-joe", models_dir).synthesize(LEARNER_SENTENCE)
+    samples = to_float16k(wav_bytes(pcm16_to_float(speech.pcm), speech.sample_rate), provider="t")
+    stt = WhisperSTT("whisper-tiny-en", models_dir)
+    model = await asyncio.to_thread(stt._model)
+
+    fitted = whisper._transcribe_short(model, samples, "en")
+    assert fitted is not None
+    assert {"yesterday", "park", "friend"} <= set(words(fitted.text))
+
+    # A window of the speech plus a second makes Whisper repeat itself: that answer is refused
+    # and the utterance decoded in a full window instead.
+    monkeypatch.setattr(whisper, "MIN_WINDOW_SECONDS", 0.0)
+    assert whisper._transcribe_short(model, samples, "en") is None
+    heard = words((await stt.transcribe(samples, "en")).text)
+    assert heard.count("park") == 1 and {"yesterday", "friend"} <= set(heard)
+
+
+async def test_word_timestamps_come_from_the_full_decoding(models_dir: Path) -> None:
+    speech = await PiperTTS("piper-joe", models_dir).synthesize(LEARNER_SENTENCE)
+    stt = WhisperSTT("whisper-tiny-en", models_dir, word_timestamps=True)
+    transcript = await stt.transcribe(wav_bytes(pcm16_to_float(speech.pcm), speech.sample_rate))
+    spoken = [w for s in transcript.segments for w in s.words]
+    assert [words(w.text)[0] for w in spoken[:2]] == ["yesterday", "i"]
+    assert all(0 <= w.start <= w.end <= speech.duration + 0.5 for w in spoken)
 
 
 async def test_english_only_whisper_refuses_russian(models_dir: Path) -> None:

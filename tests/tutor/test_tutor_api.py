@@ -99,6 +99,22 @@ def test_findings_go_into_the_prompt_for_a_recast(
     assert '"goed" -> "went"' in llm.prompts[-1][-1].content
 
 
+def test_the_next_prompt_repeats_the_last_one_so_the_models_cache_holds(
+    client: TestClient, use_providers: Callable[..., Any]
+) -> None:
+    """The model caches the prompt it last read: the next turn's prompt must start with it
+    exactly (the notes sent with the student's words included), or the model reads it again."""
+    register(client)
+    llm = RecordingLLM()
+    use_providers(llm=llm)
+    first = client.post("/api/tutor/message", json={"text": MISTAKE}).json()
+    client.post("/api/tutor/message", json={"text": "It was fun.", "lesson_id": first["lesson_id"]})
+    earlier, later = llm.prompts
+    assert "goed" in earlier[-1].content and earlier[-1].content != MISTAKE  # notes were sent
+    assert later[: len(earlier)] == earlier
+    assert later[len(earlier)].content == REPLY
+
+
 def test_new_lesson_numbers_follow_and_ended_lessons_refuse_messages(client: TestClient) -> None:
     register(client)
     first = client.post("/api/tutor/message", json={"text": "Hi!"}).json()
