@@ -66,6 +66,10 @@ def _prev(doc: Doc, tok: Token) -> Token | None:
     return doc[tok.i - 1] if tok.i > 0 else None
 
 
+def _next(doc: Doc, tok: Token) -> Token | None:
+    return doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+
+
 def _is_third_singular(subject: Token | None) -> bool:
     """Whether a subject takes -s: he/she/it, this/that, or a singular common noun."""
     if subject is None:
@@ -82,9 +86,24 @@ def _subject(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
 
 
-def _past_be(subject: Token | None) -> str:
-    third = (subject is not None and subject.lower_ == "i") or _is_third_singular(subject)
-    return "was" if third else "were"
+def _be_form(subject: Token | None, *, past: bool = False) -> str:
+    """The form of "be" that agrees with `subject`: am/is/are, or in the past was/were."""
+    first_person = subject is not None and subject.lower_ == "i"
+    if past:
+        return "was" if first_person or _is_third_singular(subject) else "were"
+    if first_person:
+        return "am"
+    return "is" if _is_third_singular(subject) else "are"
+
+
+def _with_host(aux: Token, host: Token | None, correction: str) -> tuple[Token, str]:
+    """Where a contracted `aux` ('ve, 'm) is replaced, the word it leans on goes with it.
+
+    The span then starts at `host` and the correction repeats it ("I've seen" -> "I saw").
+    """
+    if aux.text.startswith("'") and host is not None:
+        return host, f"{host.text} {correction}"
+    return aux, correction
 
 
 # --- agreement -------------------------------------------------------------------------------
@@ -111,7 +130,7 @@ def pronoun_verb_agreement(doc: Doc) -> Iterator[Finding]:
         if low in THIRD_SINGULAR_PRONOUNS and verb.tag_ == "VBP":
             correction = "is" if verb.lower_ in {"are", "am"} else inflect(verb.lemma_, "VBZ")
         elif low not in THIRD_SINGULAR_PRONOUNS and verb.tag_ == "VBZ":
-            correction = {"i": "am"}.get(low, "are") if verb.lemma_ == "be" else verb.lemma_
+            correction = _be_form(subj) if verb.lemma_ == "be" else verb.lemma_
         elif low in {"you", "we", "they"} and verb.lower_ == "was":
             correction = "were"
         else:
@@ -142,37 +161,28 @@ def noun_verb_agreement(doc: Doc) -> Iterator[Finding]:
             subj.tag_ == "NNS" and not subj.lower_.endswith(("ss", "ics", "news"))
         )
         if plural and verb.lower_ in PLURAL_VERB_FOR:
-            yield _finding(
-                doc,
-                verb,
-                verb,
-                PLURAL_VERB_FOR[verb.lower_],
-                Category.AGREEMENT,
-                "plural_subject_verb",
-                subject=subj.text,
-            )
+            forms, rule = PLURAL_VERB_FOR, "plural_subject_verb"
         elif (
             subj.tag_ == "NN"
             and subj.lower_ not in COLLECTIVE_NOUNS
             and verb.lower_ in SINGULAR_VERB_FOR
             and any(c.lower_ in SINGULAR_DETERMINERS for c in subj.lefts)
         ):
-            yield _finding(
-                doc,
-                verb,
-                verb,
-                SINGULAR_VERB_FOR[verb.lower_],
-                Category.AGREEMENT,
-                "singular_subject_verb",
-                subject=subj.text,
-            )
+            forms, rule = SINGULAR_VERB_FOR, "singular_subject_verb"
+        else:
+            continue
+        correction = forms[verb.lower_]
+        yield _finding(doc, verb, verb, correction, Category.AGREEMENT, rule, subject=subj.text)
 
 
 # --- tense and aspect ------------------------------------------------------------------------
 
-TIME_NOUNS = frozenset(
-    {"week", "month", "year", "night", "summer", "winter", "spring", "autumn", "time"}
-    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+DAY_NAMES = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+TIME_NOUNS = (
+    frozenset({"week", "month", "year", "night", "summer", "winter", "spring", "autumn", "time"})
+    | DAY_NAMES
 )
 
 
@@ -206,14 +216,12 @@ def perfect_with_past_time(doc: Doc) -> Iterator[Finding]:
             continue
         subject = _subject(verb)
         if verb.lemma_ == "be":
-            past = _past_be(subject)
+            past = _be_form(subject, past=True)
             correction = past + "n't" if len(between) else past
         else:
             correction = "didn't " + verb.lemma_ if len(between) else inflect(verb.lemma_, "VBD")
         phrase = doc[marker.left_edge.i : marker.right_edge.i + 1].text
-        first = subject if aux.text.startswith("'") and subject is not None else aux
-        if first is not aux:
-            correction = f"{first.text} {correction}"
+        first, correction = _with_host(aux, subject, correction)
         yield _finding(
             doc, first, verb, correction, Category.TENSE, "perfect_with_past_time", marker=phrase
         )
@@ -378,10 +386,7 @@ def be_with_verb(doc: Doc) -> Iterator[Finding]:
             correction = ("doesn't " if third else "don't ") + verb.lower_
         else:
             correction = inflect(verb.lower_, "VBZ" if third else "VBP")
-        first = be
-        if be.text.startswith("'") and be.i > 0:
-            first = doc[be.i - 1]
-            correction = f"{first.text} {correction}"
+        first, correction = _with_host(be, _prev(doc, be), correction)
         yield _finding(
             doc, first, verb, correction, Category.CALQUE, "be_with_verb", verb=verb.text
         )
@@ -389,10 +394,8 @@ def be_with_verb(doc: Doc) -> Iterator[Finding]:
 
 def _pronoun_object(doc: Doc, verb: Token) -> Token | None:
     """A personal pronoun right after `verb` used as its object (not "her" as a determiner)."""
-    if verb.i + 1 >= len(doc):
-        return None
-    obj = doc[verb.i + 1]
-    if obj.lower_ in OBJECT_PRONOUNS | {"you"} and obj.dep_ != "poss":
+    obj = _next(doc, verb)
+    if obj is not None and obj.lower_ in OBJECT_PRONOUNS | {"you"} and obj.dep_ != "poss":
         return obj
     return None
 
@@ -504,16 +507,13 @@ def have_years(doc: Doc) -> Iterator[Finding]:
         num, years = doc[have.i + 1], doc[have.i + 2]
         if have.lemma_ != "have" or not num.like_num or years.lower_ not in {"years", "year"}:
             continue
-        after = doc[years.i + 1] if years.i + 1 < len(doc) else None
+        after = _next(doc, years)
         if after is not None and not (after.is_punct or after.lower_ in {"old", "and"}):
             continue
         subject = _subject(have)
         if subject is None:
             continue
-        if have.lower_ == "had":
-            be = _past_be(subject)
-        else:
-            be = "am" if subject.lower_ == "i" else ("is" if _is_third_singular(subject) else "are")
+        be = _be_form(subject, past=have.lower_ == "had")
         old = "" if after is not None and after.lower_ == "old" else " old"
         correction = f"{be} {num.text} {years.text}{old}"
         yield _finding(doc, have, years, correction, Category.CALQUE, "have_years")
@@ -572,6 +572,14 @@ MOTION_VERBS = frozenset({"go", "come", "get", "return", "walk", "drive", "run",
 ADVERB_PLACES = frozenset({"home", "abroad", "there", "here", "downtown"})
 
 
+def _preposition_fix(doc: Doc, prep: Token, right: str, head: Token) -> Finding:
+    """`prep` replaced by the preposition `right` that `head` takes."""
+    correction = match_case(right, prep.text)
+    return _finding(
+        doc, prep, prep, correction, Category.PREPOSITIONS, "verb_preposition", head=head.text
+    )
+
+
 def wrong_preposition(doc: Doc) -> Iterator[Finding]:
     """depend from -> depend on, married with -> married to, arrive to -> arrive in."""
     for prep in doc:
@@ -588,15 +596,7 @@ def wrong_preposition(doc: Doc) -> Iterator[Finding]:
         if head.lemma_ == "arrive":
             obj = next(c for c in prep.children if c.dep_ == "pobj")
             right = "in" if obj.pos_ == "PROPN" else "at"
-        yield _finding(
-            doc,
-            prep,
-            prep,
-            match_case(right, prep.text),
-            Category.PREPOSITIONS,
-            "verb_preposition",
-            head=head.text,
-        )
+        yield _preposition_fix(doc, prep, right, head)
 
 
 def extra_preposition(doc: Doc) -> Iterator[Finding]:
@@ -608,19 +608,14 @@ def extra_preposition(doc: Doc) -> Iterator[Finding]:
         extra = prep.lower_ in NO_PREPOSITION.get(verb.lemma_, frozenset())
         motion = verb.lemma_ in MOTION_VERBS and prep.lower_ == "to" and obj.lower_ in ADVERB_PLACES
         if extra and not obj.is_punct:
-            yield _finding(
-                doc,
-                verb,
-                prep,
-                verb.text,
-                Category.PREPOSITIONS,
-                "extra_preposition",
-                head=verb.text,
-            )
+            first, last, kept = verb, prep, verb  # "discuss about" -> "discuss"
         elif motion:
-            yield _finding(
-                doc, prep, obj, obj.text, Category.PREPOSITIONS, "extra_preposition", head=obj.text
-            )
+            first, last, kept = prep, obj, obj  # "to home" -> "home"
+        else:
+            continue
+        yield _finding(
+            doc, first, last, kept.text, Category.PREPOSITIONS, "extra_preposition", head=kept.text
+        )
 
 
 def missing_preposition(doc: Doc) -> Iterator[Finding]:
@@ -629,11 +624,9 @@ def missing_preposition(doc: Doc) -> Iterator[Finding]:
         obj = doc[verb.i + 1]
         if verb.lemma_ == "listen" and obj.pos_ in {"NOUN", "PRON", "PROPN", "DET"}:
             prep = "to"
-        elif verb.lemma_ == "wait" and obj.lower_ in OBJECT_PRONOUNS | {"you"}:
-            prep = "for"
+        elif verb.lemma_ == "wait" and _pronoun_object(doc, verb) is not None:
+            prep = "for"  # "wait her" but not "wait her turn"
         else:
-            continue
-        if obj.dep_ == "poss" and verb.lemma_ == "wait":
             continue
         correction = f"{verb.text} {prep} {obj.text}"
         yield _finding(
@@ -647,9 +640,6 @@ def missing_preposition(doc: Doc) -> Iterator[Finding]:
         )
 
 
-DAY_NAMES = frozenset(
-    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-)
 DAY_PARTS = frozenset({"morning", "afternoon", "evening"})
 
 
@@ -667,15 +657,7 @@ def time_preposition(doc: Doc) -> Iterator[Finding]:
             right = "at"
         else:
             continue
-        yield _finding(
-            doc,
-            prep,
-            prep,
-            match_case(right, prep.text),
-            Category.PREPOSITIONS,
-            "verb_preposition",
-            head=noun.text,
-        )
+        yield _preposition_fix(doc, prep, right, noun)
 
 
 # --- word order ------------------------------------------------------------------------------
@@ -746,7 +728,7 @@ def singular_after_number(doc: Doc) -> Iterator[Finding]:
     for noun in doc[1:]:
         if noun.tag_ != "NN" or not noun.is_alpha or noun.dep_ in {"compound", "amod", "npadvmod"}:
             continue
-        nxt = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+        nxt = _next(doc, noun)
         if nxt is not None and (nxt.pos_ in {"NOUN", "PROPN"} or nxt.text in {"-", "of"}):
             continue
         prev = doc[noun.i - 1]
@@ -873,7 +855,7 @@ THE_PHRASES = frozenset({("middle", "east"), ("united", "states"), ("united", "k
 def missing_the_with_name(doc: Doc) -> Iterator[Finding]:
     """in USA -> in the USA; on Internet -> on the Internet; Middle East -> the Middle East."""
     for tok in doc:
-        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        nxt = _next(doc, tok)
         named = tok.lower_ in THE_NAMES or (
             nxt is not None and (tok.lower_, nxt.lower_) in THE_PHRASES
         )

@@ -72,6 +72,15 @@ ERRORS: list[tuple[str, str, str, Category]] = [
     ("The amount of people grows.", "amount", "number", C.WORD_CHOICE),
     ("I live in USA.", "USA", "the USA", C.ARTICLES),
     ("There is many people here.", "is", "are", C.AGREEMENT),
+    # The shared helpers on each of their callers: a contraction taken with its host word,
+    # "be" agreeing in the present and the past, and the prepositions.
+    ("I've seen him yesterday.", "I've seen", "I saw", C.TENSE),
+    ("I'm not agree with you.", "I'm not agree", "I don't agree", C.CALQUE),
+    ("They have been in Paris last week.", "have been", "were", C.TENSE),
+    ("I is happy.", "is", "am", C.AGREEMENT),
+    ("He has 30 years.", "has 30 years", "is 30 years old", C.CALQUE),
+    ("Wait me, please.", "Wait me", "Wait for me", C.PREPOSITIONS),
+    ("At the morning I read books.", "At", "In", C.PREPOSITIONS),
 ]
 
 CORRECT = [
