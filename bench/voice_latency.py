@@ -154,6 +154,11 @@ async def run_turns(url: str, speech: list[tuple[str, bytes]], turns: int) -> li
             name, pcm = speech[index % len(speech)]
             result = await one_turn(ws, pcm)
             print(f"turn {index + 1}: {name!r} -> heard {result.transcript!r}", flush=True)
+            if result.end_to_first_audio_ms is not None:
+                stages = ", ".join(
+                    f"{s} {result.timings[s]:.0f}" for s in STAGES if s in result.timings
+                )
+                print(f"  {result.end_to_first_audio_ms:.0f} ms to audio ({stages})", flush=True)
             results.append(result)
         await ws.send(json.dumps({"type": "stop"}))
     return results

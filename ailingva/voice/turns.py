@@ -5,6 +5,10 @@ in a short window (a cough or a click does not count). A short pause lets the se
 working on the answer at once (speculatively); the turn is only taken after a longer silence,
 longer still when the words so far sound unfinished ("and", "because", "the"...): learners
 stop to think in the middle of a sentence, and must not be cut off.
+
+The VAD holds its "speech" verdict for a while after the voice has stopped (100-180 ms, even
+over digital silence). Once the student is speaking, a frame far quieter than their voice
+(QUIET_DB below the utterance's level) counts as silence, so the pause is heard that much sooner.
 """
 
 from __future__ import annotations
@@ -13,11 +17,17 @@ from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import webrtcvad
 
 SAMPLE_RATE = 16_000
 FRAME_MS = 20
 FRAME_BYTES = SAMPLE_RATE * FRAME_MS // 1000 * 2  # 640: PCM16 mono
+
+# A frame this far below the utterance's voice level is silence, whatever the VAD says.
+QUIET_DB = 30.0
+# The voice level follows the loudest voiced frames and sinks slowly (about 6 dB a second).
+LEVEL_DECAY_PER_FRAME = 0.986
 
 # Words after which a sentence cannot have ended: wait longer before taking the turn.
 UNFINISHED_ENDINGS = frozenset(
@@ -64,6 +74,7 @@ class TurnDetector:
         self._silence_ms = 0
         self._utterance = bytearray()
         self._speech_ms = 0
+        self._level = 0.0  # the utterance's voice level (RMS, 0..1)
         self.unfinished = False  # set by the caller once it knows the words so far
 
     @property
@@ -98,6 +109,8 @@ class TurnDetector:
         self._speech_ms += FRAME_MS
         events: list[TurnSignal] = []
         if voiced:
+            voiced = self._loud_enough(frame)
+        if voiced:
             if self._paused:
                 self._paused = False
                 events.append(TurnSignal.RESUMED)
@@ -112,6 +125,12 @@ class TurnDetector:
             events.append(TurnSignal.TURN_ENDED)
         return events
 
+    def _loud_enough(self, frame: bytes) -> bool:
+        samples = np.frombuffer(frame, dtype="<i2").astype(np.float32) / 32768
+        rms = float(np.sqrt(np.mean(samples**2)))
+        self._level = max(rms, self._level * LEVEL_DECAY_PER_FRAME)
+        return rms >= self._level * 10 ** (-QUIET_DB / 20)
+
     def _turn_over(self) -> bool:
         if self._speech_ms >= self.timing.max_utterance_ms:
             return True
@@ -125,6 +144,7 @@ class TurnDetector:
         self._silence_ms = 0
         self._utterance = bytearray()
         self._speech_ms = 0
+        self._level = 0.0
         self._recent.clear()
         self._preroll.clear()
         self.unfinished = False
