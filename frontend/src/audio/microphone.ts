@@ -19,34 +19,42 @@ export function microphoneProblem(error: unknown): string {
 
 /**
  * Opens the microphone (with echo cancellation: the tutor's voice must not come back as the
- * student's) and hands over 20 ms frames of 16 kHz PCM16.
+ * student's) on the voice session's AudioContext and hands over 20 ms frames of 16 kHz PCM16.
+ * The context is the session's: it also plays the tutor's voice, so closing the microphone
+ * stops the tracks and unplugs its nodes but leaves the context running.
  */
-export async function openMicrophone(onFrame: (frame: ArrayBuffer) => void): Promise<Microphone> {
+export async function openMicrophone(
+  context: AudioContext,
+  onFrame: (frame: ArrayBuffer) => void,
+): Promise<Microphone> {
   if (!navigator.mediaDevices?.getUserMedia) {
     throw new DOMException("no mediaDevices", "NotFoundError");
   }
   const stream = await navigator.mediaDevices.getUserMedia({
     audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 },
   });
-  const context = new AudioContext();
+  let source: MediaStreamAudioSourceNode | null = null;
+  let node: AudioWorkletNode | null = null;
+  const close = () => {
+    stream.getTracks().forEach((track) => track.stop());
+    source?.disconnect();
+    if (node) {
+      node.port.onmessage = null;
+      node.disconnect();
+    }
+  };
   try {
     await context.audioWorklet.addModule(workletUrl);
-    const source = context.createMediaStreamSource(stream);
-    const node = new AudioWorkletNode(context, "ailingva-mic", { numberOfOutputs: 1 });
+    source = context.createMediaStreamSource(stream);
+    node = new AudioWorkletNode(context, "ailingva-mic", { numberOfOutputs: 1 });
     node.port.onmessage = (event: MessageEvent<ArrayBuffer>) => onFrame(event.data);
     source.connect(node);
     // The node writes nothing to its output; being connected keeps it running.
     node.connect(context.destination);
     await context.resume();
   } catch (error) {
-    stream.getTracks().forEach((track) => track.stop());
-    void context.close();
+    close();
     throw error;
   }
-  return {
-    close: () => {
-      stream.getTracks().forEach((track) => track.stop());
-      void context.close();
-    },
-  };
+  return { close };
 }

@@ -38,7 +38,13 @@ export function conversationAction(event: ServerEvent): ConversationAction | nul
   }
 }
 
-type Live = { socket: WebSocket; microphone: Microphone | null; player: PcmPlayer; audio: AudioContext };
+type Live = {
+  socket: WebSocket;
+  microphone: Microphone | null;
+  player: PcmPlayer;
+  /** The session's one AudioContext: the microphone's worklet and the tutor's voice. */
+  audio: AudioContext;
+};
 
 type Options = { lessonId: number | null; dispatch: Dispatch<ConversationAction> };
 
@@ -86,7 +92,11 @@ export function useVoiceSession({ lessonId, dispatch }: Options) {
   const start = useCallback(async () => {
     release();
     update({ type: "connect" });
+    // One AudioContext for the whole session, capture and playback alike: browsers allow only
+    // a few, and each runs its own clock and resampler. Made here, on the student's click, so
+    // that the browser lets it sound; `release` closes it when the session ends.
     const audio = new AudioContext();
+    void audio.resume().catch(() => undefined);
     const player = new PcmPlayer(webAudioSink(audio), {
       report: (playedMs) => send({ type: "playback", played_ms: playedMs }),
       onPlaying: (playing) => update({ type: "playing", playing }),
@@ -118,7 +128,7 @@ export function useVoiceSession({ lessonId, dispatch }: Options) {
         ...(lessonId === null ? {} : { lesson_id: lessonId }),
       });
       try {
-        session.microphone = await openMicrophone((frame) => {
+        session.microphone = await openMicrophone(audio, (frame) => {
           if (socket.readyState === WebSocket.OPEN) socket.send(frame);
         });
         if (live.current !== session) session.microphone.close();
