@@ -93,6 +93,8 @@ class VoiceConfig:
     idle_seconds: float = 300.0
     max_messages_per_second: int = 100
     max_protocol_errors: int = 20
+    # While the student speaks, the words so far every this much speech (0: never).
+    partial_every_ms: int = 1000
 
 
 @dataclass
@@ -164,6 +166,8 @@ class VoiceSession:
         self.carry_audio = b""  # an utterance the student went on with after the turn was taken
         self.last_voiced_at = 0.0
         self.prompt_task: asyncio.Task[PromptInput] | None = None
+        self.partial: asyncio.Task[None] | None = None
+        self.partial_at_ms = 0  # how much of the utterance the last partial transcript heard
         self.usage_id: int | None = None
         self.started_at = 0.0
         self.minutes_charged = 0
@@ -368,11 +372,48 @@ class VoiceSession:
                 await self._drop_speculation()
             elif event == TurnSignal.TURN_ENDED:
                 await self._commit_turn()
+        if self.detector.speaking and self.detector.silence_ms == 0:
+            self._transcribe_so_far()
 
     def _utterance(self) -> bytes:
         return self.carry_audio + self.detector.utterance()
 
+    def _transcribe_so_far(self) -> None:
+        """Every `partial_every_ms` of speech, one at a time: the words so far."""
+        every = self.config.partial_every_ms
+        if not every or (self.partial is not None and not self.partial.done()):
+            return
+        audio = self._utterance()
+        heard_ms = len(audio) // 2 * 1000 // SAMPLE_RATE
+        if heard_ms >= self.partial_at_ms + every:
+            self.partial_at_ms = heard_ms
+            self.partial = asyncio.create_task(self._partial(audio))
+
+    async def _partial(self, audio: bytes) -> None:
+        """Show the student the words so far, and have the model read them: the final prompt
+        then starts with what it has read, and only the rest is new to it."""
+        providers = self.registry.current
+        try:
+            heard = await providers.stt.transcribe(pcm16_to_float(audio), "en")
+            text = heard.text.strip()[:1000]
+            if not text:
+                return
+            await self._send({"type": "transcript_partial", "text": text})
+            if self.prompt_task is not None:
+                prompt = await asyncio.shield(
+                    self.prompt_task
+                )  # shared: a dropped answer must not cancel it
+                await providers.llm.prefill(build_messages(prompt, text, ()))
+        except ProviderError as exc:  # only a preview: the final transcription will say
+            log.info("partial transcript failed: %s", exc)
+
+    def _stop_partial(self) -> None:
+        """The answer needs the engines now; a partial still running is dropped."""
+        if self.partial is not None:
+            self.partial.cancel()
+
     def _speculate(self) -> None:
+        self._stop_partial()
         turn = Turn(0, self._utterance(), self.last_voiced_at)
         turn.task = asyncio.create_task(self._answer(turn))
         self.turn = turn
@@ -390,6 +431,8 @@ class VoiceSession:
             turn = Turn(0, self._utterance(), self.last_voiced_at)
             self._take_turn(turn)
         self.detector.reset()
+        self._stop_partial()
+        self.partial_at_ms = 0
         self.carry_audio = b""
         turn.number = self._next_turn()
         await self._send({"type": "speech_stopped", "audio_ms": audio_ms})
@@ -444,7 +487,9 @@ class VoiceSession:
                     return
             await self._emit(turn, {"type": "transcript", "turn": -1, "text": turn.text})
             assert self.prompt_task is not None
-            prompt = await self.prompt_task
+            prompt = await asyncio.shield(
+                self.prompt_task
+            )  # shared: a dropped answer must not cancel it
             async for event in tutor_turn(providers, prompt, turn.text, speak=self.speak):
                 await self._on_turn_event(turn, event)
         except ProviderError as exc:
@@ -647,6 +692,7 @@ class VoiceSession:
                 self._in_background(self._store(turn, reply=turn.played_text(), interrupted=True))
         elif turn is not None:
             await _cancel(turn.task)
+        await _cancel(self.partial)
         if self.prompt_task is not None:
             await _cancel(self.prompt_task)
         if self.background:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -17,9 +17,17 @@ from starlette.websockets import WebSocketDisconnect
 
 from ailingva.billing.models import UsageSession, UsageStatus
 from ailingva.billing.rules import BillingRules, put_rules
-from ailingva.providers.base import ProviderError, ProviderErrorCode
-from ailingva.providers.fake import FAKE_REPLY, FAKE_TRANSCRIPT, FakeLLM
+from ailingva.providers.audio import pcm16_to_float
+from ailingva.providers.base import (
+    AudioInput,
+    ChatMessage,
+    ProviderError,
+    ProviderErrorCode,
+    Transcript,
+)
+from ailingva.providers.fake import FAKE_REPLY, FAKE_TRANSCRIPT, FakeLLM, FakeSTT
 from ailingva.tutor.models import Lesson, LessonStatus, LessonTurn, Pipeline
+from ailingva.voice.turns import FRAME_BYTES
 from tests.conftest import register, wait_until
 from tests.voice.conftest import chunks, silence, spoken
 
@@ -68,7 +76,8 @@ def test_a_whole_turn(client: TestClient, engine: Engine) -> None:
         ws.send_json({"type": "playback", "played_ms": 60_000})
         completed = receive_until(ws, "turn_completed", events)
         kinds = [e["type"] for e in events]
-        assert kinds[:2] == ["speech_started", "speech_stopped"]
+        stopped = kinds.index("speech_stopped")
+        assert kinds[0] == "speech_started" and "transcript_partial" in kinds[1:stopped]
         transcript = next(e for e in events if e["type"] == "transcript")
         assert transcript == {"type": "transcript", "turn": 1, "text": FAKE_TRANSCRIPT}
         corrections = next(e for e in events if e["type"] == "corrections")["corrections"]
@@ -341,3 +350,53 @@ def test_an_empty_wallet_cannot_start(client: TestClient, engine: Engine) -> Non
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_text()
         assert closed.value.code == 4402
+
+
+class GrowingSTT(FakeSTT):
+    """Hears as many words of the transcript as the audio has half-seconds."""
+
+    async def transcribe(self, audio: AudioInput, language: str | None = None) -> Transcript:
+        seconds = len(pcm16_to_float(audio) if isinstance(audio, bytes) else audio) / 16_000
+        words = FAKE_TRANSCRIPT.split()
+        return Transcript(" ".join(words[: int(seconds * 2)]), "en")
+
+
+class ReadingLLM(FakeLLM):
+    """The fake model, remembering what it was given to read ahead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prefilled: list[list[ChatMessage]] = []
+
+    async def prefill(self, messages: Sequence[ChatMessage]) -> None:
+        self.prefilled.append(list(messages))
+
+
+def test_the_words_so_far_are_shown_and_read_by_the_model_while_the_student_speaks(
+    client: TestClient, app: FastAPI
+) -> None:
+    register(client)
+    registry = app.state.providers
+    llm = ReadingLLM()
+    registry.use(replace(registry.current, stt=GrowingSTT(), llm=llm))
+    first_half = len(UTTERANCE) // 2 // FRAME_BYTES * FRAME_BYTES
+    with client.websocket_connect("/ws/voice") as ws:
+        start(ws)
+        for chunk in chunks(silence(0.3) + UTTERANCE[:first_half]):
+            ws.send_bytes(chunk)
+        events: list[dict[str, Any]] = []
+        first = receive_until(ws, "transcript_partial", events)["text"]
+        # The model reads the words so far as the student's message, after the lesson's prompt.
+        wait_until(
+            lambda: [first] == [p[-1].content for p in llm.prefilled[1:]],
+            timeout=10,
+            what="the model to read the partial transcript",
+        )
+        assert llm.prefilled[1][0] == llm.prefilled[0][0]
+        for chunk in chunks(UTTERANCE[first_half:] + silence(2.0)):
+            ws.send_bytes(chunk)
+        final = receive_until(ws, "transcript", events)["text"]
+    kinds = [e["type"] for e in events]
+    assert kinds.index("transcript_partial") < kinds.index("speech_stopped")
+    # The partial is the start of what was said; the final transcript has it all.
+    assert final.startswith(first) and len(first) < len(final)
