@@ -1,6 +1,8 @@
 """The ANALYSIS pipeline: what a student turn says about the student, and what the tutor should do.
 
-Never commits: the jobs in `tasks.py` own the transactions.
+Never commits: the jobs in `tasks.py` own the transactions. The grammar findings are those the
+live pipeline stored with the student turn; the grammar engine is not run again here (it is busy
+with the next voice turn).
 
 Idempotency: the ANALYSIS turn (role=brain, pipeline=analysis, source_turn_id=the student turn)
 is the marker of an analysed turn, and a unique index allows one per student turn. Everything one
@@ -17,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from fsrs import Rating
 from sqlmodel import Session, col, or_, select
@@ -41,6 +43,7 @@ MAX_PROMPT_RULES = 5
 # The analysis turn's seq lives in its own range, so it never takes a number the live
 # conversation is about to use: seq = ANALYSIS_SEQ_OFFSET + the student turn's seq.
 ANALYSIS_SEQ_OFFSET = 1_000_000
+# Words are read from at most this much of a turn: the grammar check reads no more either.
 MAX_ANALYSED_CHARS = 2_000
 
 # Rules: created when a category has RULE_MIN_ERRORS findings in the student's last
@@ -141,17 +144,6 @@ _QUOTED_ENGLISH_RE = re.compile(r"[«\"“'*]([A-Za-z][A-Za-z' \-]{0,40}?)[»\"�
 _LATIN_RE = re.compile(r"[A-Za-z]")
 
 
-class GrammarChecker(Protocol):
-    def check(self, text: str) -> list[Finding]: ...
-
-
-def default_checker() -> GrammarChecker:
-    from ailingva.grammar.checker import get_checker
-
-    checker: GrammarChecker = get_checker()
-    return checker
-
-
 # --- what the tutor's prompt uses ------------------------------------------------------------
 
 
@@ -202,9 +194,26 @@ def analysis_turn(db: Session, student_turn_id: int) -> LessonTurn | None:
     ).first()
 
 
-def analyse_student_turn(
-    db: Session, turn_id: int, *, now: datetime, checker: GrammarChecker | None = None
-) -> TurnAnalysis | None:
+def _stored_findings(turn: LessonTurn) -> list[Finding]:
+    """The findings the live pipeline stored with the turn (its grammar check of this very text).
+
+    An entry that is not a finding of this text is skipped, with a warning: one bad row must not
+    stop the analysis, and a span that does not quote the text would mark the wrong words.
+    """
+    findings = []
+    for entry in turn.corrections:
+        try:
+            finding = Finding.from_json(entry)
+            if turn.text[finding.start : finding.end] != finding.original:
+                raise ValueError("its span does not quote the turn's text")
+        except ValueError as exc:
+            log.warning("turn %s: stored correction skipped (%s): %.200r", turn.id, exc, entry)
+            continue
+        findings.append(finding)
+    return findings
+
+
+def analyse_student_turn(db: Session, turn_id: int, *, now: datetime) -> TurnAnalysis | None:
     """Analyse a student turn once; None when there is nothing (more) to do."""
     turn = db.get(LessonTurn, turn_id)
     if turn is None or turn.role != TurnRole.STUDENT or turn.id is None:
@@ -216,9 +225,9 @@ def analyse_student_turn(
     user_id = lesson.user_id
 
     started = time.perf_counter()
-    # NUL cannot be stored in PostgreSQL text or JSONB (the findings quote the text).
-    text = turn.text.replace("\x00", "")[:MAX_ANALYSED_CHARS]
-    findings = (checker or default_checker()).check(text) if text.strip() else []
+    # The same text the stored findings' offsets refer to, so no character may be dropped.
+    text = turn.text[:MAX_ANALYSED_CHARS]
+    findings = _stored_findings(turn)
     result = TurnAnalysis(turn_id=turn.id, findings=findings)
 
     # Claim the turn first: a concurrent run of the same job fails here, not at the end.
@@ -465,13 +474,13 @@ MAX_SUMMARY_WORDS = 20
 MAX_NOTE_EXAMPLES = 2
 
 
-def summarise_lesson(
-    db: Session, lesson_id: int, *, now: datetime, checker: GrammarChecker | None = None
-) -> dict[str, Any] | None:
+def summarise_lesson(db: Session, lesson_id: int, *, now: datetime) -> dict[str, Any] | None:
     """Write the lesson's summary, XP, the student's streak and level, and a knowledge snapshot.
 
     Once per lesson: the summary is the marker, read under a row lock. Student turns whose
-    analysis has not run yet are analysed first, so the summary sees the whole lesson.
+    analysis has not run yet are analysed first, so the summary sees the whole lesson; that is
+    database work only (the turns carry their findings), so the lock is held briefly, and nothing
+    live waits on it: only ending the lesson writes its row, and that came before this job.
     """
     lesson = db.get(Lesson, lesson_id, with_for_update=True, populate_existing=True)
     if lesson is None or lesson.summary is not None or lesson.id is None:
@@ -484,7 +493,7 @@ def summarise_lesson(
     ).all()
     for turn in student_turns:
         assert turn.id is not None
-        analyse_student_turn(db, turn.id, now=now, checker=checker)
+        analyse_student_turn(db, turn.id, now=now)
     analyses = {
         t.source_turn_id: t
         for t in db.exec(
@@ -518,22 +527,18 @@ def summarise_lesson(
         and not analyses[t.id].corrections
     )
 
-    state = learning.learning_state(db, user_id)
-    if student_turns:
-        learning.update_streak(state, learning.study_day(lesson.ended_at or now))
-        state.lessons_completed += 1
-        state.speaking_seconds += sum(t.audio_ms or 0 for t in student_turns) // 1000
-    xp = learning.lesson_xp(
+    estimate = _estimate_level(db, user_id)
+    state, xp = learning.award_lesson(
+        db,
+        user_id,
+        ended_at=lesson.ended_at or now,
         turn_words=turn_words,
         clean_turns=clean_turns,
         good_reviews=len(good_reviews),
-        streak_days=state.streak_days,
+        speaking_seconds=sum(t.audio_ms or 0 for t in student_turns) // 1000,
+        level=estimate.level,
     )
-    state.xp += xp.total
-
-    estimate = _estimate_level(db, user_id)
     if student_turns:
-        state.level_estimate = estimate.level
         db.add(
             KnowledgeSnapshot(
                 user_id=user_id,
@@ -566,7 +571,7 @@ def summarise_lesson(
         "grammar_notes": notes,
         "xp": xp.as_json(),
         "streak_days": state.streak_days,
-        "level": estimate.level if student_turns else state.level_estimate,
+        "level": state.level_estimate,
     }
     lesson.summary = summary
     lesson.xp_earned = xp.total

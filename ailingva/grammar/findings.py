@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -37,3 +38,29 @@ class Finding:
         data = asdict(self)
         data["category"] = str(self.category)
         return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Finding:
+        """The finding `as_json` gave, ignoring keys it does not know. ValueError when `data` is
+        not a finding: a field missing or of the wrong type, an unknown category, a bad span."""
+        try:
+            finding = cls(
+                start=data["start"],
+                end=data["end"],
+                original=data["original"],
+                correction=data["correction"],
+                category=Category(data["category"]),
+                explanation=data["explanation"],
+                source=data.get("source", "rules"),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"not a finding: {type(exc).__name__}: {exc}") from exc
+        texts = (finding.original, finding.correction, finding.explanation, finding.source)
+        if not all(isinstance(t, str) for t in texts):
+            raise ValueError("not a finding: a text field is not a string")
+        # bool is an int to isinstance; a span of True/False is still not a span.
+        if not (type(finding.start) is int and type(finding.end) is int):
+            raise ValueError("not a finding: start and end must be integers")
+        if not 0 <= finding.start <= finding.end:
+            raise ValueError(f"not a finding: span {finding.start}..{finding.end}")
+        return finding

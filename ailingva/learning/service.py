@@ -275,14 +275,6 @@ def vocabulary(db: Session, user_id: int) -> list[str]:
 # --- XP and streak ---------------------------------------------------------------------------
 
 
-def learning_state(db: Session, user_id: int) -> LearningState:
-    state = db.get(LearningState, user_id)
-    if state is None:
-        state = LearningState(user_id=user_id)
-        db.add(state)
-    return state
-
-
 @dataclass(frozen=True)
 class LessonXp:
     total: int
@@ -292,7 +284,7 @@ class LessonXp:
         return {"total": self.total, "breakdown": self.breakdown}
 
 
-def update_streak(state: LearningState, day: date) -> None:
+def _update_streak(state: LearningState, day: date) -> None:
     last = state.last_active_on
     if last == day:
         return
@@ -318,3 +310,36 @@ def lesson_xp(
         "streak": min(MAX_STREAK_BONUS, STREAK_XP * streak_days),
     }
     return LessonXp(sum(breakdown.values()), breakdown)
+
+
+def award_lesson(
+    db: Session,
+    user_id: int,
+    *,
+    ended_at: datetime,
+    turn_words: list[int],
+    clean_turns: int,
+    good_reviews: int,
+    speaking_seconds: int,
+    level: str,
+) -> tuple[LearningState, LessonXp]:
+    """Credit one lesson to the student (once per lesson): its XP and, when the student spoke in
+    it (`turn_words`: English words per student turn), the streak day, speaking time and level.
+    The one place that updates a student's LearningState."""
+    state = db.get(LearningState, user_id)
+    if state is None:
+        state = LearningState(user_id=user_id)
+        db.add(state)
+    if turn_words:
+        _update_streak(state, study_day(ended_at))
+        state.lessons_completed += 1
+        state.speaking_seconds += speaking_seconds
+        state.level_estimate = level
+    xp = lesson_xp(
+        turn_words=turn_words,
+        clean_turns=clean_turns,
+        good_reviews=good_reviews,
+        streak_days=state.streak_days,
+    )
+    state.xp += xp.total
+    return state, xp

@@ -12,6 +12,10 @@ from sqlalchemy import Engine
 
 import ailingva.brain.tasks as brain_tasks
 
+# Jobs write rows whose foreign keys reach every module's tables (user_account, ...), and the
+# worker process imports nothing else: without the whole schema its flushes fail.
+import ailingva.tables  # noqa: F401
+
 JobArg = int | str
 Job = Callable[..., None]
 

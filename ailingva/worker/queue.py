@@ -60,9 +60,18 @@ def job_key(name: str, kwargs: Mapping[str, JobArg]) -> str:
 
 
 def record_failure(
-    engine: Engine, name: str, kwargs: Mapping[str, JobArg], error: BaseException, attempts: int
+    engine: Engine,
+    name: str,
+    kwargs: Mapping[str, JobArg],
+    error: BaseException,
+    attempts: int,
+    *,
+    stage: str | None = None,
 ) -> None:
-    text = f"{type(error).__name__}: {error}"[:MAX_ERROR_CHARS]
+    """Keep a job that will not run (again) for admins to see; `stage` names the step that
+    failed when it was not the run itself (e.g. queueing)."""
+    text = f"{type(error).__name__}: {error}"
+    text = (f"{stage}: {text}" if stage else text)[:MAX_ERROR_CHARS]
     with session_scope(engine) as db:
         db.add(FailedJob(name=name, args=dict(kwargs), error=text, attempts=attempts))
     log.error("job %s%s failed after %d tries: %s", name, dict(kwargs), attempts, text)
@@ -153,11 +162,7 @@ class ArqJobQueue(JobQueue):
     """Jobs in Redis (arq), run by `ailingva worker`."""
 
     def __init__(
-        self,
-        redis_url: str,
-        *,
-        engine: Engine | None = None,
-        queue_name: str = DEFAULT_QUEUE_NAME,
+        self, redis_url: str, engine: Engine, *, queue_name: str = DEFAULT_QUEUE_NAME
     ) -> None:
         self._redis_settings = RedisSettings.from_dsn(redis_url)
         # The app must not stall for arq's five reconnects when Redis is down.
@@ -177,8 +182,8 @@ class ArqJobQueue(JobQueue):
         return self._pool
 
     async def enqueue(self, job: str, /, **kwargs: JobArg) -> None:
-        """Queue the job; when Redis cannot take it, the job is recorded as failed (visible to
-        admins) rather than failing the student's request that made it."""
+        """Queue the job; when Redis cannot take it, the job is recorded as failed after that one
+        try (visible to admins) rather than failing the student's request that made it."""
         if job not in JOBS:
             raise UnknownJobError(job)
         # The id deduplicates: a second enqueue while the first is queued or running is dropped.
@@ -187,9 +192,9 @@ class ArqJobQueue(JobQueue):
             pool = await self._connect()
             await pool.enqueue_job(job, _job_id=self.job_id(job, kwargs), **job_kwargs)
         except (RedisError, OSError) as exc:
-            if self._engine is None:
-                raise
-            await asyncio.to_thread(record_failure, self._engine, job, kwargs, exc, 0)
+            await asyncio.to_thread(
+                record_failure, self._engine, job, kwargs, exc, 1, stage="not queued in Redis"
+            )
 
     def job_id(self, job: str, kwargs: Mapping[str, JobArg]) -> str:
         """arq's job keys are global in Redis: the queue's name keeps two queues apart."""
@@ -245,7 +250,7 @@ def build_worker(
 
 def build_job_queue(settings: Settings, engine: Engine) -> JobQueue:
     if settings.redis_url:
-        return ArqJobQueue(settings.redis_url, engine=engine)
+        return ArqJobQueue(settings.redis_url, engine)
     return InProcessJobQueue(engine)
 
 

@@ -1,11 +1,13 @@
-"""Rows for brain tests (lessons and turns inserted directly) and a checker with a fixed table,
-so a test knows exactly which findings a sentence gives."""
+"""Rows for brain tests (lessons and turns inserted directly). A student turn is stored with the
+corrections a fixed table gives, as the live pipeline stores its grammar check's findings, so a
+test knows exactly which findings a sentence has."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
@@ -31,19 +33,15 @@ TABLE: list[tuple[str, str, Category]] = [
 ]
 
 
-class TableChecker:
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def check(self, text: str) -> list[Finding]:
-        self.calls += 1
-        findings = []
-        for wrong, right, category in TABLE:
-            for m in re.finditer(rf"\b{re.escape(wrong)}\b", text, re.IGNORECASE):
-                findings.append(
-                    Finding(m.start(), m.end(), m.group(), right, category, "Пояснение.", "rules")
-                )
-        return sorted(findings, key=lambda f: f.start)
+def table_corrections(text: str) -> list[dict[str, Any]]:
+    """The TABLE's findings in `text`, stored as the live pipeline stores findings."""
+    findings = []
+    for wrong, right, category in TABLE:
+        for m in re.finditer(rf"\b{re.escape(wrong)}\b", text, re.IGNORECASE):
+            findings.append(
+                Finding(m.start(), m.end(), m.group(), right, category, "Пояснение.", "rules")
+            )
+    return [f.as_json() for f in sorted(findings, key=lambda f: f.start)]
 
 
 def new_user(engine: Engine) -> int:
@@ -85,9 +83,13 @@ def add_turn(
     text: str,
     *,
     role: TurnRole = TurnRole.STUDENT,
+    corrections: list[dict[str, Any]] | None = None,
     audio_ms: int | None = None,
     at: datetime | None = None,
 ) -> int:
+    """A conversation turn; a student turn's `corrections` are the TABLE's unless given."""
+    if corrections is None and role == TurnRole.STUDENT:
+        corrections = table_corrections(text)
     with session_scope(engine) as db:
         seq = (
             db.exec(
@@ -104,6 +106,7 @@ def add_turn(
             role=role,
             pipeline=Pipeline.STREAMING,
             text=text,
+            corrections=corrections or [],
             audio_ms=audio_ms,
         )
         if at is not None:
@@ -115,15 +118,10 @@ def add_turn(
 
 
 def analyse(
-    engine: Engine, turn_id: int, *, now: datetime | None = None, checker: object | None = None
+    engine: Engine, turn_id: int, *, now: datetime | None = None
 ) -> service.TurnAnalysis | None:
     with session_scope(engine) as db:
-        return service.analyse_student_turn(
-            db,
-            turn_id,
-            now=now or utcnow(),
-            checker=checker or TableChecker(),  # type: ignore[arg-type]
-        )
+        return service.analyse_student_turn(db, turn_id, now=now or utcnow())
 
 
 def say(

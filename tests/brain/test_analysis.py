@@ -1,5 +1,6 @@
 """Analysis of a student turn: findings become events and weak words, exactly once per turn."""
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -15,13 +16,13 @@ from ailingva.grammar.checker import get_checker
 from ailingva.learning.models import StudentWord, WordStatus
 from ailingva.tutor.models import LessonTurn, Pipeline, TurnRole
 from tests.brain.helpers import (
-    TableChecker,
     add_turn,
     analyse,
     analysis_turns,
     count,
     new_lesson,
     new_user,
+    table_corrections,
 )
 
 SENTENCE = "Yesterday I buyed a magazine and I am agree with my friend"
@@ -70,9 +71,7 @@ def test_running_twice_changes_nothing(engine: Engine) -> None:
     analyse(engine, turn)
     first = _results(engine, user, turn)
 
-    checker = TableChecker()
-    assert analyse(engine, turn, checker=checker) is None
-    assert checker.calls == 0  # the marker is checked before any work
+    assert analyse(engine, turn) is None
     assert _results(engine, user, turn) == first
     assert first["analyses"] == 1
 
@@ -126,8 +125,33 @@ def test_only_student_turns_are_analysed(engine: Engine) -> None:
         assert count(db, BrainEvent) == 0
 
 
-def _real_checker() -> object:
-    return get_checker()
+def test_stored_corrections_are_read_back_and_bad_entries_skipped(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = "Yesterday I buyed a magazine"
+    buyed, magazine = table_corrections(text)
+    corrections: list[Any] = [
+        {**buyed, "confidence": 0.9},  # a key this version does not know: still a finding
+        {k: v for k, v in magazine.items() if k != "correction"},
+        {**magazine, "category": "tenses"},
+        {**magazine, "start": "10"},
+        {**magazine, "start": 0, "end": 8},  # a span that does not quote the text
+        "magazine",
+        None,
+    ]
+    user = new_user(engine)
+    turn = add_turn(engine, new_lesson(engine, user), text, corrections=corrections)
+
+    with caplog.at_level(logging.WARNING, logger=service.__name__):
+        result = analyse(engine, turn)
+
+    assert result is not None
+    assert [(f.original, f.correction) for f in result.findings] == [("buyed", "bought")]
+    assert result.weak_words == ["bought"]
+    assert len([r for r in caplog.records if "skipped" in r.getMessage()]) == 6
+    with Session(engine) as db:
+        (marker,) = analysis_turns(db, turn)
+        assert marker.corrections == [buyed]
 
 
 BAD_INPUTS = [
@@ -147,11 +171,15 @@ BAD_INPUTS = [
 @pytest.mark.parametrize("text", BAD_INPUTS, ids=range(len(BAD_INPUTS)))
 @pytest.mark.parametrize("engine_name", ["table", "grammar"])
 def test_bad_input_never_crashes(engine: Engine, text: str, engine_name: str) -> None:
-    checker = TableChecker() if engine_name == "table" else _real_checker()
+    corrections = (
+        table_corrections(text)
+        if engine_name == "table"
+        else [f.as_json() for f in get_checker().check(text)]
+    )
     user = new_user(engine)
-    turn = add_turn(engine, new_lesson(engine, user), text)
+    turn = add_turn(engine, new_lesson(engine, user), text, corrections=corrections)
 
-    result = analyse(engine, turn, checker=checker)
+    result = analyse(engine, turn)
 
     assert result is not None
     with Session(engine) as db:

@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 from ailingva.core.db import session_scope, utcnow
 from ailingva.learning.service import study_day
 from ailingva.tutor.models import TurnRole
-from tests.brain.helpers import TableChecker, add_turn, end_lesson, new_lesson
+from tests.brain.helpers import add_turn, end_lesson, new_lesson
 from tests.conftest import register
 
 
@@ -45,7 +45,7 @@ def test_progress_after_a_lesson(client: TestClient, engine: Engine) -> None:
     add_turn(engine, lesson, "My cat likes fish very much", audio_ms=40_000)
     end_lesson(engine, lesson)
     with session_scope(engine) as db:
-        summary = service.summarise_lesson(db, lesson, now=utcnow(), checker=TableChecker())
+        summary = service.summarise_lesson(db, lesson, now=utcnow())
     assert summary is not None
 
     response = client.get("/api/progress/progress")

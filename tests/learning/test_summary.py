@@ -13,14 +13,14 @@ from ailingva.core.db import session_scope, utcnow
 from ailingva.learning import service as learning
 from ailingva.learning.models import LearningState
 from ailingva.tutor.models import Lesson, TurnRole
-from tests.brain.helpers import TableChecker, add_turn, end_lesson, new_lesson, new_user
+from tests.brain.helpers import add_turn, end_lesson, new_lesson, new_user
 
 
 def _summarise(
     engine: Engine, lesson: int, *, now: datetime | None = None
 ) -> dict[str, Any] | None:
     with session_scope(engine) as db:
-        return service.summarise_lesson(db, lesson, now=now or utcnow(), checker=TableChecker())
+        return service.summarise_lesson(db, lesson, now=now or utcnow())
 
 
 def _state(engine: Engine, user: int) -> LearningState:

@@ -11,13 +11,10 @@ from pathlib import Path
 from ailingva.brain import service
 from ailingva.core.db import make_engine
 from ailingva.worker.queue import RetryPolicy, build_worker
-from tests.brain.helpers import TableChecker
 
 
 def main() -> None:
     database_url, redis_url, queue_name, ready_file = sys.argv[1:5]
-    checker = TableChecker()
-    service.default_checker = lambda: checker
 
     def hang(*args: object, **kwargs: object) -> None:
         Path(ready_file).write_text("mid-job")

@@ -3,6 +3,7 @@
 import asyncio
 import os
 import signal
+import socket
 import sys
 import time
 import uuid
@@ -21,7 +22,7 @@ from ailingva.core.db import session_scope
 from ailingva.learning.models import StudentWord
 from ailingva.worker.models import FailedJob
 from ailingva.worker.queue import ArqJobQueue, RetryPolicy, build_job_queue, build_worker
-from tests.brain.helpers import TableChecker, add_turn, analysis_turns, new_lesson, new_user
+from tests.brain.helpers import add_turn, analysis_turns, new_lesson, new_user
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 FAST = RetryPolicy(max_tries=3, base_delay_seconds=0.01, max_delay_seconds=0.05)
@@ -58,11 +59,9 @@ def _analyses(engine: Engine, turn: int) -> int:
         return len(analysis_turns(db, turn))
 
 
-async def test_a_job_enqueued_twice_is_consumed_once(
-    engine: Engine, queue_name: str, table_checker: TableChecker
-) -> None:
+async def test_a_job_enqueued_twice_is_consumed_once(engine: Engine, queue_name: str) -> None:
     turn = add_turn(engine, new_lesson(engine, new_user(engine)), SENTENCE)
-    queue = ArqJobQueue(REDIS_URL, queue_name=queue_name)
+    queue = ArqJobQueue(REDIS_URL, engine, queue_name=queue_name)
     await queue.start()
     await queue.enqueue("analyse_turn", turn_id=turn)
     await queue.enqueue("analyse_turn", turn_id=turn)
@@ -71,7 +70,6 @@ async def test_a_job_enqueued_twice_is_consumed_once(
     await _run_until_empty(engine, queue_name, retry=FAST)
 
     assert _analyses(engine, turn) == 1
-    assert table_checker.calls == 1
     with Session(engine) as db:
         assert (
             len(
@@ -90,7 +88,7 @@ async def test_a_failing_job_is_retried_then_recorded(engine: Engine, queue_name
         attempts.append(turn_id)
         raise RuntimeError("model server down")
 
-    queue = ArqJobQueue(REDIS_URL, queue_name=queue_name)
+    queue = ArqJobQueue(REDIS_URL, engine, queue_name=queue_name)
     await queue.enqueue("analyse_turn", turn_id=42)
     await queue.aclose()
 
@@ -103,9 +101,7 @@ async def test_a_failing_job_is_retried_then_recorded(engine: Engine, queue_name
     assert "model server down" in failed.error
 
 
-async def test_a_job_that_fails_once_succeeds_on_retry(
-    engine: Engine, queue_name: str, table_checker: TableChecker
-) -> None:
+async def test_a_job_that_fails_once_succeeds_on_retry(engine: Engine, queue_name: str) -> None:
     from ailingva.brain import tasks
 
     turn = add_turn(engine, new_lesson(engine, new_user(engine)), SENTENCE)
@@ -117,7 +113,7 @@ async def test_a_job_that_fails_once_succeeds_on_retry(
             raise ConnectionError("lost the database")
         tasks.analyse_turn(e, turn_id=turn_id)
 
-    queue = ArqJobQueue(REDIS_URL, queue_name=queue_name)
+    queue = ArqJobQueue(REDIS_URL, engine, queue_name=queue_name)
     await queue.enqueue("analyse_turn", turn_id=turn)
     await queue.aclose()
     await _run_until_empty(engine, queue_name, retry=FAST, jobs={"analyse_turn": flaky})
@@ -128,11 +124,11 @@ async def test_a_job_that_fails_once_succeeds_on_retry(
 
 
 async def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(
-    engine: Engine, database_url: str, queue_name: str, tmp_path: Path, table_checker: TableChecker
+    engine: Engine, database_url: str, queue_name: str, tmp_path: Path
 ) -> None:
     user = new_user(engine)
     turn = add_turn(engine, new_lesson(engine, user), SENTENCE)
-    queue = ArqJobQueue(REDIS_URL, queue_name=queue_name)
+    queue = ArqJobQueue(REDIS_URL, engine, queue_name=queue_name)
     await queue.enqueue("analyse_turn", turn_id=turn)
     await queue.aclose()
 
@@ -164,6 +160,23 @@ async def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(
     with session_scope(engine) as db:
         words = db.exec(select(StudentWord).where(StudentWord.user_id == user)).all()
         assert sorted((w.word, w.times_wrong) for w in words) == [("bought", 1), ("shop", 1)]
+
+
+async def test_an_enqueue_redis_refuses_is_recorded_not_raised(engine: Engine) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+        port = closed.getsockname()[1]
+        queue = ArqJobQueue(f"redis://127.0.0.1:{port}/0", engine)
+        await queue.start()  # the app starts even so
+
+        await queue.enqueue("analyse_turn", turn_id=42)
+        await queue.aclose()
+
+    with Session(engine) as db:
+        (failed,) = db.exec(select(FailedJob)).all()
+    assert (failed.name, failed.args, failed.attempts) == ("analyse_turn", {"turn_id": 42}, 1)
+    assert failed.error.startswith("not queued in Redis: ConnectionError"), failed.error
+    assert f"127.0.0.1:{port}" in failed.error
 
 
 def test_redis_url_selects_the_arq_runner(settings: object, engine: Engine) -> None:
