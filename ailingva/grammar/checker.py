@@ -19,6 +19,9 @@ logger = logging.getLogger(__name__)
 
 # A spoken or typed turn is short; longer input is cut so one request cannot hog the engine.
 MAX_CHARS = 2000
+# Checked once when the engine is built: the rules' first use loads lemminflect's tables (half
+# a second), which must not fall on a student's turn.
+WARM_UP_TEXT = "She don't like coffee and we was at home yesterday."
 
 
 class GrammarChecker:
@@ -32,6 +35,7 @@ class GrammarChecker:
         # Harper's linter raises if two threads enter it; spaCy's pipeline is not documented as
         # thread-safe either. A check takes milliseconds, so one lock is enough.
         self._lock = threading.Lock()
+        self.check(WARM_UP_TEXT)
 
     def check(self, text: str) -> list[Finding]:
         """Findings sorted by start, non-overlapping, each with `text[start:end] == original`."""

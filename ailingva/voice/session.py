@@ -177,6 +177,7 @@ class VoiceSession:
         self.flood_tokens = float(config.max_messages_per_second * FLOOD_BURST_SECONDS)
         self.flood_checked = time.monotonic()
         self.closed = False
+        self.settling = False  # the session is ending: no more work ahead of the next turn
         self.end_reason = "stopped"
         self.close_code = CloseCode.NORMAL
 
@@ -244,7 +245,7 @@ class VoiceSession:
         self.minutes_charged = 1
         self.prompt_task = _ready(prompt)
         # While the student gets ready to speak, the model reads the lesson's fixed prompt.
-        self._in_background(self._prefill(prompt))
+        self._in_background(self._prefill())
         await self._send(
             {
                 "type": "session_started",
@@ -622,6 +623,10 @@ class VoiceSession:
             interrupted=interrupted,
         )
         self._prefetch_prompt()  # the next turn's history includes this one
+        # The model reads it while the student thinks: the next prompt differs from the last
+        # one where the reply was cut short, and every HISTORY_STEP turns (history_start).
+        if not self.settling:
+            self._in_background(self._prefill())
         await self._send(
             {
                 "type": "turn_completed",
@@ -683,6 +688,7 @@ class VoiceSession:
             await self._settle()
 
     async def _settle(self) -> None:
+        self.settling = True
         turn = self.turn
         if turn is not None and turn.finished and turn.task is not None:
             await asyncio.gather(turn.task, return_exceptions=True)  # it is storing the turn
@@ -717,8 +723,10 @@ class VoiceSession:
         )
         await self._close(self.close_code)
 
-    async def _prefill(self, prompt: PromptInput) -> None:
-        messages = build_messages(prompt, "Hello!", ())
+    async def _prefill(self) -> None:
+        """Have the model read the prompt's start (the lesson's fixed part and its history)."""
+        assert self.prompt_task is not None
+        messages = build_messages(await asyncio.shield(self.prompt_task), "Hello!", ())
         try:
             await self.registry.current.llm.prefill(messages)
         except ProviderError as exc:  # the first turn will say so, if it persists

@@ -400,3 +400,25 @@ def test_the_words_so_far_are_shown_and_read_by_the_model_while_the_student_spea
     assert kinds.index("transcript_partial") < kinds.index("speech_stopped")
     # The partial is the start of what was said; the final transcript has it all.
     assert final.startswith(first) and len(first) < len(final)
+
+
+def test_after_each_turn_the_model_reads_the_next_prompts_start(
+    client: TestClient, app: FastAPI
+) -> None:
+    register(client)
+    registry = app.state.providers
+    llm = ReadingLLM()
+    registry.use(replace(registry.current, llm=llm))
+    with client.websocket_connect("/ws/voice") as ws:
+        start(ws)
+        ws.send_json({"type": "text", "text": "I like football."})
+        receive_until(ws, "reply_done")
+        ws.send_json({"type": "playback", "played_ms": 60_000})
+        receive_until(ws, "turn_completed")
+
+        def read_with_history() -> bool:
+            return any(
+                [m.content for m in p[1:3]] == ["I like football.", REPLY] for p in llm.prefilled
+            )
+
+        wait_until(read_with_history, timeout=10, what="the model to read the lesson so far")
