@@ -22,13 +22,11 @@ from ailingva.providers.audio import FloatAudio, chunk_to_wav, to_float16k
 from ailingva.providers.local.piper import PiperTTS
 from ailingva.providers.local.whisper import WhisperSTT
 from ailingva.providers.settings import ProviderSettings
+from bench import voice_latency
 
+# The latency bench's turns, and more of other lengths.
 SENTENCES = (
-    "Yesterday I goed to the park with my friend.",
-    "She don't like coffee in the morning.",
-    "I am agree with you about this film.",
-    "My brother have two cats and a dog.",
-    "We was at home all day yesterday.",
+    *voice_latency.SENTENCES,
     "I have seen him yesterday at the station.",
     "He explained me the rules of the game.",
     "I like very much to play football.",

@@ -372,13 +372,19 @@ class ReadingLLM(FakeLLM):
         self.prefilled.append(list(messages))
 
 
+def reading_model(client: TestClient, app: FastAPI, **engines: object) -> ReadingLLM:
+    """Sign a student in, with the reading fake model (and any other engines) in use."""
+    register(client)
+    llm = ReadingLLM()
+    registry = app.state.providers
+    registry.use(replace(registry.current, llm=llm, **engines))
+    return llm
+
+
 def test_the_words_so_far_are_shown_and_read_by_the_model_while_the_student_speaks(
     client: TestClient, app: FastAPI
 ) -> None:
-    register(client)
-    registry = app.state.providers
-    llm = ReadingLLM()
-    registry.use(replace(registry.current, stt=GrowingSTT(), llm=llm))
+    llm = reading_model(client, app, stt=GrowingSTT())
     first_half = len(UTTERANCE) // 2 // FRAME_BYTES * FRAME_BYTES
     with client.websocket_connect("/ws/voice") as ws:
         start(ws)
@@ -405,10 +411,7 @@ def test_the_words_so_far_are_shown_and_read_by_the_model_while_the_student_spea
 def test_after_each_turn_the_model_reads_the_next_prompts_start(
     client: TestClient, app: FastAPI
 ) -> None:
-    register(client)
-    registry = app.state.providers
-    llm = ReadingLLM()
-    registry.use(replace(registry.current, llm=llm))
+    llm = reading_model(client, app)
     with client.websocket_connect("/ws/voice") as ws:
         start(ws)
         ws.send_json({"type": "text", "text": "I like football."})
