@@ -12,6 +12,15 @@ const play = (actions: ConversationAction[], from: ConversationState = emptyConv
   actions.reduce(conversationReducer, from);
 
 describe("conversation", () => {
+  it("drops the live preview when nothing was heard after all", () => {
+    const state = play([
+      { type: "student_partial", text: "Hmm" },
+      { type: "student", text: "" },
+      { type: "student", text: " " },
+    ]);
+    expect(state.turns).toEqual([]);
+  });
+
   it("builds a spoken turn from the live transcript, corrections and reply pieces", () => {
     const state = play([
       { type: "student_partial", text: "I go" },

@@ -108,6 +108,12 @@ export function conversationReducer(
     }
     case "student": {
       const last = state.turns.at(-1);
+      if (!action.text.trim()) {
+        // Nothing was heard after all: the preview goes, and no empty bubble is left.
+        return last?.role === "student" && last.live
+          ? { ...state, turns: state.turns.slice(0, -1) }
+          : state;
+      }
       if (last?.role === "student" && last.live) {
         return updateLast(state, "student", (turn) => ({ ...turn, text: action.text, live: false }));
       }
