@@ -75,6 +75,8 @@ class Capabilities:
     languages: frozenset[str] = frozenset()  # empty: any language the model knows
     voices: tuple[Voice, ...] = ()
     word_timestamps: bool = False
+    # Runs on this machine: an extra call (a preview, a speculative start) costs CPU, not money.
+    local: bool = False
 
     def voice_for(self, voice: str | None, language: str, *, provider: str) -> str:
         """The voice to use: the one asked for if offered, else the first that speaks `language`."""

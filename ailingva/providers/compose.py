@@ -144,6 +144,7 @@ class LanguageRoutedTTS(_Composite[TextToSpeech], TextToSpeech):
             streaming=all(engine.capabilities.streaming for engine in self._parts),
             languages=frozenset(engines),
             voices=tuple(voice for engine in self._parts for voice in engine.capabilities.voices),
+            local=all(engine.capabilities.local for engine in self._parts),
         )
 
     async def synthesize_stream(

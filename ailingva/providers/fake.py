@@ -49,7 +49,7 @@ CHUNK_SECONDS = 0.1
 
 
 class FakeSTT(SpeechToText):
-    capabilities = Capabilities(streaming=False)
+    capabilities = Capabilities(streaming=False, local=True)
 
     def __init__(self, text: str = FAKE_TRANSCRIPT, *, error: ProviderError | None = None) -> None:
         self.name = "fake:stt"

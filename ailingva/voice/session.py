@@ -380,10 +380,13 @@ class VoiceSession:
         return self.carry_audio + self.detector.utterance()
 
     def _transcribe_so_far(self) -> None:
-        """Every `partial_every_ms` of speech, one at a time: the words so far."""
+        """Every `partial_every_ms` of speech, one at a time: the words so far (with speech-to-text
+        on this machine)."""
         every = self.config.partial_every_ms
         if not every or (self.partial is not None and not self.partial.done()):
             return
+        if not self.registry.current.stt.capabilities.local:
+            return  # a cloud service bills each call: no previews
         audio = self._utterance()
         heard_ms = len(audio) // 2 * 1000 // SAMPLE_RATE
         if heard_ms >= self.partial_at_ms + every:

@@ -20,6 +20,7 @@ from ailingva.billing.rules import BillingRules, put_rules
 from ailingva.providers.audio import pcm16_to_float
 from ailingva.providers.base import (
     AudioInput,
+    Capabilities,
     ChatMessage,
     ProviderError,
     ProviderErrorCode,
@@ -425,3 +426,18 @@ def test_after_each_turn_the_model_reads_the_next_prompts_start(
             )
 
         wait_until(read_with_history, timeout=10, what="the model to read the lesson so far")
+
+
+class CloudSTT(GrowingSTT):
+    capabilities = Capabilities(streaming=False, local=False)
+
+
+def test_a_cloud_speech_service_is_not_asked_for_previews(client: TestClient, app: FastAPI) -> None:
+    reading_model(client, app, stt=CloudSTT())
+    with client.websocket_connect("/ws/voice") as ws:
+        start(ws)
+        speak(ws)
+        events: list[dict[str, Any]] = []
+        receive_until(ws, "transcript", events)
+    assert "speech_stopped" in [e["type"] for e in events]
+    assert "transcript_partial" not in [e["type"] for e in events]

@@ -57,6 +57,7 @@ class CommandTTS(TextToSpeech):
             streaming=False,
             languages=frozenset(self._command.voice.languages),
             voices=(self._command.voice,),
+            local=True,
         )
 
     async def synthesize_stream(

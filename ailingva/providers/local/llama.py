@@ -41,7 +41,7 @@ class LlamaCppLLM(LanguageModel):
         self._models_dir = models_dir
         self._n_threads = n_threads
         self._n_ctx = n_ctx
-        self.capabilities = Capabilities(streaming=True)
+        self.capabilities = Capabilities(streaming=True, local=True)
 
     async def stream_chat(
         self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7

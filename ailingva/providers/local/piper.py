@@ -128,6 +128,7 @@ class PiperTTS(TextToSpeech):
             streaming=True,
             languages=frozenset(self._spec.languages),
             voices=(Voice(voice, self._spec.languages),),
+            local=True,
         )
 
     async def synthesize_stream(

@@ -56,6 +56,7 @@ class WhisperSTT(SpeechToText):
             streaming=False,
             languages=frozenset(self._spec.languages),
             word_timestamps=word_timestamps,
+            local=True,
         )
 
     async def transcribe(self, audio: AudioInput, language: str | None = None) -> Transcript:
