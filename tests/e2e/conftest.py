@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,14 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def wait_in_page(page: Page, condition: Callable[[], bool], *, timeout: float, what: str) -> None:
+    """`wait_until` for a condition on what Playwright reports (page or socket events): the
+    synchronous API delivers those only while it is called, so the pause between two looks is
+    the page's own wait, not a sleep that would keep the events out."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+        page.wait_for_timeout(20)

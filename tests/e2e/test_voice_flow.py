@@ -12,8 +12,7 @@ from playwright.sync_api import Browser, Page, Playwright, WebSocket, expect
 
 from ailingva.providers.audio import pcm16_to_float, wav_bytes
 from ailingva.providers.fake import FAKE_REPLY
-from tests.conftest import wait_until
-from tests.e2e.conftest import launch_with_microphone, register_in_browser
+from tests.e2e.conftest import launch_with_microphone, register_in_browser, wait_in_page
 from tests.voice.conftest import silence, spoken
 
 pytestmark = pytest.mark.browser
@@ -68,5 +67,5 @@ def test_the_student_speaks_and_hears_the_answer(
         ]
         return any(r.get("played_ms", 0) > 0 for r in reports)
 
-    wait_until(played, timeout=20, what="the tutor's audio to be played")
+    wait_in_page(page, played, timeout=20, what="the tutor's audio to be played")
     context.close()
