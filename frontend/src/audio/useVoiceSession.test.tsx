@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, renderHook } from "@testing-library/react";
+import { BILLING_KEY } from "../billing/queries";
 import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { REPORT_INTERVAL_MS } from "./player";
@@ -177,6 +178,21 @@ describe("the voice session's audio", () => {
     expect(context.bufferSources[0]?.start).toHaveBeenCalledWith(0);
     expect(context.bufferSources[0]?.connect).toHaveBeenCalledWith(context.destination);
     expect(FakeAudioContext.made).toHaveLength(1);
+  });
+
+  it("refreshes the balance shown on the page when a minute is charged", async () => {
+    const invalidate = vi.spyOn(QueryClient.prototype, "invalidateQueries");
+    const { socket } = await liveSession();
+    invalidate.mockClear();
+    act(() => socket.receive({
+      type: "session_started", protocol: 1, lesson_id: 1, lesson_number: 1, sample_rate: 16_000,
+      balance_kopecks: 29_500, minutes_left: 59, price_per_minute_kopecks: 500,
+    }));
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: BILLING_KEY });
+    invalidate.mockClear();
+    act(() => socket.receive({ type: "reply_delta", turn: 1, text: "Hi" }));
+    expect(invalidate).not.toHaveBeenCalled();
+    invalidate.mockRestore();
   });
 
   it("reports playback and stops the tutor's voice on barge-in", async () => {

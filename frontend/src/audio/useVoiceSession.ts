@@ -112,8 +112,10 @@ export function useVoiceSession({ lessonId, dispatch }: Options) {
       }
       const event = parseServerEvent(data);
       if (event) handle(event, player);
-      // Each charged minute, and the end, change the balance shown elsewhere on the page.
-      if (event?.type === "balance" || event?.type === "session_ended") {
+      // Each charged minute (the first when the session starts), and the end, change the
+      // balance shown elsewhere on the page.
+      const charged = ["session_started", "balance", "session_ended"];
+      if (event && charged.includes(event.type)) {
         void queryClient.invalidateQueries({ queryKey: BILLING_KEY });
       }
       if (event?.type === "session_ended" || (event?.type === "error" && event.fatal)) release();
