@@ -403,11 +403,7 @@ class VoiceSession:
             if not text:
                 return
             await self._send({"type": "transcript_partial", "text": text})
-            if self.prompt_task is not None:
-                prompt = await asyncio.shield(
-                    self.prompt_task
-                )  # shared: a dropped answer must not cancel it
-                await providers.llm.prefill(build_messages(prompt, text, ()))
+            await providers.llm.prefill(build_messages(await self._prompt(), text, ()))
         except ProviderError as exc:  # only a preview: the final transcription will say
             log.info("partial transcript failed: %s", exc)
 
@@ -463,6 +459,12 @@ class VoiceSession:
         self.turn_count += 1
         return self.turn_count
 
+    async def _prompt(self) -> PromptInput:
+        """What the tutor's prompt needs, as last read. Shared by the answer, the partial
+        transcripts and the prefill: one of them being dropped must not cancel the read."""
+        assert self.prompt_task is not None
+        return await asyncio.shield(self.prompt_task)
+
     def _prefetch_prompt(self) -> None:
         """Read the lesson's history and the brain's memory while the student is speaking."""
         if self.lesson is None:
@@ -490,10 +492,7 @@ class VoiceSession:
                     self._turn_over(turn)
                     return
             await self._emit(turn, {"type": "transcript", "turn": -1, "text": turn.text})
-            assert self.prompt_task is not None
-            prompt = await asyncio.shield(
-                self.prompt_task
-            )  # shared: a dropped answer must not cancel it
+            prompt = await self._prompt()
             async for event in tutor_turn(providers, prompt, turn.text, speak=self.speak):
                 await self._on_turn_event(turn, event)
         except ProviderError as exc:
@@ -728,8 +727,7 @@ class VoiceSession:
 
     async def _prefill(self) -> None:
         """Have the model read the prompt's start (the lesson's fixed part and its history)."""
-        assert self.prompt_task is not None
-        messages = build_messages(await asyncio.shield(self.prompt_task), "Hello!", ())
+        messages = build_messages(await self._prompt(), "Hello!", ())
         try:
             await self.registry.current.llm.prefill(messages)
         except ProviderError as exc:  # the first turn will say so, if it persists
