@@ -379,6 +379,9 @@ class VoiceSession:
     def _utterance(self) -> bytes:
         return self.carry_audio + self.detector.utterance()
 
+    def _utterance_ms(self) -> int:
+        return len(self.carry_audio) // 2 * 1000 // SAMPLE_RATE + self.detector.utterance_ms
+
     def _transcribe_so_far(self) -> None:
         """Every `partial_every_ms` of speech, one at a time: the words so far (with speech-to-text
         on this machine)."""
@@ -387,11 +390,10 @@ class VoiceSession:
             return
         if not self.registry.current.stt.capabilities.local:
             return  # a cloud service bills each call: no previews
-        audio = self._utterance()
-        heard_ms = len(audio) // 2 * 1000 // SAMPLE_RATE
+        heard_ms = self._utterance_ms()  # checked every voiced frame: no copy of the audio
         if heard_ms >= self.partial_at_ms + every:
             self.partial_at_ms = heard_ms
-            self.partial = asyncio.create_task(self._partial(audio))
+            self.partial = asyncio.create_task(self._partial(self._utterance()))
 
     async def _partial(self, audio: bytes) -> None:
         """Show the student the words so far, and have the model read them: the final prompt
@@ -425,7 +427,7 @@ class VoiceSession:
             await _cancel(turn.task)
 
     async def _commit_turn(self) -> None:
-        audio_ms = len(self._utterance()) // 2 * 1000 // SAMPLE_RATE
+        audio_ms = self._utterance_ms()
         turn = self.turn
         if turn is None or turn.committed.is_set():
             turn = Turn(0, self._utterance(), self.last_voiced_at)

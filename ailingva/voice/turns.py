@@ -85,6 +85,11 @@ class TurnDetector:
     def silence_ms(self) -> int:
         return self._silence_ms
 
+    @property
+    def utterance_ms(self) -> int:
+        """How long the utterance kept so far is (without copying it)."""
+        return self._speech_ms
+
     def utterance(self) -> bytes:
         return bytes(self._utterance)
 

@@ -74,3 +74,11 @@ def test_a_short_pause_between_words_does_not_end_the_turn() -> None:
         TurnSignal.PAUSED,
         TurnSignal.TURN_ENDED,
     ]
+
+
+def test_the_utterance_length_is_known_without_copying_the_audio() -> None:
+    detector = TurnDetector(TIMING)
+    for frame in frames(silence(0.5) + spoken("Yesterday I went to the park.")):
+        detector.feed(frame)
+        assert detector.utterance_ms == len(detector.utterance()) // 2 * 1000 // 16_000
+    assert detector.utterance_ms > 1000
