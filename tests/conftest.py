@@ -124,6 +124,19 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 FAKE_PROVIDERS = ProviderSettings(stt_provider="fake", llm_provider="fake", tts_provider="fake")
 
 
+def local_providers(models_dir: Path) -> ProviderSettings:
+    """The real local engines with the small test models (see `models_dir`)."""
+    return ProviderSettings(
+        stt_provider="local",
+        llm_provider="local",
+        tts_provider="local",
+        models_dir=models_dir,
+        local_stt_model="whisper-tiny-en",
+        local_llm_model="smollm2-135m",
+        local_tts_voice="piper-joe",
+    )
+
+
 @pytest.fixture
 def app(settings: Settings, engine: Engine) -> FastAPI:
     return create_app(settings, FAKE_PROVIDERS)

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from ailingva.core.config import PROJECT_ROOT, Settings
 from ailingva.main import create_app
+from ailingva.providers.settings import ProviderSettings
 from tests.conftest import FAKE_PROVIDERS, STRONG_PASSWORD, unique_email, wait_until
 
 CHROMIUM_FLAGS = [
@@ -36,22 +37,37 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def live_server(settings: Settings, engine: object) -> Iterator[str]:
+def serve(settings: Settings, engine: object) -> Iterator[Callable[[ProviderSettings], str]]:
+    """Start the app (the built web app included) with the given providers; returns its URL."""
     if not (DIST / "index.html").is_file():
         pytest.fail("frontend/dist is not built: run `make test` (it builds the web app)")
-    port = _free_port()
-    origin = f"http://127.0.0.1:{port}"
-    app = create_app(
-        settings.model_copy(update={"frontend_dist": DIST, "allowed_origins": [origin]}),
-        FAKE_PROVIDERS,
-    )
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started, timeout=20, what="the live server")
-    yield origin
-    server.should_exit = True
-    thread.join(timeout=10)
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(providers: ProviderSettings) -> str:
+        port = _free_port()
+        origin = f"http://127.0.0.1:{port}"
+        app = create_app(
+            settings.model_copy(update={"frontend_dist": DIST, "allowed_origins": [origin]}),
+            providers,
+        )
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        wait_until(lambda: server.started, timeout=20, what="the live server")
+        return origin
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(serve: Callable[[ProviderSettings], str]) -> str:
+    """The app with the fake engines (fast, deterministic)."""
+    return serve(FAKE_PROVIDERS)
 
 
 @pytest.fixture(scope="session")

@@ -1,29 +1,36 @@
-"""A student presses the microphone and speaks (Chromium's fake microphone plays a recording):
-the transcript and its correction appear, and the tutor's answer is played."""
+"""A student presses the microphone and speaks (Chromium's fake microphone plays Piper's
+recording of a learner's sentence) to the app on the real local engines (Whisper, the grammar
+engine, SmolLM2, Piper): the transcript and its correction appear, and the tutor's answer is
+played."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, WebSocket, expect
 
 from ailingva.providers.audio import pcm16_to_float, wav_bytes
-from ailingva.providers.fake import FAKE_REPLY
+from ailingva.providers.settings import ProviderSettings
+from tests.conftest import local_providers
 from tests.e2e.conftest import launch_with_microphone, register_in_browser, wait_in_page
-from tests.voice.conftest import silence, spoken
+from tests.voice.conftest import piper_speech, silence
 
 pytestmark = pytest.mark.browser
 
 
+SENTENCE = "My brother have two cats."
+
+
 @pytest.fixture(scope="module")
 def microphone_browser(
-    chromium: tuple[Playwright, str], tmp_path_factory: pytest.TempPathFactory
+    chromium: tuple[Playwright, str], tmp_path_factory: pytest.TempPathFactory, models_dir: Path
 ) -> Iterator[Browser]:
     # Leading silence: the file starts when getUserMedia opens, before the pipeline is ready.
-    speech = silence(1.5) + spoken("Yesterday I goed to the park with my friend.") + silence(4)
+    speech = silence(1.5) + piper_speech(models_dir, SENTENCE) + silence(4)
     wav = tmp_path_factory.mktemp("mic") / "speech.wav"
     wav.write_bytes(wav_bytes(pcm16_to_float(speech)))
     browser = launch_with_microphone(chromium, wav)
@@ -32,8 +39,9 @@ def microphone_browser(
 
 
 def test_the_student_speaks_and_hears_the_answer(
-    microphone_browser: Browser, live_server: str
+    microphone_browser: Browser, serve: Callable[[ProviderSettings], str], models_dir: Path
 ) -> None:
+    live_server = serve(local_providers(models_dir))
     context = microphone_browser.new_context(
         viewport={"width": 1280, "height": 800}, locale="ru-RU"
     )
@@ -56,9 +64,11 @@ def test_the_student_speaks_and_hears_the_answer(
     page.get_by_role("button", name="Говорить с репетитором голосом").click()
 
     chat = page.get_by_role("list", name="Разговор")
-    fix = chat.get_by_role("button", name="Ошибка: «goed», правильно: «went»")
-    expect(fix).to_be_visible(timeout=20_000)
-    expect(chat.locator(".bubble-tutor").last).to_contain_text("".join(FAKE_REPLY), timeout=20_000)
+    # What Whisper heard from the microphone, with the grammar engine's correction in it.
+    expect(chat.locator(".bubble-student").last).to_contain_text("brother", timeout=60_000)
+    fix = chat.get_by_role("button", name="Ошибка: «have», правильно: «has»")
+    expect(fix).to_be_visible(timeout=60_000)
+    expect(chat.locator(".bubble-tutor").last).not_to_be_empty(timeout=60_000)
     assert max(mic_energy) > 0.01, "the fake microphone sent silence"
 
     def played() -> bool:
@@ -67,5 +77,5 @@ def test_the_student_speaks_and_hears_the_answer(
         ]
         return any(r.get("played_ms", 0) > 0 for r in reports)
 
-    wait_in_page(page, played, timeout=20, what="the tutor's audio to be played")
+    wait_in_page(page, played, timeout=60, what="the tutor's audio to be played")
     context.close()

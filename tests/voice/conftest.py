@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 
-from ailingva.providers.audio import float_to_pcm16, to_float16k
+from ailingva.providers.audio import chunk_to_wav, float_to_pcm16, to_float16k
+from ailingva.providers.local.piper import PiperTTS
 from ailingva.voice.session import VoiceConfig
 from ailingva.voice.turns import FRAME_BYTES, SAMPLE_RATE
+
+
+def piper_speech(models_dir: Path, text: str) -> bytes:
+    """`text` spoken by Piper (a natural voice), as 16 kHz mono PCM16."""
+
+    async def speak_it() -> bytes:
+        tts = PiperTTS("piper-joe", models_dir)
+        try:
+            wav = chunk_to_wav(await tts.synthesize(text))
+        finally:
+            await tts.aclose()
+        return float_to_pcm16(to_float16k(wav, provider="piper"))
+
+    # In a thread of its own: callers may run inside an event loop (Playwright's, a test's).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, speak_it()).result()
 
 
 @cache

@@ -3,7 +3,6 @@ the grammar engine corrects it, SmolLM2 answers and Piper speaks the answer."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,10 +14,8 @@ from fastapi.testclient import TestClient
 
 from ailingva.core.config import Settings
 from ailingva.main import create_app
-from ailingva.providers.audio import chunk_to_wav, float_to_pcm16, to_float16k
-from ailingva.providers.local.piper import PiperTTS
-from ailingva.providers.settings import ProviderSettings
-from tests.conftest import register
+from tests.conftest import local_providers, register
+from tests.voice.conftest import piper_speech
 from tests.voice.test_ws import receive_until, speak
 
 pytestmark = pytest.mark.models
@@ -28,29 +25,8 @@ SENTENCE = "My brother have two cats."
 
 @pytest.fixture
 def local_client(settings: Settings, models_dir: Path) -> Iterator[TestClient]:
-    providers = ProviderSettings(
-        stt_provider="local",
-        llm_provider="local",
-        tts_provider="local",
-        models_dir=models_dir,
-        local_stt_model="whisper-tiny-en",
-        local_llm_model="smollm2-135m",
-        local_tts_voice="piper-joe",
-    )
-    with TestClient(create_app(settings, providers)) as client:
+    with TestClient(create_app(settings, local_providers(models_dir))) as client:
         yield client
-
-
-def piper_speech(models_dir: Path, text: str) -> bytes:
-    async def speak_it() -> bytes:
-        tts = PiperTTS("piper-joe", models_dir)
-        try:
-            wav = chunk_to_wav(await tts.synthesize(text))
-        finally:
-            await tts.aclose()
-        return float_to_pcm16(to_float16k(wav, provider="piper"))
-
-    return asyncio.run(speak_it())
 
 
 def test_a_spoken_learner_sentence_is_heard_corrected_and_answered_aloud(
