@@ -15,7 +15,7 @@ from ailingva.auth.schemas import UserPublic
 from ailingva.core.errors import AppError, ErrorCode, ErrorResponse
 from ailingva.core.security import mask_secret
 from ailingva.providers.base import ProviderError
-from ailingva.providers.registry import ProviderRegistry
+from ailingva.providers.registry import Providers
 
 router = APIRouter(
     prefix="/api/admin",
@@ -67,12 +67,12 @@ class ProviderSettingsUpdate(BaseModel):
     values: dict[str, Any] = Field(min_length=1, max_length=len(EDITABLE_PROVIDER_FIELDS))
 
 
-def _settings_public(db: Session, registry: ProviderRegistry) -> ProviderSettingsPublic:
+def _settings_public(db: Session, providers: Providers) -> ProviderSettingsPublic:
+    """The settings of `providers` (the set in force, or the one an update just built)."""
     overridden = admin_service.overridden_provider_fields(db)
-    current = registry.current
     items = []
     for name in EDITABLE_PROVIDER_FIELDS:
-        value = getattr(current.settings, name)
+        value = getattr(providers.settings, name)
         if isinstance(value, SecretStr):
             value = mask_secret(value.get_secret_value())
         items.append(
@@ -83,7 +83,7 @@ def _settings_public(db: Session, registry: ProviderRegistry) -> ProviderSetting
                 overridden=name in overridden,
             )
         )
-    active = ActiveProviders(stt=current.stt.name, llm=current.llm.name, tts=current.tts.name)
+    active = ActiveProviders(stt=providers.stt.name, llm=providers.llm.name, tts=providers.tts.name)
     return ProviderSettingsPublic(items=items, active=active)
 
 
@@ -92,7 +92,7 @@ def provider_settings(
     db: SessionDep, _: AdminUser, registry: ProvidersDep
 ) -> ProviderSettingsPublic:
     """Which providers, models, voices and keys are in force (keys masked)."""
-    return _settings_public(db, registry)
+    return _settings_public(db, registry.current)
 
 
 @router.put("/settings", responses={422: {"model": ErrorResponse}})
@@ -130,9 +130,7 @@ def update_provider_settings(
     assert admin.id is not None
     admin_service.save_provider_overrides(db, box, body.values, updated_by_id=admin.id)
     background.add_task(registry.use, built)
-    public = _settings_public(db, registry)
-    public.active = ActiveProviders(stt=built.stt.name, llm=built.llm.name, tts=built.tts.name)
-    return public
+    return _settings_public(db, built)
 
 
 def _setting_problem(exc: Exception) -> str:

@@ -59,6 +59,9 @@ def test_admin_switches_the_model_provider(
     )
     assert response.status_code == 200, response.text
     assert response.json()["active"]["llm"].startswith("openai")
+    # The answer shows the values just stored, not the set it replaces.
+    assert _items(response.json())["llm_provider"]["value"] == "openai"
+    assert _items(response.json())["openai_api_key"]["value"] == "…abcd"
     assert app.state.providers.current.llm.name.startswith("openai")
 
     items = _items(admin.get("/api/admin/settings").json())
