@@ -209,8 +209,8 @@ def start_session(
     return StartedSession(auth_session, secret)
 
 
-def _active(auth_session: AuthSession | None, settings: Settings, now: datetime) -> bool:
-    if auth_session is None or auth_session.revoked_at is not None:
+def _active(auth_session: AuthSession, settings: Settings, now: datetime) -> bool:
+    if auth_session.revoked_at is not None:
         return False
     idle_deadline = auth_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
     return now < auth_session.expires_at and now < idle_deadline
@@ -222,7 +222,12 @@ def _touch(db: Session, auth_session: AuthSession, now: datetime) -> None:
         db.add(auth_session)
 
 
-def _authenticated(db: Session, auth_session: AuthSession, now: datetime) -> Authenticated | None:
+def _authenticated(
+    db: Session, settings: Settings, auth_session: AuthSession, now: datetime
+) -> Authenticated | None:
+    """The session's user, while the session is alive and the account active."""
+    if not _active(auth_session, settings, now):
+        return None
     user = db.get(UserAccount, auth_session.user_id)
     if user is None or not user.is_active:
         return None
@@ -238,9 +243,7 @@ def resolve_cookie(
     ).first()
     if auth_session is None or auth_session.kind != AuthSessionKind.COOKIE:
         return None
-    if not _active(auth_session, settings, now):
-        return None
-    return _authenticated(db, auth_session, now)
+    return _authenticated(db, settings, auth_session, now)
 
 
 def resolve_bearer(
@@ -254,9 +257,7 @@ def resolve_bearer(
     auth_session = db.get(AuthSession, claims.session_id)
     if auth_session is None or auth_session.user_id != claims.user_id:
         return None
-    if not _active(auth_session, settings, now):
-        return None
-    return _authenticated(db, auth_session, now)
+    return _authenticated(db, settings, auth_session, now)
 
 
 def identify(
