@@ -29,7 +29,6 @@ class ErrorCode(StrEnum):
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     EMAIL_TAKEN = "email_taken"
     WEAK_PASSWORD = "weak_password"  # noqa: S105 (an error code)
-    ACCOUNT_DISABLED = "account_disabled"
     CROSS_SITE_REQUEST = "cross_site_request"
     INSUFFICIENT_FUNDS = "insufficient_funds"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
