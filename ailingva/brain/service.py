@@ -32,7 +32,7 @@ from ailingva.brain.models import (
     RuleStatus,
     TutorRule,
 )
-from ailingva.grammar.findings import Category, Finding
+from ailingva.grammar.findings import MAX_CHECKED_CHARS, Category, Finding
 from ailingva.learning import service as learning
 from ailingva.tutor.models import Lesson, LessonTurn, Pipeline, TurnRole
 
@@ -43,8 +43,6 @@ MAX_PROMPT_RULES = 5
 # The analysis turn's seq lives in its own range, so it never takes a number the live
 # conversation is about to use: seq = ANALYSIS_SEQ_OFFSET + the student turn's seq.
 ANALYSIS_SEQ_OFFSET = 1_000_000
-# Words are read from at most this much of a turn: the grammar check reads no more either.
-MAX_ANALYSED_CHARS = 2_000
 
 # Rules: created when a category has RULE_MIN_ERRORS findings in the student's last
 # RULE_WINDOW_TURNS analysed turns; retired when none of the last RETIRE_AFTER_CLEAN_TURNS turns
@@ -225,8 +223,9 @@ def analyse_student_turn(db: Session, turn_id: int, *, now: datetime) -> TurnAna
     user_id = lesson.user_id
 
     started = time.perf_counter()
-    # The same text the stored findings' offsets refer to, so no character may be dropped.
-    text = turn.text[:MAX_ANALYSED_CHARS]
+    # Words are read from as much of the turn as the grammar engine checked: the text the stored
+    # findings' offsets refer to, so no character may be dropped.
+    text = turn.text[:MAX_CHECKED_CHARS]
     findings = _stored_findings(turn)
     result = TurnAnalysis(turn_id=turn.id, findings=findings)
 
@@ -612,7 +611,7 @@ def _estimate_level(db: Session, user_id: int) -> LevelEstimate:
         ).all()
     }
     turn_words = [
-        len(learning.tokens(sources[a.source_turn_id].text[:MAX_ANALYSED_CHARS]))
+        len(learning.tokens(sources[a.source_turn_id].text[:MAX_CHECKED_CHARS]))
         for a in recent
         if a.source_turn_id in sources
     ]

@@ -11,14 +11,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ailingva.grammar.findings import Finding
+from ailingva.grammar.findings import MAX_CHECKED_CHARS, Finding
 from ailingva.grammar.harper_engine import HarperEngine
 from ailingva.grammar.rules import RULES
 
 logger = logging.getLogger(__name__)
 
-# A spoken or typed turn is short; longer input is cut so one request cannot hog the engine.
-MAX_CHARS = 2000
 # Checked once when the engine is built: the rules' first use loads lemminflect's tables (half
 # a second), which must not fall on a student's turn.
 WARM_UP_TEXT = "She don't like coffee and we was at home yesterday."
@@ -71,11 +69,11 @@ class GrammarChecker:
 
 
 def _cap(text: str) -> str:
-    """At most MAX_CHARS, cut at a space so that no half word looks misspelled."""
-    if len(text) <= MAX_CHARS:
+    """At most MAX_CHECKED_CHARS, cut at a space so that no half word looks misspelled."""
+    if len(text) <= MAX_CHECKED_CHARS:
         return text
-    cut = text.rfind(" ", 0, MAX_CHARS)
-    return text[: cut if cut > 0 else MAX_CHARS]
+    cut = text.rfind(" ", 0, MAX_CHECKED_CHARS)
+    return text[: cut if cut > 0 else MAX_CHECKED_CHARS]
 
 
 def _select(text: str, candidates: list[Finding]) -> list[Finding]:

@@ -7,6 +7,11 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
+# The engine checks at most this much of a text (longer input is cut so one request cannot hog
+# it), so a finding's span lies within it. Here, not in the checker, so that readers of stored
+# findings need not import spaCy.
+MAX_CHECKED_CHARS = 2000
+
 
 class Category(StrEnum):
     ARTICLES = "articles"

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from ailingva.grammar.checker import GrammarChecker, get_checker
-from ailingva.grammar.findings import Category, Finding
+from ailingva.grammar.findings import MAX_CHECKED_CHARS, Category, Finding
 
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")
 
@@ -200,7 +200,7 @@ def test_very_long_input_is_capped(checker: GrammarChecker) -> None:
     findings = checker.check(text)
     _assert_well_formed(text, findings)
     assert findings, "errors at the start are still found"
-    assert all(f.end <= 2000 for f in findings)
+    assert all(f.end <= MAX_CHECKED_CHARS for f in findings)
 
 
 def test_check_is_safe_from_threads(checker: GrammarChecker) -> None:
