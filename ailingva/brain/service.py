@@ -520,10 +520,8 @@ def summarise_lesson(db: Session, lesson_id: int, *, now: datetime) -> dict[str,
     turn_words = [len(learning.tokens(t.text)) for t in student_turns]
     clean_turns = sum(
         1
-        for t in student_turns
-        if len(learning.tokens(t.text)) >= learning.MIN_TURN_WORDS
-        and t.id in analyses
-        and not analyses[t.id].corrections
+        for t, words in zip(student_turns, turn_words, strict=True)
+        if words >= learning.MIN_TURN_WORDS and t.id in analyses and not analyses[t.id].corrections
     )
 
     estimate = _estimate_level(db, user_id)
