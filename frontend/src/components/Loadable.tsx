@@ -1,6 +1,6 @@
 import type { UseQueryResult } from "@tanstack/react-query";
-import { CircleAlert } from "lucide-react";
 import type { ReactNode } from "react";
+import { ErrorMessage } from "./ErrorMessage";
 
 type Props<T> = {
   query: UseQueryResult<T, Error>;
@@ -12,13 +12,6 @@ type Props<T> = {
 /** A query's data, or a loading line, or the server's message. */
 export function Loadable<T>({ query, loading, children }: Props<T>) {
   if (query.isPending) return <p className="muted" role="status">{loading}</p>;
-  if (query.isError) {
-    return (
-      <p className="form-error" role="alert">
-        <CircleAlert size={20} aria-hidden="true" />
-        {query.error.message}
-      </p>
-    );
-  }
+  if (query.isError) return <ErrorMessage>{query.error.message}</ErrorMessage>;
   return <>{children(query.data)}</>;
 }

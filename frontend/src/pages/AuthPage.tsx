@@ -1,9 +1,10 @@
-import { CircleAlert, Eye, EyeOff, Gift, Mic, Sparkles, TrendingUp } from "lucide-react";
+import { Eye, EyeOff, Gift, Mic, Sparkles, TrendingUp } from "lucide-react";
 import { useState, type ChangeEvent, type FormEvent } from "react";
 import { Navigate, NavLink, useLocation, useSearchParams } from "react-router-dom";
 import { ApiError, type Schemas } from "../api/client";
 import { useMe, useSignIn, type AuthMode } from "../auth/useAuth";
 import { Brand } from "../components/Brand";
+import { ErrorMessage } from "../components/ErrorMessage";
 import { TextField } from "../components/TextField";
 import { usePageTitle } from "../usePageTitle";
 
@@ -186,12 +187,7 @@ export function AuthPage({ mode }: { mode: AuthMode }) {
                 </button>
               }
             />
-            {signIn.isError && (
-              <p className="form-error" role="alert">
-                <CircleAlert size={20} aria-hidden="true" />
-                {signIn.error.message}
-              </p>
-            )}
+            {signIn.isError && <ErrorMessage>{signIn.error.message}</ErrorMessage>}
             {unknownCode && (
               <button
                 type="button"

@@ -1,7 +1,8 @@
-import { CircleAlert, Plus } from "lucide-react";
+import { Plus } from "lucide-react";
 import { useEffect, useReducer, useRef, useState } from "react";
 import { useVoiceSession } from "../audio/useVoiceSession";
 import { formatMinutes } from "../billing/format";
+import { ErrorMessage } from "../components/ErrorMessage";
 import { ClipQueue } from "./clips";
 import { Composer } from "./Composer";
 import { Conversation } from "./Conversation";
@@ -79,12 +80,7 @@ export function TutorPanel() {
         ? <Conversation turns={conversation.turns} onReplay={replay} />
         : <p className="muted chat-empty" role="status">Загружаем урок…</p>}
       <VoiceNotices state={voice.state} />
-      {error && (
-        <p className="form-error" role="alert">
-          <CircleAlert size={20} aria-hidden="true" />
-          {error}
-        </p>
-      )}
+      {error && <ErrorMessage>{error}</ErrorMessage>}
       <div className="tutor-controls">
         <MicButton
           phase={voice.state.phase}

@@ -1,7 +1,8 @@
-import { CircleAlert, Hourglass } from "lucide-react";
+import { Hourglass } from "lucide-react";
 import { Link } from "react-router-dom";
 import type { VoiceState } from "../audio/voiceState";
 import { formatMinutes } from "../billing/format";
+import { ErrorMessage } from "../components/ErrorMessage";
 
 /** Minutes left, the low-balance warning, and why the session stopped. */
 export function VoiceNotices({ state }: { state: VoiceState }) {
@@ -30,12 +31,7 @@ export function VoiceNotices({ state }: { state: VoiceState }) {
       {state.ended === "server_shutdown" && (
         <p className="notice">Сервер перезапускается. Подождите минуту и нажмите на микрофон.</p>
       )}
-      {state.error && state.phase !== "ended" && (
-        <p className="form-error" role="alert">
-          <CircleAlert size={20} aria-hidden="true" />
-          {state.error}
-        </p>
-      )}
+      {state.error && state.phase !== "ended" && <ErrorMessage>{state.error}</ErrorMessage>}
     </>
   );
 }
