@@ -5,7 +5,6 @@ test knows exactly which findings a sentence has."""
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +15,9 @@ from ailingva.auth.models import UserAccount
 from ailingva.brain import service
 from ailingva.core.db import session_scope, utcnow
 from ailingva.grammar.findings import Category, Finding
-from ailingva.tutor.models import Lesson, LessonStatus, LessonTurn, Pipeline, TurnRole
+from ailingva.tutor import service as tutor
+from ailingva.tutor.models import Lesson, LessonTurn, Pipeline, TurnRole
+from tests.conftest import unique_email
 
 # (wrong phrase, correction, category): typical errors of Russian speakers.
 TABLE: list[tuple[str, str, Category]] = [
@@ -46,7 +47,7 @@ def table_corrections(text: str) -> list[dict[str, Any]]:
 
 def new_user(engine: Engine) -> int:
     with session_scope(engine) as db:
-        user = UserAccount(email=f"s-{uuid.uuid4().hex[:8]}@example.com", password_hash="x")
+        user = UserAccount(email=unique_email(), password_hash="x")
         db.add(user)
         db.flush()
         assert user.id is not None
@@ -57,14 +58,10 @@ def new_lesson(
     engine: Engine, user_id: int, *, started_at: datetime | None = None, topic: str | None = None
 ) -> int:
     with session_scope(engine) as db:
-        number = (
-            db.exec(select(func.max(Lesson.number)).where(Lesson.user_id == user_id)).one() or 0
-        ) + 1
-        lesson = Lesson(user_id=user_id, number=number, topic=topic)
+        lesson = tutor.start_lesson(db, user_id)
+        lesson.topic = topic
         if started_at is not None:
             lesson.started_at = started_at
-        db.add(lesson)
-        db.flush()
         assert lesson.id is not None
         return lesson.id
 
@@ -73,8 +70,7 @@ def end_lesson(engine: Engine, lesson_id: int, *, at: datetime | None = None) ->
     with session_scope(engine) as db:
         lesson = db.get(Lesson, lesson_id)
         assert lesson is not None
-        lesson.status = LessonStatus.ENDED
-        lesson.ended_at = at or utcnow()
+        tutor.end_lesson(db, lesson, now=at or utcnow())
 
 
 def add_turn(
