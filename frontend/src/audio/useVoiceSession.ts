@@ -154,12 +154,7 @@ export function useVoiceSession({ lessonId, dispatch }: Options) {
     send({ type: "text", text });
   }, [dispatch, send]);
 
-  const interrupt = useCallback(() => {
-    live.current?.player.stop();
-    send({ type: "interrupt" });
-  }, [send]);
-
   useEffect(() => release, [release]);
 
-  return { state, active: isLive(state.phase), start, stop, sendText, interrupt };
+  return { state, active: isLive(state.phase), start, stop, sendText };
 }
