@@ -1,6 +1,6 @@
 """Tutor rules: born from a pattern of errors, ordered by priority, retired when it fades."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -14,9 +14,9 @@ from tests.brain.helpers import new_lesson, new_user, say
 ARTICLE_ERRORS = ["I have cat at home", "Last week I bought car", "We often go to cinema"]
 
 
-def _memory(engine: Engine, user: int, **kwargs: object) -> service.TutorMemory:
+def _memory(engine: Engine, user: int, *, now: datetime | None = None) -> service.TutorMemory:
     with Session(engine) as db:
-        return service.tutor_memory(db, user, now=kwargs.get("now", utcnow()))  # type: ignore[arg-type]
+        return service.tutor_memory(db, user, now=now or utcnow())
 
 
 def _rules(engine: Engine, user: int) -> list[TutorRule]:

@@ -1,6 +1,6 @@
 """Weak words on FSRS: scheduled when corrected, graded when the student uses them again."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fsrs import Card, State
 from sqlalchemy import Engine
@@ -20,9 +20,9 @@ def _word(engine: Engine, user: int, word: str) -> StudentWord | None:
         ).first()
 
 
-def _review_words(engine: Engine, user: int, now: object) -> list[str]:
+def _review_words(engine: Engine, user: int, now: datetime) -> list[str]:
     with Session(engine) as db:
-        return service.tutor_memory(db, user, now=now).review_words  # type: ignore[arg-type]
+        return service.tutor_memory(db, user, now=now).review_words
 
 
 def test_a_corrected_word_is_scheduled_and_brought_back_when_due(engine: Engine) -> None:

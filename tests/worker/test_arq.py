@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from ailingva.brain.models import BrainEvent, BrainEventKind
-from ailingva.core.config import PROJECT_ROOT
+from ailingva.core.config import PROJECT_ROOT, Settings
 from ailingva.core.db import session_scope
 from ailingva.learning.models import StudentWord
 from ailingva.worker.models import FailedJob
@@ -179,9 +179,6 @@ async def test_an_enqueue_redis_refuses_is_recorded_not_raised(engine: Engine) -
     assert f"127.0.0.1:{port}" in failed.error
 
 
-def test_redis_url_selects_the_arq_runner(settings: object, engine: Engine) -> None:
-    from ailingva.core.config import Settings
-
-    assert isinstance(settings, Settings)
+def test_redis_url_selects_the_arq_runner(settings: Settings, engine: Engine) -> None:
     with_redis = settings.model_copy(update={"redis_url": REDIS_URL})
     assert isinstance(build_job_queue(with_redis, engine), ArqJobQueue)
