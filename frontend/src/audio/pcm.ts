@@ -1,6 +1,6 @@
 /** The microphone format the voice protocol expects: 16 kHz mono PCM16, 20 ms frames. */
-export const MIC_SAMPLE_RATE = 16_000;
-export const FRAME_SAMPLES = 320;
+const MIC_SAMPLE_RATE = 16_000;
+const FRAME_SAMPLES = 320;
 export const FRAME_BYTES = FRAME_SAMPLES * 2;
 
 /**
@@ -42,10 +42,10 @@ export class Downsampler {
 }
 
 /** -1…1 floats as signed 16-bit little-endian samples, clipped. */
-export function writePcm16(samples: Float32Array, view: DataView, byteOffset = 0): void {
+function writePcm16(samples: Float32Array, view: DataView): void {
   samples.forEach((sample, index) => {
     const clipped = Math.max(-1, Math.min(1, sample));
-    view.setInt16(byteOffset + index * 2, clipped < 0 ? clipped * 0x8000 : clipped * 0x7fff, true);
+    view.setInt16(index * 2, clipped < 0 ? clipped * 0x8000 : clipped * 0x7fff, true);
   });
 }
 

@@ -25,5 +25,5 @@ export function formatDue(dueAt: string | null, now: Date = new Date()): string 
   const days = Math.round((startOfDay(due).getTime() - startOfDay(now).getTime()) / 86_400_000);
   if (days === 0) return "сегодня";
   if (days === 1) return "завтра";
-  return `${fullDate.format(due)}`;
+  return fullDate.format(due);
 }

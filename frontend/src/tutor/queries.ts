@@ -6,7 +6,7 @@ import { api, unwrap } from "../api/client";
 export const LESSONS_KEY = ["tutor", "lessons"] as const;
 const RECENT_LESSONS = 10;
 
-export function useLessons() {
+function useLessons() {
   return useQuery({
     queryKey: LESSONS_KEY,
     queryFn: () =>
