@@ -38,6 +38,12 @@ export function conversationAction(event: ServerEvent): ConversationAction | nul
   }
 }
 
+/**
+ * Each charged minute (the first when the session starts), and the end, change the balance
+ * shown elsewhere on the page.
+ */
+const CHARGED = new Set<ServerEvent["type"]>(["session_started", "balance", "session_ended"]);
+
 type Live = {
   socket: WebSocket;
   microphone: Microphone | null;
@@ -111,14 +117,10 @@ export function useVoiceSession({ lessonId, dispatch }: Options) {
         return;
       }
       const event = parseServerEvent(data);
-      if (event) handle(event, player);
-      // Each charged minute (the first when the session starts), and the end, change the
-      // balance shown elsewhere on the page.
-      const charged = ["session_started", "balance", "session_ended"];
-      if (event && charged.includes(event.type)) {
-        void queryClient.invalidateQueries({ queryKey: BILLING_KEY });
-      }
-      if (event?.type === "session_ended" || (event?.type === "error" && event.fatal)) release();
+      if (!event) return;
+      handle(event, player);
+      if (CHARGED.has(event.type)) void queryClient.invalidateQueries({ queryKey: BILLING_KEY });
+      if (event.type === "session_ended" || (event.type === "error" && event.fatal)) release();
     };
     socket.onclose = ({ code }) => {
       update({ type: "closed", code });
