@@ -108,10 +108,13 @@ def purchase(
         idempotency_key=idempotency_key,
     )
     if new:
-        db.commit()  # the order is on record before the provider is asked
+        description = service.payment_description(db, payment)
+        db.commit()  # the order is on record, and no transaction waits on the provider
         return_url = f"{_public_url(settings, request)}/billing"
         try:
-            service.ask_provider(db, provider, payment, return_url=return_url)
+            service.ask_provider(
+                db, provider, payment, description=description, return_url=return_url
+            )
         except AppError:
             service.settle_payment(db, payment, PaymentStatus.FAILED, 0)
             db.commit()  # the order ends failed, not pending forever
@@ -153,6 +156,7 @@ def yookassa_webhook(body: YooKassaNotification, db: SessionDep, settings: Setti
     if settings.payment_provider == "yookassa":
         found = service.find_payment(db, "yookassa", body.object.id)
         if found is not None:
+            db.commit()  # ends the read: no transaction (SQLite's write lock) waits on YooKassa
             confirmed = payment_provider(settings).fetch(body.object.id)
             service.settle_payment(db, found, confirmed.status, confirmed.amount_kopecks)
     return Response(status_code=204)

@@ -218,16 +218,22 @@ def open_payment(
 
 
 def ask_provider(
-    db: Session, provider: PaymentProvider, payment: Payment, *, return_url: str
+    db: Session,
+    provider: PaymentProvider,
+    payment: Payment,
+    *,
+    description: str,
+    return_url: str,
 ) -> None:
-    """Create the payment at the provider (call after committing the order: no transaction
-    waits on the network) and record its answer. Raises AppError when the provider fails."""
+    """Create the payment at the provider and record its answer. Call it after committing the
+    order, with the `payment_description` read before that commit: nothing here touches the
+    database until the provider has answered, so no transaction (on SQLite, the write lock)
+    waits on the network. Raises AppError when the provider fails."""
     assert payment.id is not None
-    package = db.get(BillingPackage, payment.package_id)
     created = provider.create(
         payment_id=payment.id,
         amount_kopecks=payment.amount_kopecks,
-        description=f"AIlingva: {_package_description(package)}",
+        description=f"AIlingva: {description}",
         return_url=return_url,
     )
     payment.provider_payment_id = created.provider_payment_id
@@ -256,13 +262,15 @@ def settle_payment(db: Session, payment: Payment, status: PaymentStatus, paid_ko
         kind=TransactionKind.PURCHASE,
         amount_kopecks=payment.credit_kopecks,
         idempotency_key=f"payment:{payment.id}",
-        description=_package_description(db.get(BillingPackage, payment.package_id)),
+        description=payment_description(db, payment),
         payment_id=payment.id,
     )
     _reward_referral(db, referred_id=payment.user_id)
 
 
-def _package_description(package: BillingPackage | None) -> str:
+def payment_description(db: Session, payment: Payment) -> str:
+    """What was bought, for the ledger and the provider's receipt: "Пакет «Старт», 60 мин"."""
+    package = db.get(BillingPackage, payment.package_id)
     return f"Пакет «{package.name}», {package.minutes} мин" if package else "Покупка пакета"
 
 

@@ -50,9 +50,12 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
                 payment, _ = service.open_payment(
                     db, provider, user_id=self.user_id, package_id=self.package_ids[index]
                 )
+                description = service.payment_description(db, payment)
             with session_scope(engine) as db:
                 payment = db.merge(payment)
-                service.ask_provider(db, provider, payment, return_url="http://x")
+                service.ask_provider(
+                    db, provider, payment, description=description, return_url="http://x"
+                )
                 assert payment.id is not None
                 self.payment_ids.append(payment.id)
 

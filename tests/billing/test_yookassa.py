@@ -4,11 +4,12 @@ create a payment, send the student to confirm, then webhooks — real, replayed 
 import base64
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -26,6 +27,8 @@ class FakeYooKassa:
     idempotence: dict[str, str] = field(default_factory=dict)
     refunds: list[dict[str, Any]] = field(default_factory=list)
     fail_next: bool = False
+    # Called while a request is being answered: what the app holds while it waits on us.
+    on_request: Callable[[], None] | None = None
 
     def set_status(self, payment_id: str, status: str, value: str | None = None) -> None:
         self.payments[payment_id]["status"] = status
@@ -40,6 +43,8 @@ def _handler(state: FakeYooKassa) -> type[JsonHandler]:
             if self.headers.get("Authorization") != f"Basic {expected}":
                 self.send_json(401, {"type": "error", "code": "invalid_credentials"})
                 return False
+            if state.on_request is not None:
+                state.on_request()
             if state.fail_next:
                 state.fail_next = False
                 self.send_json(500, {"type": "error", "code": "internal_server_error"})
@@ -233,3 +238,22 @@ def test_refund_goes_to_yookassa_once(
         {"payment_id": provider_id, "amount": {"value": "1350.00", "currency": "RUB"}}
     ]
     assert _balance(shop) == 30_000
+
+
+def test_no_transaction_waits_on_yookassa(
+    shop: TestClient, yookassa: tuple[FakeYooKassa, str]
+) -> None:
+    """While YooKassa thinks, the app holds no database connection: an open transaction would
+    hold SQLite's write lock and stall every other student's lesson until YooKassa answered."""
+    state, _ = yookassa
+    register(shop)
+    assert isinstance(shop.app, FastAPI)
+    pool = shop.app.state.engine.pool
+    held: list[int] = []
+    state.on_request = lambda: held.append(pool.checkedout())
+    payment = _buy(shop)
+    [provider_id] = state.payments
+    state.set_status(provider_id, "succeeded")
+    assert _notify(shop, provider_id) == 204
+    assert held == [0, 0]  # the purchase's create, the webhook's read-back
+    assert shop.get(f"/api/billing/payments/{payment['id']}").json()["status"] == "succeeded"
