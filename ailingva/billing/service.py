@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,8 +91,8 @@ class BalanceView:
     low_balance: bool
 
 
-def balance_view(db: Session, user_id: int, rules: BillingRules | None = None) -> BalanceView:
-    rules = rules or get_rules(db)
+def balance_view(db: Session, user_id: int) -> BalanceView:
+    rules = get_rules(db)
     balance = ledger.balance(db, user_id)
     minutes = balance // rules.price_per_minute_kopecks
     return BalanceView(
@@ -386,12 +385,6 @@ def open_usage(db: Session, *, user_id: int, lesson_id: int | None, now: datetim
     db.add(usage)
     db.flush()
     return usage
-
-
-def started_minutes(started_at: datetime, now: datetime) -> int:
-    """Billing is per started minute: 0:00 is minute 1, 1:00.001 is minute 2."""
-    elapsed = max(0.0, (now - started_at).total_seconds())
-    return max(1, math.floor(elapsed / 60) + 1)
 
 
 def charge_usage_minute(db: Session, usage: UsageSession, minute: int) -> bool:
