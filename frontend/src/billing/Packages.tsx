@@ -1,6 +1,7 @@
-import { CircleAlert, CircleCheck, Clock } from "lucide-react";
+import { CircleCheck, Clock } from "lucide-react";
 import { useState } from "react";
 import type { Schemas } from "../api/client";
+import { ErrorMessage } from "../components/ErrorMessage";
 import { formatMinutes, formatRub } from "./format";
 import { usePurchase, type Payment, type TestOutcome } from "./queries";
 
@@ -9,10 +10,9 @@ type Package = Schemas["PackagePublic"];
 function PurchaseNotice({ payment, packages }: { payment: Payment; packages: Package[] }) {
   if (payment.status === "failed") {
     return (
-      <p className="form-error" role="alert">
-        <CircleAlert size={20} aria-hidden="true" />
+      <ErrorMessage>
         Оплата не прошла, деньги не списаны. Попробуйте ещё раз или оплатите другой картой.
-      </p>
+      </ErrorMessage>
     );
   }
   if (payment.status === "pending") {
@@ -70,12 +70,7 @@ export function Packages({ packages, testPayments }: { packages: Package[]; test
   return (
     <>
       {purchase.isPending && <p className="notice" role="status">Оформляем покупку…</p>}
-      {purchase.isError && (
-        <p className="form-error" role="alert">
-          <CircleAlert size={20} aria-hidden="true" />
-          {purchase.error.message}
-        </p>
-      )}
+      {purchase.isError && <ErrorMessage>{purchase.error.message}</ErrorMessage>}
       {latest && (redirecting
         ? <p className="notice" role="status">Переходим на страницу оплаты…</p>
         : <PurchaseNotice payment={latest} packages={packages} />)}
