@@ -14,7 +14,7 @@ from ailingva.billing.models import (
 from ailingva.brain.models import BrainEvent, KnowledgeSnapshot, TutorRule
 from ailingva.core.db import metadata
 from ailingva.learning.models import LearningState, StudentWord, WordUse
-from ailingva.tutor.models import Lesson, LessonTurn
+from ailingva.lessons.models import Lesson, LessonTurn
 from ailingva.users.models import UserProfile
 from ailingva.worker.models import FailedJob
 

@@ -9,8 +9,9 @@ from sqlmodel import Session
 
 from ailingva.admin import service as admin_service
 from ailingva.admin.service import EDITABLE_PROVIDER_FIELDS, SECRET_PROVIDER_FIELDS
-from ailingva.api.deps import AdminUser, ProvidersDep, SecretBoxDep, SessionDep
+from ailingva.api.deps import ProvidersDep, SecretBoxDep, SessionDep
 from ailingva.auth import service as auth_service
+from ailingva.auth.deps import AdminUser
 from ailingva.auth.schemas import UserPublic
 from ailingva.core.errors import AppError, ErrorCode, ErrorResponse
 from ailingva.core.security import mask_secret

@@ -1,18 +1,15 @@
-"""Dependencies every router uses, as `Annotated` aliases."""
+"""Infrastructure every router uses, as `Annotated` aliases: settings, session, engine,
+providers, jobs, the secret box. Who is signed in is `ailingva.auth.deps`."""
 
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from ailingva.auth import service as auth_service
-from ailingva.auth.models import SESSION_COOKIE, Role, UserAccount
 from ailingva.core.config import Settings
-from ailingva.core.db import MAX_ID, session_scope, utcnow
-from ailingva.core.errors import AppError, ErrorCode
+from ailingva.core.db import MAX_ID, session_scope
 from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.security import SecretBox
 from ailingva.providers.registry import ProviderRegistry
@@ -51,69 +48,6 @@ SessionDep = Annotated[Session, Depends(_db, scope="function")]
 LimiterDep = Annotated[AttemptLimiter, Depends(_limiter)]
 ProvidersDep = Annotated[ProviderRegistry, Depends(_providers)]
 SecretBoxDep = Annotated[SecretBox, Depends(_secret_box)]
-
-# Declared for the OpenAPI schema; the lookup itself is ours (auto_error off).
-_bearer_scheme = HTTPBearer(auto_error=False, description="Short-lived JWT from /api/auth/token")
-_cookie_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False)
-
-
-def client_info(request: Request) -> auth_service.ClientInfo:
-    return auth_service.ClientInfo(
-        ip_address=request.client.host if request.client else None,
-        user_agent=request.headers.get("user-agent"),
-    )
-
-
-ClientDep = Annotated[auth_service.ClientInfo, Depends(client_info)]
-
-
-def _optional_auth(
-    db: SessionDep,
-    settings: SettingsDep,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
-    cookie: Annotated[str | None, Depends(_cookie_scheme)],
-) -> auth_service.Authenticated | None:
-    token = bearer.credentials if bearer is not None else None
-    return auth_service.identify(db, settings, bearer=token, cookie=cookie, now=utcnow())
-
-
-OptionalAuth = Annotated[auth_service.Authenticated | None, Depends(_optional_auth)]
-
-
-def _required_auth(auth: OptionalAuth) -> auth_service.Authenticated:
-    if auth is None:
-        raise AppError(ErrorCode.NOT_AUTHENTICATED, "Нужно войти в аккаунт.", 401)
-    return auth
-
-
-RequiredAuth = Annotated[auth_service.Authenticated, Depends(_required_auth)]
-
-
-def _current_user(auth: RequiredAuth) -> UserAccount:
-    return auth.user
-
-
-CurrentUser = Annotated[UserAccount, Depends(_current_user)]
-
-
-def _admin_user(user: CurrentUser) -> UserAccount:
-    if user.role != Role.ADMIN:
-        raise AppError(ErrorCode.FORBIDDEN, "Этот раздел только для администраторов.", 403)
-    return user
-
-
-AdminUser = Annotated[UserAccount, Depends(_admin_user)]
-
-
-def _user_released(user: CurrentUser, db: SessionDep) -> UserAccount:
-    """For endpoints that wait on a model: the sign-in check's transaction ends here, so the
-    database is not held while the model works; they open short sessions of their own."""
-    db.commit()
-    return user
-
-
-# The signed-in user, with the request's transaction already committed.
-ReleasedUser = Annotated[UserAccount, Depends(_user_released)]
 
 
 def _engine(request: Request) -> Engine:

@@ -6,15 +6,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 from sqlmodel import Session
 
-from ailingva.api.deps import (
-    ClientDep,
-    LimiterDep,
-    OptionalAuth,
-    RequiredAuth,
-    SessionDep,
-    SettingsDep,
-)
+from ailingva.api.deps import LimiterDep, SessionDep, SettingsDep
 from ailingva.auth import service
+from ailingva.auth.deps import ClientDep, OptionalAuth, RequiredAuth
 from ailingva.auth.models import SESSION_COOKIE, AuthSessionKind, UserAccount
 from ailingva.auth.schemas import (
     LoginRequest,

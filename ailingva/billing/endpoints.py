@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
-from ailingva.api.deps import AdminUser, CurrentUser, IdPath, SessionDep, SettingsDep
+from ailingva.api.deps import IdPath, SessionDep, SettingsDep
 from ailingva.auth import service as auth_service
+from ailingva.auth.deps import AdminUser, CurrentUser
 from ailingva.billing import service
 from ailingva.billing.models import (
     BillingPackage,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from ailingva.core.db import JSONType, UTCDateTime, created_at_field, enum_type
-from ailingva.tutor.models import LessonTurn
+from ailingva.lessons.models import LessonTurn
 
 
 class BrainEventKind(StrEnum):

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fsrs import Rating
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from ailingva.brain.level import LevelEstimate, estimate_level
 from ailingva.brain.models import (
@@ -34,12 +34,10 @@ from ailingva.brain.models import (
 )
 from ailingva.grammar.findings import MAX_CHECKED_CHARS, Category, Finding
 from ailingva.learning import service as learning
-from ailingva.tutor.models import Lesson, LessonTurn, Pipeline, TurnRole
+from ailingva.lessons.models import Lesson, LessonTurn, Pipeline, TurnRole
 
 log = logging.getLogger(__name__)
 
-MAX_REVIEW_WORDS = 3
-MAX_PROMPT_RULES = 5
 # The analysis turn's seq lives in its own range, so it never takes a number the live
 # conversation is about to use: seq = ANALYSIS_SEQ_OFFSET + the student turn's seq.
 ANALYSIS_SEQ_OFFSET = 1_000_000
@@ -140,33 +138,6 @@ _ASKED_RE = re.compile(
 )
 _QUOTED_ENGLISH_RE = re.compile(r"[«\"“'*]([A-Za-z][A-Za-z' \-]{0,40}?)[»\"”'*]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
-
-
-# --- what the tutor's prompt uses ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TutorMemory:
-    """What the tutor remembers about a student: instructions by priority, words due for review."""
-
-    rules: list[str] = field(default_factory=list)
-    review_words: list[str] = field(default_factory=list)
-
-
-def tutor_memory(db: Session, user_id: int, *, now: datetime) -> TutorMemory:
-    """Active, unexpired rules (highest priority first) and at most 3 due weak words."""
-    rules = db.exec(
-        select(TutorRule.instruction)
-        .where(
-            TutorRule.user_id == user_id,
-            TutorRule.status == RuleStatus.ACTIVE,
-            or_(col(TutorRule.expires_at).is_(None), col(TutorRule.expires_at) > now),
-        )
-        .order_by(col(TutorRule.priority).desc(), col(TutorRule.id))
-        .limit(MAX_PROMPT_RULES)
-    ).all()
-    words = learning.due_review_words(db, user_id, now=now, limit=MAX_REVIEW_WORDS)
-    return TutorMemory(rules=list(rules), review_words=words)
 
 
 # --- analysis of one student turn ------------------------------------------------------------

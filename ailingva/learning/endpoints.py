@@ -4,7 +4,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from ailingva.api.deps import CurrentUser, SessionDep
+from ailingva.api.deps import SessionDep
+from ailingva.auth.deps import CurrentUser
 from ailingva.core.db import utcnow
 from ailingva.core.errors import ErrorResponse
 from ailingva.learning.progress import progress

@@ -20,7 +20,7 @@ from ailingva.learning.schemas import (
     WeakWordPublic,
 )
 from ailingva.learning.service import study_day
-from ailingva.tutor.models import Lesson, LessonTurn, TurnRole
+from ailingva.lessons.models import Lesson, LessonTurn, TurnRole
 
 MAX_WEAK_WORDS = 50
 RECENT_LESSONS = 10

@@ -16,11 +16,11 @@ from sqlmodel import Session
 
 from ailingva.core.db import in_session, utcnow
 from ailingva.grammar.findings import Finding
+from ailingva.lessons.models import Lesson
 from ailingva.providers.audio import chunk_to_wav
 from ailingva.providers.base import AudioChunk
 from ailingva.providers.registry import Providers
 from ailingva.tutor import service
-from ailingva.tutor.models import Lesson
 from ailingva.tutor.pipeline import (
     CorrectionsFound,
     ReplyAudio,

@@ -11,18 +11,12 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import StreamingResponse
 from sqlalchemy import Engine
 
-from ailingva.api.deps import (
-    CurrentUser,
-    EngineDep,
-    IdPath,
-    JobsDep,
-    ProvidersDep,
-    ReleasedUser,
-    SessionDep,
-)
+from ailingva.api.deps import EngineDep, IdPath, JobsDep, ProvidersDep, SessionDep
+from ailingva.auth.deps import CurrentUser, ReleasedUser
 from ailingva.auth.models import UserAccount
 from ailingva.core.db import DbId
 from ailingva.core.errors import AppError, ErrorCode, ErrorResponse
+from ailingva.lessons.models import Lesson
 from ailingva.providers.audio import FloatAudio, container_of, to_float16k
 from ailingva.providers.base import STT_SAMPLE_RATE, AudioChunk, ProviderError
 from ailingva.providers.registry import ProviderRegistry
@@ -36,7 +30,6 @@ from ailingva.tutor.conversation import (
     finish_lesson,
     wav_base64,
 )
-from ailingva.tutor.models import Lesson
 from ailingva.tutor.pipeline import CorrectionsFound, ReplyAudio, ReplyDelta, SpeechFailed
 from ailingva.tutor.schemas import (
     AudioEvent,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ailingva.brain.service import TutorMemory
+from ailingva.brain.memory import TutorMemory
 from ailingva.grammar.findings import Finding
 from ailingva.providers.base import ChatMessage
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from ailingva.core.db import DbId
 from ailingva.grammar.findings import Category, Finding
-from ailingva.tutor.models import LessonStatus, TurnRole
+from ailingva.lessons.models import LessonStatus, TurnRole
 
 MAX_MESSAGE_CHARS = 1000
 

@@ -11,10 +11,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from ailingva.brain import service as brain_service
+from ailingva.brain import memory as brain_memory
 from ailingva.core.errors import AppError, ErrorCode
 from ailingva.grammar.findings import Finding
-from ailingva.tutor.models import Lesson, LessonStatus, LessonTurn, Pipeline, TurnRole
+from ailingva.lessons.models import Lesson, LessonStatus, LessonTurn, Pipeline, TurnRole
 from ailingva.tutor.prompt import PromptInput, StudentProfile, history_start
 from ailingva.users.models import UserProfile
 
@@ -93,7 +93,7 @@ def prompt_input(
 ) -> PromptInput:
     return PromptInput(
         profile=student_profile(db, user_id, email),
-        memory=brain_service.tutor_memory(db, user_id, now=now),
+        memory=brain_memory.tutor_memory(db, user_id, now=now),
         history=history(db, lesson_id),
     )
 

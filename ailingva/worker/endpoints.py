@@ -5,7 +5,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlmodel import col, select
 
-from ailingva.api.deps import AdminUser, SessionDep
+from ailingva.api.deps import SessionDep
+from ailingva.auth.deps import AdminUser
 from ailingva.core.errors import ErrorResponse
 from ailingva.worker.models import FailedJob
 from ailingva.worker.schemas import FailedJobPublic

@@ -15,8 +15,8 @@ from ailingva.auth.models import UserAccount
 from ailingva.brain import service
 from ailingva.core.db import session_scope, utcnow
 from ailingva.grammar.findings import Category, Finding
+from ailingva.lessons.models import Lesson, LessonTurn, Pipeline, TurnRole
 from ailingva.tutor import service as tutor
-from ailingva.tutor.models import Lesson, LessonTurn, Pipeline, TurnRole
 from tests.conftest import unique_email
 
 # (wrong phrase, correction, category): typical errors of Russian speakers.

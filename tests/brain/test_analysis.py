@@ -9,12 +9,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ailingva.brain import service
+from ailingva.brain import memory, service
 from ailingva.brain.models import BrainEvent, BrainEventKind
 from ailingva.core.db import session_scope, utcnow
 from ailingva.grammar.checker import get_checker
 from ailingva.learning.models import StudentWord, WordStatus
-from ailingva.tutor.models import LessonTurn, Pipeline, TurnRole
+from ailingva.lessons.models import LessonTurn, Pipeline, TurnRole
 from tests.brain.helpers import (
     add_turn,
     analyse,
@@ -225,5 +225,5 @@ def test_asked_phrases_and_answers() -> None:
 def test_tutor_memory_is_empty_for_a_new_student(engine: Engine) -> None:
     user = new_user(engine)
     with Session(engine) as db:
-        memory = service.tutor_memory(db, user, now=utcnow() + timedelta(days=1))
-    assert memory == service.TutorMemory(rules=[], review_words=[])
+        remembered = memory.tutor_memory(db, user, now=utcnow() + timedelta(days=1))
+    assert remembered == memory.TutorMemory(rules=[], review_words=[])

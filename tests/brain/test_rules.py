@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ailingva.brain import service
+from ailingva.brain import memory, service
 from ailingva.brain.models import BrainEvent, BrainEventKind, RuleStatus, TutorRule
 from ailingva.core.db import utcnow
 from ailingva.grammar.findings import Category
@@ -14,9 +14,9 @@ from tests.brain.helpers import new_lesson, new_user, say
 ARTICLE_ERRORS = ["I have cat at home", "Last week I bought car", "We often go to cinema"]
 
 
-def _memory(engine: Engine, user: int, *, now: datetime | None = None) -> service.TutorMemory:
+def _memory(engine: Engine, user: int, *, now: datetime | None = None) -> memory.TutorMemory:
     with Session(engine) as db:
-        return service.tutor_memory(db, user, now=now or utcnow())
+        return memory.tutor_memory(db, user, now=now or utcnow())
 
 
 def _rules(engine: Engine, user: int) -> list[TutorRule]:

@@ -9,8 +9,8 @@ from ailingva.brain.models import BrainEvent, BrainEventKind, RuleStatus, TutorR
 from ailingva.core.db import session_scope
 from ailingva.grammar.checker import get_checker
 from ailingva.learning.models import StudentWord, WordStatus
+from ailingva.lessons.models import Lesson
 from ailingva.tutor import service as tutor
-from ailingva.tutor.models import Lesson
 from tests.brain.helpers import analysis_turns, new_lesson, new_user
 
 SAID = [

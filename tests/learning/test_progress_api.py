@@ -5,7 +5,7 @@ from sqlalchemy import Engine
 
 from ailingva.core.db import session_scope, utcnow
 from ailingva.learning.service import study_day
-from ailingva.tutor.models import TurnRole
+from ailingva.lessons.models import TurnRole
 from tests.brain.helpers import add_turn, end_lesson, new_lesson
 from tests.conftest import register
 

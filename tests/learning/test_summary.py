@@ -12,7 +12,7 @@ from ailingva.brain.models import BrainEvent, BrainEventKind, KnowledgeSnapshot
 from ailingva.core.db import session_scope, utcnow
 from ailingva.learning import service as learning
 from ailingva.learning.models import LearningState
-from ailingva.tutor.models import Lesson, TurnRole
+from ailingva.lessons.models import Lesson, TurnRole
 from tests.brain.helpers import add_turn, end_lesson, new_lesson, new_user
 
 

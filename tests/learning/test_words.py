@@ -6,7 +6,7 @@ from fsrs import Card, State
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ailingva.brain import service
+from ailingva.brain import memory
 from ailingva.brain.models import BrainEvent, BrainEventKind
 from ailingva.core.db import utcnow
 from ailingva.learning.models import StudentWord, WordStatus
@@ -22,7 +22,7 @@ def _word(engine: Engine, user: int, word: str) -> StudentWord | None:
 
 def _review_words(engine: Engine, user: int, now: datetime) -> list[str]:
     with Session(engine) as db:
-        return service.tutor_memory(db, user, now=now).review_words
+        return memory.tutor_memory(db, user, now=now).review_words
 
 
 def test_a_corrected_word_is_scheduled_and_brought_back_when_due(engine: Engine) -> None:

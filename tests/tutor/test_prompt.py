@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from ailingva.brain.service import TutorMemory
+from ailingva.brain.memory import TutorMemory
 from ailingva.grammar.findings import Category, Finding
 from ailingva.tutor.prompt import (
     HISTORY_MAX_TURNS,

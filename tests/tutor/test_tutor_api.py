@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from ailingva.lessons.models import LessonTurn, Pipeline, TurnRole
 from ailingva.providers.base import ProviderError, ProviderErrorCode
 from ailingva.providers.fake import FAKE_REPLY, FakeLLM, FakeTTS
-from ailingva.tutor.models import LessonTurn, Pipeline, TurnRole
 from tests.conftest import register
 from tests.tutor.conftest import RecordingLLM
 

@@ -17,6 +17,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from ailingva.billing.models import UsageSession, UsageStatus
 from ailingva.billing.rules import BillingRules, put_rules
+from ailingva.lessons.models import Lesson, LessonStatus, LessonTurn, Pipeline
 from ailingva.providers.audio import pcm16_to_float
 from ailingva.providers.base import (
     AudioInput,
@@ -27,7 +28,6 @@ from ailingva.providers.base import (
     Transcript,
 )
 from ailingva.providers.fake import FAKE_REPLY, FAKE_TRANSCRIPT, FakeLLM, FakeSTT
-from ailingva.tutor.models import Lesson, LessonStatus, LessonTurn, Pipeline
 from ailingva.voice.turns import FRAME_BYTES
 from tests.conftest import register, wait_until
 from tests.voice.conftest import chunks, silence, spoken

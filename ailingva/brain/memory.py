@@ -1,0 +1,38 @@
+"""What the live tutor's prompt reads of the brain: the student's active rules and due words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, or_, select
+
+from ailingva.brain.models import RuleStatus, TutorRule
+from ailingva.learning import service as learning
+
+MAX_REVIEW_WORDS = 3
+MAX_PROMPT_RULES = 5
+
+
+@dataclass(frozen=True)
+class TutorMemory:
+    """What the tutor remembers about a student: instructions by priority, words due for review."""
+
+    rules: list[str] = field(default_factory=list)
+    review_words: list[str] = field(default_factory=list)
+
+
+def tutor_memory(db: Session, user_id: int, *, now: datetime) -> TutorMemory:
+    """Active, unexpired rules (highest priority first) and at most 3 due weak words."""
+    rules = db.exec(
+        select(TutorRule.instruction)
+        .where(
+            TutorRule.user_id == user_id,
+            TutorRule.status == RuleStatus.ACTIVE,
+            or_(col(TutorRule.expires_at).is_(None), col(TutorRule.expires_at) > now),
+        )
+        .order_by(col(TutorRule.priority).desc(), col(TutorRule.id))
+        .limit(MAX_PROMPT_RULES)
+    ).all()
+    words = learning.due_review_words(db, user_id, now=now, limit=MAX_REVIEW_WORDS)
+    return TutorMemory(rules=list(rules), review_words=words)
