@@ -17,6 +17,9 @@ NEGATIONS = frozenset({"not", "n't"})
 MID_ADVERBS = frozenset({"not", "n't", "never", "already", "just", "ever", "also", "really"})
 WH_WORDS = frozenset({"what", "where", "when", "why", "how", "which"})
 HOW_MODIFIERS = frozenset({"much", "many", "long", "often", "old", "far"})
+DAY_NAMES = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
 
 # Nouns that have no plural and take no a/an in the sense a learner means.
 UNCOUNTABLE = frozenset(
@@ -40,6 +43,7 @@ UNCOUNTABLE = frozenset(
         "research",
     }
 )
+UNCOUNTABLE_PLURALS = {f"{noun}s": noun for noun in UNCOUNTABLE if not noun.endswith("s")}
 # Plural subjects that do not end in -s, so the tagger alone is not trusted with them.
 PLURAL_NOUNS = frozenset({"people", "children", "men", "women", "police"})
 # Nouns that follow a number in the singular ("two hundred", "5 percent").
