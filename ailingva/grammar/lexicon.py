@@ -9,14 +9,11 @@ from wordfreq import zipf_frequency
 
 SUBJECT_PRONOUNS = frozenset({"i", "you", "he", "she", "it", "we", "they"})
 THIRD_SINGULAR_PRONOUNS = frozenset({"he", "she", "it"})
-OBJECT_TO_SUBJECT = {"me": "I", "him": "he", "us": "we", "them": "they"}
 OBJECT_PRONOUNS = frozenset({"me", "him", "her", "us", "them"})
 MODALS = frozenset({"can", "could", "will", "would", "shall", "should", "must", "may", "might"})
 NEGATIONS = frozenset({"not", "n't"})
 # Adverbs that may stand between an auxiliary and its verb without changing the rule.
 MID_ADVERBS = frozenset({"not", "n't", "never", "already", "just", "ever", "also", "really"})
-WH_WORDS = frozenset({"what", "where", "when", "why", "how", "which"})
-HOW_MODIFIERS = frozenset({"much", "many", "long", "often", "old", "far"})
 DAY_NAMES = frozenset(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 )
@@ -46,16 +43,6 @@ UNCOUNTABLE = frozenset(
 UNCOUNTABLE_PLURALS = {f"{noun}s": noun for noun in UNCOUNTABLE if not noun.endswith("s")}
 # Plural subjects that do not end in -s, so the tagger alone is not trusted with them.
 PLURAL_NOUNS = frozenset({"people", "children", "men", "women", "police"})
-# Nouns that follow a number in the singular ("two hundred", "5 percent").
-NUMBER_NOUNS = frozenset(
-    {"percent", "per", "hundred", "thousand", "million", "billion", "trillion", "dozen"}
-)
-NUMBER_WORDS = frozenset(
-    {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"}
-    | {"twenty", "thirty", "forty", "fifty", "hundred", "several", "many", "few", "both"}
-)
-VOWEL_SOUND_EXCEPTIONS = ("hour", "honest", "honour", "honor", "heir")
-CONSONANT_SOUND_EXCEPTIONS = ("uni", "use", "usu", "uti", "eu", "one", "once", "ur")
 
 
 def inflect(lemma: str, tag: str) -> str:
@@ -82,16 +69,6 @@ def is_countable(noun: str) -> bool:
     if not plurals or plurals[0] == noun:
         return False
     return zipf_frequency(str(plurals[0]), "en") >= max(2.5, zipf_frequency(noun, "en") - 1.0)
-
-
-def indefinite_article(word: str) -> str:
-    """a or an before `word`, by its first sound as spelled."""
-    low = word.lower()
-    if low.startswith(VOWEL_SOUND_EXCEPTIONS):
-        return "an"
-    if low.startswith(CONSONANT_SOUND_EXCEPTIONS):
-        return "a"
-    return "an" if low[:1] in "aeiou" else "a"
 
 
 def match_case(word: str, model: str) -> str:

@@ -55,7 +55,7 @@ COLLECTIVE_NOUNS = frozenset(
     | {"number", "couple", "public", "company", "committee", "youth", "police", "percent"}
 )
 PLURAL_VERB_FOR = {"is": "are", "was": "were", "has": "have", "does": "do"}
-SINGULAR_VERB_FOR = {"are": "is", "were": "was", "have": "has", "do": "does"}
+SINGULAR_VERB_FOR = {plural: singular for singular, plural in PLURAL_VERB_FOR.items()}
 SINGULAR_DETERMINERS = frozenset({"a", "an", "this", "that", "every", "each", "my", "his", "her"})
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc
 
 from ailingva.grammar.findings import Category, Finding
-from ailingva.grammar.lexicon import indefinite_article, is_countable
+from ailingva.grammar.lexicon import is_countable
 from ailingva.grammar.tokens import finding_over, next_token, prev_token, subject_of
 
 # Singular nouns used without an article after have/be in correct English.
@@ -21,6 +21,20 @@ NO_ARTICLE_DEPS = frozenset({"det", "poss", "nummod", "predet", "quantmod", "neg
 # Words that already quantify a noun phrase, so it needs no article ("such", "more", "little").
 QUANTIFYING_WORDS = frozenset({"such", "several", "little", "much", "more", "most", "enough"})
 PERSON_SUBJECTS = frozenset({"i", "you", "he", "she", "we", "they", "it", "this", "that"})
+
+# Spelled with a consonant or a vowel, said with the other sound (an hour, a university).
+VOWEL_SOUND_EXCEPTIONS = ("hour", "honest", "honour", "honor", "heir")
+CONSONANT_SOUND_EXCEPTIONS = ("uni", "use", "usu", "uti", "eu", "one", "once", "ur")
+
+
+def indefinite_article(word: str) -> str:
+    """a or an before `word`, by its first sound as spelled."""
+    low = word.lower()
+    if low.startswith(VOWEL_SOUND_EXCEPTIONS):
+        return "an"
+    if low.startswith(CONSONANT_SOUND_EXCEPTIONS):
+        return "a"
+    return "an" if low[:1] in "aeiou" else "a"
 
 
 def missing_article(doc: Doc) -> Iterator[Finding]:

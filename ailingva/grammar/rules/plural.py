@@ -8,8 +8,6 @@ from spacy.tokens import Doc, Token
 
 from ailingva.grammar.findings import Category, Finding
 from ailingva.grammar.lexicon import (
-    NUMBER_NOUNS,
-    NUMBER_WORDS,
     UNCOUNTABLE,
     UNCOUNTABLE_PLURALS,
     inflect,
@@ -18,6 +16,14 @@ from ailingva.grammar.lexicon import (
 )
 from ailingva.grammar.tokens import finding_over, next_token
 
+# Nouns that follow a number in the singular ("two hundred", "5 percent").
+NUMBER_NOUNS = frozenset(
+    {"percent", "per", "hundred", "thousand", "million", "billion", "trillion", "dozen"}
+)
+NUMBER_WORDS = frozenset(
+    {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"}
+    | {"twenty", "thirty", "forty", "fifty", "hundred", "several", "many", "few", "both"}
+)
 QUANTIFIERS = frozenset({"many", "several", "few", "various", "numerous", "these", "those"})
 
 

@@ -9,12 +9,12 @@ from spacy.tokens import Doc
 from ailingva.grammar.findings import Category, Finding
 from ailingva.grammar.lexicon import (
     OBJECT_PRONOUNS,
-    OBJECT_TO_SUBJECT,
     SUBJECT_PRONOUNS,
     match_case,
 )
 from ailingva.grammar.tokens import finding_over, prev_token
 
+OBJECT_TO_SUBJECT = {"me": "I", "him": "he", "us": "we", "them": "they"}
 CLAUSE_OPENERS = frozenset({",", "and", "but", "because", "so", "when", "then", "that"})
 
 

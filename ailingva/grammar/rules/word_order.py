@@ -8,15 +8,15 @@ from spacy.tokens import Doc
 
 from ailingva.grammar.findings import Category, Finding
 from ailingva.grammar.lexicon import (
-    HOW_MODIFIERS,
     MODALS,
     SUBJECT_PRONOUNS,
     THIRD_SINGULAR_PRONOUNS,
-    WH_WORDS,
     verb_lemma,
 )
 from ailingva.grammar.tokens import finding_over
 
+WH_WORDS = frozenset({"what", "where", "when", "why", "how", "which"})
+HOW_MODIFIERS = frozenset({"much", "many", "long", "often", "old", "far"})
 INVERTING_VERBS = frozenset({"am", "is", "are", "was", "were"}) | MODALS
 
 
