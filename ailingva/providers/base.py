@@ -1,17 +1,20 @@
 """One interface per capability (speech-to-text, language model, text-to-speech).
 
-Every engine, local or remote, implements one of the three abstract classes below and reports
-its failures as `ProviderError` with a stable code, so callers (the voice session, the tutor)
-can turn any failure into a clear event for the client and the registry can fall back.
+Callers (the voice session, the tutor) and the composites (fallback, language routing) see the
+three interfaces. Every engine, local or remote, derives from one of the three engine classes:
+its public method checks the request against the engine's capabilities and reports every failure
+as a `ProviderError` with a stable code, so callers can turn any failure into a clear event for
+the client and the registry can fall back; the engine implements one protected hook.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Iterator, Sequence
+from contextlib import aclosing, contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -46,23 +49,6 @@ class ProviderError(Exception):
         self.retryable = retryable
 
 
-def error_for_status(status: int, detail: str, *, provider: str) -> ProviderError:
-    """Map an HTTP status of a remote provider to a ProviderError."""
-    if status in (401, 403):
-        return ProviderError(ProviderErrorCode.AUTH_FAILED, detail, provider=provider)
-    if status == 404:
-        return ProviderError(ProviderErrorCode.UNSUPPORTED, detail, provider=provider)
-    if status == 429:
-        return ProviderError(
-            ProviderErrorCode.RATE_LIMITED, detail, provider=provider, retryable=True
-        )
-    if status == 408 or status >= 500:
-        return ProviderError(
-            ProviderErrorCode.UNAVAILABLE, detail, provider=provider, retryable=True
-        )
-    return ProviderError(ProviderErrorCode.BAD_INPUT, detail, provider=provider)
-
-
 @dataclass(frozen=True)
 class Voice:
     name: str
@@ -77,6 +63,14 @@ class Capabilities:
     word_timestamps: bool = False
     # Runs on this machine: an extra call (a preview, a speculative start) costs CPU, not money.
     local: bool = False
+
+    @classmethod
+    def speaking(
+        cls, voices: tuple[Voice, ...], *, streaming: bool, local: bool = False
+    ) -> Capabilities:
+        """A text-to-speech engine's: it speaks the languages of its voices."""
+        languages = frozenset(language for voice in voices for language in voice.languages)
+        return cls(streaming=streaming, languages=languages, voices=voices, local=local)
 
     def voice_for(self, voice: str | None, language: str, *, provider: str) -> str:
         """The voice to use: the one asked for if offered, else the first that speaks `language`."""
@@ -152,6 +146,9 @@ class Provider(ABC):
         """Release connections or processes."""
 
 
+AnyProvider = TypeVar("AnyProvider", bound=Provider)
+
+
 class SpeechToText(Provider):
     @abstractmethod
     async def transcribe(self, audio: AudioInput, language: str | None = None) -> Transcript:
@@ -197,3 +194,63 @@ class TextToSpeech(Provider):
                 ProviderErrorCode.ENGINE_FAILED, "no audio produced", provider=self.name
             )
         return AudioChunk(b"".join(c.pcm for c in chunks), chunks[0].sample_rate)
+
+
+@contextmanager
+def _engine_failures(provider: str) -> Iterator[None]:
+    """A failure of a library inside an engine becomes a ProviderError like any other, so the
+    fallback and the client's error event cover it too."""
+    try:
+        yield
+    except ProviderError:
+        raise
+    except Exception as exc:
+        raise ProviderError(ProviderErrorCode.ENGINE_FAILED, str(exc), provider=provider) from exc
+
+
+class SpeechToTextEngine(SpeechToText):
+    async def transcribe(self, audio: AudioInput, language: str | None = None) -> Transcript:
+        self.capabilities.check_language(language, provider=self.name)
+        with _engine_failures(self.name):
+            return await self._recognize(audio, language)
+
+    @abstractmethod
+    async def _recognize(self, audio: AudioInput, language: str | None) -> Transcript:
+        """The transcript of `audio`, in `language` (checked) or the one the engine detects."""
+
+
+class LanguageModelEngine(LanguageModel):
+    async def stream_chat(
+        self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
+    ) -> AsyncGenerator[str, None]:
+        # aclosing: a listener that leaves early (barge-in) stops the engine at once, not at GC.
+        with _engine_failures(self.name):
+            async with aclosing(
+                self._generate(messages, max_tokens=max_tokens, temperature=temperature)
+            ) as deltas:
+                async for delta in deltas:
+                    yield delta
+
+    @abstractmethod
+    def _generate(
+        self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float
+    ) -> AsyncGenerator[str, None]:
+        """Yield the reply's text deltas."""
+
+
+class TextToSpeechEngine(TextToSpeech):
+    async def synthesize_stream(
+        self, text: str, *, voice: str | None = None, language: str = "en"
+    ) -> AsyncGenerator[AudioChunk, None]:
+        self.capabilities.check_language(language, provider=self.name)
+        chosen = self.capabilities.voice_for(voice, language, provider=self.name)
+        with _engine_failures(self.name):
+            async with aclosing(self._synthesize(text, voice=chosen, language=language)) as audio:
+                async for chunk in audio:
+                    yield chunk
+
+    @abstractmethod
+    def _synthesize(
+        self, text: str, *, voice: str, language: str
+    ) -> AsyncGenerator[AudioChunk, None]:
+        """Yield the audio of `text` in `voice`, one of the engine's, speaking `language`."""

@@ -8,12 +8,12 @@ from contextlib import aclosing
 from typing import Generic, TypeVar
 
 from ailingva.providers.base import (
+    AnyProvider,
     AudioChunk,
     AudioInput,
     Capabilities,
     ChatMessage,
     LanguageModel,
-    Provider,
     ProviderError,
     ProviderErrorCode,
     SpeechToText,
@@ -23,12 +23,11 @@ from ailingva.providers.base import (
 
 log = logging.getLogger(__name__)
 
-P = TypeVar("P", bound=Provider)
 T = TypeVar("T")
 
 
-class _Composite(Generic[P]):
-    def __init__(self, parts: Sequence[P]) -> None:
+class _Composite(Generic[AnyProvider]):
+    def __init__(self, parts: Sequence[AnyProvider]) -> None:
         self._parts = tuple(parts)
 
     async def warm_up(self) -> None:
@@ -40,20 +39,20 @@ class _Composite(Generic[P]):
             await part.aclose()
 
 
-class _Fallback(_Composite[P]):
+class _Fallback(_Composite[AnyProvider]):
     """Asks the primary; when it fails, the fallback, and when both fail, says so for both.
 
     A stream falls back only while nothing was delivered: the listener cannot un-hear a half.
     """
 
-    def __init__(self, primary: P, fallback: P) -> None:
+    def __init__(self, primary: AnyProvider, fallback: AnyProvider) -> None:
         super().__init__((primary, fallback))
         self._primary = primary
         self._fallback = fallback
         self.name = f"{primary.name} (fallback {fallback.name})"
         self.capabilities = primary.capabilities
 
-    async def _call(self, call: Callable[[P], Awaitable[T]]) -> T:
+    async def _call(self, call: Callable[[AnyProvider], Awaitable[T]]) -> T:
         try:
             return await call(self._primary)
         except ProviderError as error:
@@ -64,31 +63,25 @@ class _Fallback(_Composite[P]):
                 raise self._both_failed(error, second) from second
 
     async def _stream(
-        self, stream: Callable[[P], AsyncGenerator[T, None]]
+        self, stream: Callable[[AnyProvider], AsyncGenerator[T, None]]
     ) -> AsyncGenerator[T, None]:
-        # aclosing: a listener that leaves early (barge-in) stops the engine at once, not at GC.
-        delivered = False
-        try:
-            async with aclosing(stream(self._primary)) as items:
-                async for item in items:
-                    delivered = True
-                    yield item
-            return
-        except ProviderError as error:
-            if delivered:
-                raise
-            first = error
-        self._log(first)
-        delivered = False
-        try:
-            async with aclosing(stream(self._fallback)) as items:
-                async for item in items:
-                    delivered = True
-                    yield item
-        except ProviderError as second:
-            if delivered:
-                raise
-            raise self._both_failed(first, second) from second
+        first: ProviderError | None = None
+        for provider in (self._primary, self._fallback):
+            delivered = False
+            try:
+                # aclosing: a listener that leaves early (barge-in) stops the engine at once.
+                async with aclosing(stream(provider)) as items:
+                    async for item in items:
+                        delivered = True
+                        yield item
+                return
+            except ProviderError as error:
+                if delivered:
+                    raise
+                if first is not None:
+                    raise self._both_failed(first, error) from error
+                self._log(error)
+                first = error
 
     def _log(self, error: ProviderError) -> None:
         log.warning(

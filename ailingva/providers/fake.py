@@ -17,9 +17,12 @@ from ailingva.providers.base import (
     Capabilities,
     ChatMessage,
     LanguageModel,
+    LanguageModelEngine,
     ProviderError,
     SpeechToText,
+    SpeechToTextEngine,
     TextToSpeech,
+    TextToSpeechEngine,
     Transcript,
     Voice,
 )
@@ -48,7 +51,7 @@ SECONDS_PER_CHARACTER = 0.06  # about the pace of speech
 CHUNK_SECONDS = 0.1
 
 
-class FakeSTT(SpeechToText):
+class FakeSTT(SpeechToTextEngine):
     capabilities = Capabilities(streaming=False, local=True)
 
     def __init__(self, text: str = FAKE_TRANSCRIPT, *, error: ProviderError | None = None) -> None:
@@ -56,13 +59,13 @@ class FakeSTT(SpeechToText):
         self._text = text
         self._error = error
 
-    async def transcribe(self, audio: AudioInput, language: str | None = None) -> Transcript:
+    async def _recognize(self, audio: AudioInput, language: str | None) -> Transcript:
         if self._error is not None:
             raise self._error
         return Transcript(self._text, language or "en")
 
 
-class FakeLLM(LanguageModel):
+class FakeLLM(LanguageModelEngine):
     capabilities = Capabilities(streaming=True)
 
     def __init__(
@@ -72,8 +75,8 @@ class FakeLLM(LanguageModel):
         self._tokens = tuple(tokens)
         self._error = error
 
-    async def stream_chat(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
+    async def _generate(
+        self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float
     ) -> AsyncGenerator[str, None]:
         if self._error is not None:
             raise self._error
@@ -82,20 +85,19 @@ class FakeLLM(LanguageModel):
             yield token
 
 
-class FakeTTS(TextToSpeech):
-    capabilities = Capabilities(streaming=True, voices=(Voice("tone", ("en", "ru")),))
+class FakeTTS(TextToSpeechEngine):
+    capabilities = Capabilities.speaking((Voice("tone", ("en", "ru")),), streaming=True)
 
     def __init__(self, *, sample_rate: int = 16_000, error: ProviderError | None = None) -> None:
         self.name = "fake:tts"
         self._sample_rate = sample_rate
         self._error = error
 
-    async def synthesize_stream(
-        self, text: str, *, voice: str | None = None, language: str = "en"
+    async def _synthesize(
+        self, text: str, *, voice: str, language: str
     ) -> AsyncGenerator[AudioChunk, None]:
         if self._error is not None:
             raise self._error
-        self.capabilities.voice_for(voice, language, provider=self.name)
         count = int(len(text) * SECONDS_PER_CHARACTER * self._sample_rate)
         tone = 0.3 * np.sin(2 * np.pi * TONE_HZ * np.arange(count) / self._sample_rate)
         step = int(CHUNK_SECONDS * self._sample_rate)

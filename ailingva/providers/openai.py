@@ -19,14 +19,17 @@ from ailingva.providers.base import (
     Capabilities,
     ChatMessage,
     LanguageModel,
+    LanguageModelEngine,
     ProviderError,
     ProviderErrorCode,
     SpeechToText,
+    SpeechToTextEngine,
     TextToSpeech,
+    TextToSpeechEngine,
     Transcript,
     Voice,
-    error_for_status,
 )
+from ailingva.providers.remote import error_for_status, transport_errors
 from ailingva.providers.settings import ProviderSettings
 
 OPENAI_VOICES = ("alloy", "echo", "fable", "onyx", "nova", "shimmer")
@@ -51,23 +54,21 @@ def make_client(settings: ProviderSettings) -> AsyncOpenAI:
 @contextmanager
 def _errors(provider: str, action: str) -> Iterator[None]:
     """Turn the SDK's exceptions into ProviderErrors."""
-    try:
-        yield
-    except openai.APIStatusError as exc:
-        hint = _HINTS.get(exc.status_code, "")
-        raise error_for_status(
-            exc.status_code,
-            f"{action}: HTTP {exc.status_code}{hint}: {exc.message}",
-            provider=provider,
-        ) from exc
-    except openai.APITimeoutError as exc:
-        raise ProviderError(
-            ProviderErrorCode.TIMEOUT, f"{action}: timed out", provider=provider, retryable=True
-        ) from exc
-    except openai.APIConnectionError as exc:
-        raise ProviderError(
-            ProviderErrorCode.UNAVAILABLE, f"{action}: {exc}", provider=provider, retryable=True
-        ) from exc
+    with transport_errors(
+        action,
+        provider=provider,
+        timeout=openai.APITimeoutError,
+        unreachable=openai.APIConnectionError,
+    ):
+        try:
+            yield
+        except openai.APIStatusError as exc:
+            hint = _HINTS.get(exc.status_code, "")
+            raise error_for_status(
+                exc.status_code,
+                f"{action}: HTTP {exc.status_code}{hint}: {exc.message}",
+                provider=provider,
+            ) from exc
 
 
 class _OpenAIProvider:
@@ -82,10 +83,10 @@ class _OpenAIProvider:
         await self._client.close()
 
 
-class OpenAISTT(_OpenAIProvider, SpeechToText):
+class OpenAISTT(_OpenAIProvider, SpeechToTextEngine):
     capabilities = Capabilities(streaming=False)
 
-    async def transcribe(self, audio: AudioInput, language: str | None = None) -> Transcript:
+    async def _recognize(self, audio: AudioInput, language: str | None) -> Transcript:
         container = None if isinstance(audio, np.ndarray) else container_of(audio)
         if isinstance(audio, bytes) and container is not None:
             upload = (f"audio.{container}", audio)
@@ -102,11 +103,11 @@ class OpenAISTT(_OpenAIProvider, SpeechToText):
         return Transcript(text=result.text.strip(), language=language)
 
 
-class OpenAILLM(_OpenAIProvider, LanguageModel):
+class OpenAILLM(_OpenAIProvider, LanguageModelEngine):
     capabilities = Capabilities(streaming=True)
 
-    async def stream_chat(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
+    async def _generate(
+        self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float
     ) -> AsyncGenerator[str, None]:
         finish_reason = None
         with _errors(self.name, "POST /chat/completions"):
@@ -139,22 +140,22 @@ class OpenAILLM(_OpenAIProvider, LanguageModel):
             )
 
 
-class OpenAITTS(_OpenAIProvider, TextToSpeech):
+class OpenAITTS(_OpenAIProvider, TextToSpeechEngine):
     def __init__(self, client: AsyncOpenAI, model: str, default_voice: str) -> None:
         super().__init__(client, model)
-        # The SDK's voices speak any language; the configured one comes first, as the default.
+        # Each voice speaks both of the tutor's languages; the configured one comes first, as
+        # the default.
         names = (default_voice, *(v for v in OPENAI_VOICES if v != default_voice))
-        self.capabilities = Capabilities(
-            streaming=True, voices=tuple(Voice(name, ("en", "ru")) for name in names)
+        self.capabilities = Capabilities.speaking(
+            tuple(Voice(name, ("en", "ru")) for name in names), streaming=True
         )
 
-    async def synthesize_stream(
-        self, text: str, *, voice: str | None = None, language: str = "en"
+    async def _synthesize(
+        self, text: str, *, voice: str, language: str
     ) -> AsyncGenerator[AudioChunk, None]:
-        chosen = self.capabilities.voice_for(voice, language, provider=self.name)
         with _errors(self.name, "POST /audio/speech"):
             async with self._client.audio.speech.with_streaming_response.create(
-                model=self._model, voice=chosen, input=text, response_format="pcm"
+                model=self._model, voice=voice, input=text, response_format="pcm"
             ) as response:
                 async for chunk in pcm_chunks(
                     response.iter_bytes(_PCM_CHUNK_BYTES), PCM_SAMPLE_RATE

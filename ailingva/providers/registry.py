@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from ailingva.providers import fake, local, openai, yandex
 from ailingva.providers.base import (
+    AnyProvider,
     LanguageModel,
     Provider,
     ProviderError,
@@ -25,8 +26,7 @@ from ailingva.providers.settings import ProviderName, ProviderSettings
 
 log = logging.getLogger(__name__)
 
-P = TypeVar("P", bound=Provider)
-Factory = Callable[[ProviderSettings], P]
+Factory = Callable[[ProviderSettings], AnyProvider]
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,9 @@ def _build(
     primary: ProviderName,
     fallback: ProviderName | None,
     settings: ProviderSettings,
-    with_fallback: Callable[[P, P], P],
-) -> P:
-    built: P = _factory(capability, primary)(settings)
+    with_fallback: Callable[[AnyProvider, AnyProvider], AnyProvider],
+) -> AnyProvider:
+    built: AnyProvider = _factory(capability, primary)(settings)
     if fallback is None or fallback == primary:
         return built
     return with_fallback(built, _factory(capability, fallback)(settings))

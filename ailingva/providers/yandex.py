@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncGenerator
+from contextlib import AbstractContextManager
 
 import httpx
 import numpy as np
@@ -18,11 +18,13 @@ from ailingva.providers.base import (
     ProviderError,
     ProviderErrorCode,
     SpeechToText,
+    SpeechToTextEngine,
     TextToSpeech,
+    TextToSpeechEngine,
     Transcript,
     Voice,
-    error_for_status,
 )
+from ailingva.providers.remote import error_for_status, transport_errors
 from ailingva.providers.settings import ProviderSettings
 
 LANGUAGE_CODES = {"en": "en-US", "ru": "ru-RU"}
@@ -62,24 +64,13 @@ class _YandexProvider:
             params["folderId"] = self._settings.yandex_folder_id
         return params
 
-    @contextmanager
-    def _errors(self, action: str) -> Iterator[None]:
-        try:
-            yield
-        except httpx.TimeoutException as exc:
-            raise ProviderError(
-                ProviderErrorCode.TIMEOUT,
-                f"{action}: timed out",
-                provider=self.name,
-                retryable=True,
-            ) from exc
-        except httpx.TransportError as exc:
-            raise ProviderError(
-                ProviderErrorCode.UNAVAILABLE,
-                f"{action}: {exc!r}",
-                provider=self.name,
-                retryable=True,
-            ) from exc
+    def _errors(self, action: str) -> AbstractContextManager[None]:
+        return transport_errors(
+            action,
+            provider=self.name,
+            timeout=httpx.TimeoutException,
+            unreachable=httpx.TransportError,
+        )
 
     async def _check(self, response: httpx.Response, action: str) -> None:
         if response.status_code != 200:
@@ -95,16 +86,15 @@ class _YandexProvider:
         await self._http.aclose()
 
 
-class YandexSTT(_YandexProvider, SpeechToText):
+class YandexSTT(_YandexProvider, SpeechToTextEngine):
     capabilities = Capabilities(streaming=False, languages=frozenset(LANGUAGE_CODES))
 
     def __init__(self, settings: ProviderSettings) -> None:
         super().__init__(settings, "stt")
 
-    async def transcribe(self, audio: AudioInput, language: str | None = None) -> Transcript:
+    async def _recognize(self, audio: AudioInput, language: str | None) -> Transcript:
         # Learners speak English to the tutor: that is the language to expect when none is given.
         language = language or "en"
-        self.capabilities.check_language(language, provider=self.name)
         params = self._params(language) | {
             "topic": "general",
             "profanityFilter": str(self._settings.yandex_profanity_filter).lower(),
@@ -143,7 +133,7 @@ class YandexSTT(_YandexProvider, SpeechToText):
         return Transcript(text=text.strip(), language=language)
 
 
-class YandexTTS(_YandexProvider, TextToSpeech):
+class YandexTTS(_YandexProvider, TextToSpeechEngine):
     def __init__(self, settings: ProviderSettings) -> None:
         super().__init__(settings, "tts")
         # The configured voices come first, as the defaults of their languages; they may name
@@ -153,15 +143,11 @@ class YandexTTS(_YandexProvider, TextToSpeech):
             Voice(settings.yandex_voice_en, ("en",)),
         )
         others = tuple(v for v in VOICES if v.name not in {c.name for c in configured})
-        self.capabilities = Capabilities(
-            streaming=True, languages=frozenset(LANGUAGE_CODES), voices=configured + others
-        )
+        self.capabilities = Capabilities.speaking(configured + others, streaming=True)
 
-    async def synthesize_stream(
-        self, text: str, *, voice: str | None = None, language: str = "en"
+    async def _synthesize(
+        self, text: str, *, voice: str, language: str
     ) -> AsyncGenerator[AudioChunk, None]:
-        self.capabilities.check_language(language, provider=self.name)
-        chosen = self.capabilities.voice_for(voice, language, provider=self.name)
         if not text.strip() or len(text) > MAX_TTS_CHARS:
             raise ProviderError(
                 ProviderErrorCode.BAD_INPUT,
@@ -170,7 +156,7 @@ class YandexTTS(_YandexProvider, TextToSpeech):
             )
         form = self._params(language) | {
             "text": text,
-            "voice": chosen,
+            "voice": voice,
             "format": "lpcm",
             "sampleRateHertz": str(TTS_SAMPLE_RATE),
         }

@@ -150,6 +150,19 @@ async def test_tts_offers_the_six_voices_and_refuses_others() -> None:
     await tts.aclose()
 
 
+async def test_tts_refuses_a_language_it_does_not_speak_without_a_request(
+    openai_audio: str,
+) -> None:
+    settings = settings_for(openai_audio).with_overrides({"openai_api_key": "sk-test"})
+    tts = openai_provider.build_tts(settings)
+    with pytest.raises(ProviderError) as caught:
+        await tts.synthesize("Gut gemacht!", voice="nova", language="de")
+    assert caught.value.code == ProviderErrorCode.UNSUPPORTED
+    assert "'de'" in caught.value.message
+    assert AudioRoutes.received == []
+    await tts.aclose()
+
+
 class AudioRoutes(JsonHandler):
     """The two audio routes of OpenAI's API, as far as the provider uses them."""
 

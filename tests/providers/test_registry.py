@@ -9,9 +9,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ailingva.providers.base import ChatMessage, ProviderError, ProviderErrorCode
-from ailingva.providers.compose import FallbackLLM, FallbackTTS
-from ailingva.providers.fake import FAKE_REPLY, FAKE_TRANSCRIPT, FakeLLM, FakeTTS
+from ailingva.providers.base import (
+    AudioChunk,
+    AudioInput,
+    ChatMessage,
+    ProviderError,
+    ProviderErrorCode,
+    Transcript,
+)
+from ailingva.providers.compose import FallbackLLM, FallbackSTT, FallbackTTS
+from ailingva.providers.fake import FAKE_REPLY, FAKE_TRANSCRIPT, FakeLLM, FakeSTT, FakeTTS
 from ailingva.providers.registry import ProviderRegistry, build_providers
 from ailingva.providers.settings import ProviderSettings
 
@@ -37,8 +44,8 @@ def down(provider: str) -> ProviderError:
 class CutOffLLM(FakeLLM):
     """Streams two tokens, then the connection drops."""
 
-    async def stream_chat(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
+    async def _generate(
+        self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float
     ) -> AsyncGenerator[str, None]:
         yield "Good"
         yield " job"
@@ -79,6 +86,33 @@ async def test_a_stream_cut_after_its_first_token_is_not_repeated_by_the_fallbac
             received.append(delta)
     assert received == ["Good", " job"]
     assert caught.value.code == ProviderErrorCode.UNAVAILABLE
+
+
+class CrashingSTT(FakeSTT):
+    """An engine whose library fails with an error of its own."""
+
+    async def _recognize(self, audio: AudioInput, language: str | None) -> Transcript:
+        raise RuntimeError("the decoder crashed")
+
+
+class CrashingTTS(FakeTTS):
+    async def _synthesize(
+        self, text: str, *, voice: str, language: str
+    ) -> AsyncGenerator[AudioChunk, None]:
+        raise RuntimeError("the synthesizer crashed")
+        yield  # an async generator that fails at its first item
+
+
+async def test_an_engine_crashing_inside_its_library_fails_clearly_and_falls_back() -> None:
+    for crash in (CrashingSTT().transcribe(SAMPLES, "en"), CrashingTTS().synthesize("Hello")):
+        with pytest.raises(ProviderError) as caught:
+            await crash
+        assert caught.value.code == ProviderErrorCode.ENGINE_FAILED
+        assert "crashed" in caught.value.message
+    stt = FallbackSTT(CrashingSTT(), FakeSTT("Hello there."))
+    assert (await stt.transcribe(SAMPLES, "en")).text == "Hello there."
+    tts = FallbackTTS(CrashingTTS(), FakeTTS(sample_rate=8_000))
+    assert (await tts.synthesize("Hello")).sample_rate == 8_000
 
 
 async def test_when_both_fail_the_error_names_both() -> None:

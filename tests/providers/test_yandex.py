@@ -172,33 +172,39 @@ async def test_refuses_unknown_voice_and_empty_text_without_a_request(
     await tts.aclose()
 
 
-async def test_a_wrong_key_is_an_auth_error(speechkit: SpeechKit) -> None:
-    stt = yandex.build_stt(settings_for(speechkit, yandex_api_key="wrong"))
-    tts = yandex.build_tts(settings_for(speechkit, yandex_api_key="wrong"))
+@pytest.mark.parametrize(
+    ("changes", "fail_status", "code", "retryable", "said"),
+    [
+        (
+            {"yandex_api_key": "wrong"},
+            None,
+            ProviderErrorCode.AUTH_FAILED,
+            False,
+            "The token is invalid",
+        ),
+        ({}, 500, ProviderErrorCode.UNAVAILABLE, True, "HTTP 500"),
+    ],
+    ids=["a wrong key is an auth error", "a server error is retryable"],
+)
+async def test_a_refusal_of_speechkit_is_a_clear_error_of_both_engines(
+    speechkit: SpeechKit,
+    changes: dict[str, Any],
+    fail_status: int | None,
+    code: ProviderErrorCode,
+    retryable: bool,
+    said: str,
+) -> None:
+    speechkit.fail_status = fail_status
+    stt = yandex.build_stt(settings_for(speechkit, **changes))
+    tts = yandex.build_tts(settings_for(speechkit, **changes))
     with pytest.raises(ProviderError) as stt_error:
         await stt.transcribe(tone(0.5, 16_000), "en")
     with pytest.raises(ProviderError) as tts_error:
         await tts.synthesize("Hello", language="en")
     for caught in (stt_error, tts_error):
-        assert caught.value.code == ProviderErrorCode.AUTH_FAILED
-        assert not caught.value.retryable
-        assert "The token is invalid" in caught.value.message
-    await stt.aclose()
-    await tts.aclose()
-
-
-async def test_a_server_error_is_retryable(speechkit: SpeechKit) -> None:
-    speechkit.fail_status = 500
-    stt = yandex.build_stt(settings_for(speechkit))
-    tts = yandex.build_tts(settings_for(speechkit))
-    with pytest.raises(ProviderError) as stt_error:
-        await stt.transcribe(tone(0.5, 16_000), "en")
-    with pytest.raises(ProviderError) as tts_error:
-        await tts.synthesize("Hello", language="en")
-    for caught in (stt_error, tts_error):
-        assert caught.value.code == ProviderErrorCode.UNAVAILABLE
-        assert caught.value.retryable
-        assert "HTTP 500" in caught.value.message
+        assert caught.value.code == code
+        assert caught.value.retryable is retryable
+        assert said in caught.value.message
     await stt.aclose()
     await tts.aclose()
 

@@ -18,7 +18,7 @@ from ailingva.providers.base import (
     Capabilities,
     ProviderError,
     ProviderErrorCode,
-    TextToSpeech,
+    TextToSpeechEngine,
     Voice,
 )
 
@@ -42,7 +42,7 @@ COMMANDS = {
 }
 
 
-class CommandTTS(TextToSpeech):
+class CommandTTS(TextToSpeechEngine):
     def __init__(self, voice: str, *, timeout: float = 30.0) -> None:
         self.name = f"local:{voice}"
         if voice not in COMMANDS:
@@ -53,18 +53,13 @@ class CommandTTS(TextToSpeech):
             )
         self._command = COMMANDS[voice]
         self._timeout = timeout
-        self.capabilities = Capabilities(
-            streaming=False,
-            languages=frozenset(self._command.voice.languages),
-            voices=(self._command.voice,),
-            local=True,
+        self.capabilities = Capabilities.speaking(
+            (self._command.voice,), streaming=False, local=True
         )
 
-    async def synthesize_stream(
-        self, text: str, *, voice: str | None = None, language: str = "en"
+    async def _synthesize(
+        self, text: str, *, voice: str, language: str
     ) -> AsyncGenerator[AudioChunk, None]:
-        self.capabilities.check_language(language, provider=self.name)
-        self.capabilities.voice_for(voice, language, provider=self.name)
         yield await self._run(text)
 
     async def _run(self, text: str) -> AudioChunk:

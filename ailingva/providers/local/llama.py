@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, cast
 from ailingva.providers.base import (
     Capabilities,
     ChatMessage,
-    LanguageModel,
+    LanguageModelEngine,
     ProviderError,
     ProviderErrorCode,
 )
-from ailingva.providers.local.loading import load_once, model_spec, verify_model
+from ailingva.providers.local.loading import load_verified, model_spec
 from ailingva.providers.threads import iterate_in_thread
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class _LoadedModel:
     lock: threading.Lock
 
 
-class LlamaCppLLM(LanguageModel):
+class LlamaCppLLM(LanguageModelEngine):
     def __init__(
         self, model: str, models_dir: Path, *, n_threads: int = 2, n_ctx: int = 4096
     ) -> None:
@@ -43,8 +43,8 @@ class LlamaCppLLM(LanguageModel):
         self._n_ctx = n_ctx
         self.capabilities = Capabilities(streaming=True, local=True)
 
-    async def stream_chat(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
+    async def _generate(
+        self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float
     ) -> AsyncGenerator[str, None]:
         request = [
             cast("ChatCompletionRequestMessage", {"role": m.role, "content": m.content})
@@ -71,14 +71,8 @@ class LlamaCppLLM(LanguageModel):
             async with aclosing(iterate_in_thread(generate, name="llama-generate")) as deltas:
                 async for delta in deltas:
                     yield delta
-        except ProviderError:
-            raise
         except ValueError as exc:  # llama.cpp's answer to a prompt longer than the context
             raise ProviderError(ProviderErrorCode.BAD_INPUT, str(exc), provider=self.name) from exc
-        except Exception as exc:
-            raise ProviderError(
-                ProviderErrorCode.ENGINE_FAILED, str(exc), provider=self.name
-            ) from exc
 
     async def prefill(self, messages: Sequence[ChatMessage]) -> None:
         """Evaluate the prompt (one token generated): llama.cpp reuses the longest prefix a new
@@ -90,17 +84,24 @@ class LlamaCppLLM(LanguageModel):
         await asyncio.to_thread(self._model)
 
     def _model(self) -> _LoadedModel:
-        path = self._spec.main_file(self._models_dir)
+        return load_verified(
+            self._spec,
+            self._models_dir,
+            self._load,
+            self._n_ctx,
+            self._n_threads,
+            provider=self.name,
+        )
 
-        def load() -> _LoadedModel:
-            from llama_cpp import Llama
+    def _load(self) -> _LoadedModel:
+        from llama_cpp import Llama
 
-            verify_model(self._spec, self._models_dir, provider=self.name)
-            llama = Llama(
-                model_path=str(path), n_ctx=self._n_ctx, n_threads=self._n_threads, verbose=False
-            )
-            # Free it before interpreter teardown: Llama.__del__ then fails noisily.
-            atexit.register(llama.close)
-            return _LoadedModel(llama, threading.Lock())
-
-        return load_once(("llama", path, self._n_ctx, self._n_threads), load)
+        llama = Llama(
+            model_path=str(self._spec.main_file(self._models_dir)),
+            n_ctx=self._n_ctx,
+            n_threads=self._n_threads,
+            verbose=False,
+        )
+        # Free it before interpreter teardown: Llama.__del__ then fails noisily.
+        atexit.register(llama.close)
+        return _LoadedModel(llama, threading.Lock())

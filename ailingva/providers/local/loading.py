@@ -19,11 +19,21 @@ _lock = threading.Lock()
 _loaded: dict[Hashable, Any] = {}
 
 
-def load_once(key: Hashable, loader: Callable[[], T]) -> T:
-    """The cached object for `key`, made by `loader` on first use (call from a worker thread)."""
+def load_verified(
+    spec: ModelSpec,
+    models_dir: Path,
+    make: Callable[[], T],
+    *options: Hashable,
+    provider: str,
+) -> T:
+    """What `make` builds from the model's files, once per process for each `options`, and only
+    after the files are verified (blocks: call from a worker thread)."""
+    directory = spec.directory(models_dir)
+    key = (spec.name, directory, *options)
     with _lock:
         if key not in _loaded:
-            _loaded[key] = loader()
+            _verify(spec, models_dir, provider=provider)
+            _loaded[key] = make()
         return cast(T, _loaded[key])
 
 
@@ -40,7 +50,7 @@ def model_spec(name: str, kind: str, *, provider: str) -> ModelSpec:
     return spec
 
 
-def verify_model(spec: ModelSpec, models_dir: Path, *, provider: str) -> None:
+def _verify(spec: ModelSpec, models_dir: Path, *, provider: str) -> None:
     """Refuse to load a model whose files are missing or differ from the manifest."""
     problem = model_problem(spec, models_dir)
     if problem is not None:

@@ -17,11 +17,11 @@ from ailingva.providers.base import (
     Capabilities,
     ProviderError,
     ProviderErrorCode,
-    TextToSpeech,
+    TextToSpeechEngine,
     Voice,
 )
 from ailingva.providers.local import piper_worker
-from ailingva.providers.local.loading import load_once, model_spec, verify_model
+from ailingva.providers.local.loading import load_verified, model_spec
 from ailingva.providers.threads import iterate_in_thread
 
 
@@ -118,24 +118,19 @@ class PiperProcess:
         return kind, payload
 
 
-class PiperTTS(TextToSpeech):
+class PiperTTS(TextToSpeechEngine):
     def __init__(self, voice: str, models_dir: Path) -> None:
         self.name = f"local:{voice}"
         self._spec = model_spec(voice, "tts", provider=self.name)
         self._models_dir = models_dir
         self._worker: PiperProcess | None = None
-        self.capabilities = Capabilities(
-            streaming=True,
-            languages=frozenset(self._spec.languages),
-            voices=(Voice(voice, self._spec.languages),),
-            local=True,
+        self.capabilities = Capabilities.speaking(
+            (Voice(voice, self._spec.languages),), streaming=True, local=True
         )
 
-    async def synthesize_stream(
-        self, text: str, *, voice: str | None = None, language: str = "en"
+    async def _synthesize(
+        self, text: str, *, voice: str, language: str
     ) -> AsyncGenerator[AudioChunk, None]:
-        self.capabilities.check_language(language, provider=self.name)
-        self.capabilities.voice_for(voice, language, provider=self.name)
         process = await asyncio.to_thread(self._process)
         speech = iterate_in_thread(lambda stop: process.speak(text, stop), name="piper-speak")
         async with aclosing(speech):
@@ -152,11 +147,11 @@ class PiperTTS(TextToSpeech):
             await asyncio.to_thread(self._worker.close)
 
     def _process(self) -> PiperProcess:
-        model, config = (self._spec.directory(self._models_dir) / f.path for f in self._spec.files)
-
-        def verified() -> PiperProcess:
-            verify_model(self._spec, self._models_dir, provider=self.name)
-            return PiperProcess(model, config, provider=self.name)
-
-        self._worker = load_once(("piper", model), verified)
+        self._worker = load_verified(
+            self._spec, self._models_dir, self._new_process, provider=self.name
+        )
         return self._worker
+
+    def _new_process(self) -> PiperProcess:
+        model, config = (self._spec.directory(self._models_dir) / f.path for f in self._spec.files)
+        return PiperProcess(model, config, provider=self.name)

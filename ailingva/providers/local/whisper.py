@@ -21,14 +21,12 @@ from ailingva.providers.base import (
     STT_SAMPLE_RATE,
     AudioInput,
     Capabilities,
-    ProviderError,
-    ProviderErrorCode,
     Segment,
-    SpeechToText,
+    SpeechToTextEngine,
     Transcript,
     Word,
 )
-from ailingva.providers.local.loading import load_once, model_spec, verify_model
+from ailingva.providers.local.loading import load_verified, model_spec
 
 MIN_WINDOW_SECONDS = 10.0
 WINDOW_MARGIN_SECONDS = 1.0
@@ -43,7 +41,7 @@ LOG_PROB_THRESHOLD = -1.0
 TOKENS_PER_SECOND_CAP = 8
 
 
-class WhisperSTT(SpeechToText):
+class WhisperSTT(SpeechToTextEngine):
     def __init__(
         self, model: str, models_dir: Path, *, cpu_threads: int = 2, word_timestamps: bool = False
     ) -> None:
@@ -59,37 +57,32 @@ class WhisperSTT(SpeechToText):
             local=True,
         )
 
-    async def transcribe(self, audio: AudioInput, language: str | None = None) -> Transcript:
-        self.capabilities.check_language(language, provider=self.name)
-        try:
-            return await asyncio.to_thread(self._transcribe, audio, language)
-        except ProviderError:
-            raise
-        except Exception as exc:  # CTranslate2 and PyAV raise plain runtime errors
-            raise ProviderError(
-                ProviderErrorCode.ENGINE_FAILED, str(exc), provider=self.name
-            ) from exc
+    async def _recognize(self, audio: AudioInput, language: str | None) -> Transcript:
+        return await asyncio.to_thread(self._transcribe, audio, language)
 
     async def warm_up(self) -> None:
         await asyncio.to_thread(self._model)
 
     def _model(self) -> Any:
-        directory = self._spec.directory(self._models_dir)
+        return load_verified(
+            self._spec, self._models_dir, self._load, self._cpu_threads, provider=self.name
+        )
 
-        def load() -> Any:
-            from faster_whisper import WhisperModel  # type: ignore[import-untyped]
+    def _load(self) -> Any:
+        from faster_whisper import WhisperModel  # type: ignore[import-untyped]
 
-            verify_model(self._spec, self._models_dir, provider=self.name)
-            return WhisperModel(
-                str(directory), device="cpu", compute_type="int8", cpu_threads=self._cpu_threads
-            )
-
-        return load_once(("whisper", directory, self._cpu_threads), load)
+        return WhisperModel(
+            str(self._spec.directory(self._models_dir)),
+            device="cpu",
+            compute_type="int8",
+            cpu_threads=self._cpu_threads,
+        )
 
     def _only_language(self) -> str | None:
         return next(iter(self._spec.languages)) if len(self._spec.languages) == 1 else None
 
     def _transcribe(self, audio: AudioInput, language: str | None) -> Transcript:
+        """The blocking transcription (in a worker thread)."""
         samples: FloatAudio = to_float16k(audio, provider=self.name)
         model = self._model()
         language = language or self._only_language()
