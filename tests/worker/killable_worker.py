@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ailingva.brain import service
 from ailingva.core.db import make_engine
+from ailingva.jobs import JOBS
 from ailingva.worker.queue import RetryPolicy, build_worker
 
 
@@ -23,7 +24,12 @@ def main() -> None:
     service._rules = hang
     engine = make_engine(database_url)
     worker = build_worker(
-        redis_url, engine, queue_name=queue_name, retry=RetryPolicy(max_tries=3), poll_delay=0.05
+        redis_url,
+        engine,
+        JOBS,
+        queue_name=queue_name,
+        retry=RetryPolicy(max_tries=3),
+        poll_delay=0.05,
     )
     worker.run()
 
