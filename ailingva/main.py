@@ -36,7 +36,7 @@ from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.security import SecretBox
 from ailingva.grammar.checker import get_checker
 from ailingva.jobs import JOBS
-from ailingva.learning.endpoints import router as progress_router
+from ailingva.progress.endpoints import router as progress_router
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.providers.settings import ProviderSettings

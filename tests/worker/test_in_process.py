@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ailingva.brain import service
+from ailingva.brain import tutor_rules
 from ailingva.brain.models import BrainEvent, BrainEventKind
 from ailingva.jobs import JOBS
 from ailingva.worker.models import FailedJob
@@ -49,16 +49,16 @@ async def test_a_job_that_crashes_mid_way_is_retried_to_one_set_of_results(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     turn = add_turn(engine, new_lesson(engine, new_user(engine)), SENTENCE)
-    real_rules = service._rules
+    real_rules = tutor_rules.update_rules
     crashes: list[int] = []
 
-    def crash_once(*args: object, **kwargs: object) -> None:
+    def crash_once(*args: object, **kwargs: object) -> tuple[list[str], list[str]]:
         if not crashes:
             crashes.append(1)
             raise ConnectionError("database went away mid-job")
-        real_rules(*args, **kwargs)  # type: ignore[arg-type]
+        return real_rules(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(service, "_rules", crash_once)
+    monkeypatch.setattr(tutor_rules, "update_rules", crash_once)
     queue = InProcessJobQueue(engine, JOBS, retry=FAST)
     await queue.enqueue("analyse_turn", turn_id=turn)
     await queue.join(30)
