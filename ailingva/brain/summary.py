@@ -108,27 +108,7 @@ def summarise_lesson(db: Session, lesson_id: int, *, now: datetime) -> dict[str,
         level=estimate.level,
     )
     if student_turns:
-        db.add(
-            KnowledgeSnapshot(
-                user_id=user_id,
-                lesson_id=lesson.id,
-                level=estimate.level,
-                vocabulary_size=estimate.vocabulary_size,
-                error_rate=estimate.errors_per_100_words,
-                mean_utterance_words=estimate.mean_utterance_words,
-                metrics=estimate.as_json(),
-                created_at=now,
-            )
-        )
-        db.add(
-            BrainEvent(
-                user_id=user_id,
-                lesson_id=lesson.id,
-                kind=BrainEventKind.LEVEL_ESTIMATE,
-                payload=estimate.as_json(),
-                created_at=now,
-            )
-        )
+        _record_level(db, user_id, lesson.id, estimate, now=now)
 
     summary: dict[str, Any] = {
         "student_turns": len(student_turns),
@@ -146,6 +126,33 @@ def summarise_lesson(db: Session, lesson_id: int, *, now: datetime) -> dict[str,
     lesson.xp_earned = xp.total
     db.flush()
     return summary
+
+
+def _record_level(
+    db: Session, user_id: int, lesson_id: int, estimate: LevelEstimate, *, now: datetime
+) -> None:
+    """The knowledge snapshot after the lesson, and the estimate as an event."""
+    db.add(
+        KnowledgeSnapshot(
+            user_id=user_id,
+            lesson_id=lesson_id,
+            level=estimate.level,
+            vocabulary_size=estimate.vocabulary_size,
+            error_rate=estimate.errors_per_100_words,
+            mean_utterance_words=estimate.mean_utterance_words,
+            metrics=estimate.as_json(),
+            created_at=now,
+        )
+    )
+    db.add(
+        BrainEvent(
+            user_id=user_id,
+            lesson_id=lesson_id,
+            kind=BrainEventKind.LEVEL_ESTIMATE,
+            payload=estimate.as_json(),
+            created_at=now,
+        )
+    )
 
 
 def _grammar_notes(corrections: list[dict[str, Any]]) -> list[dict[str, Any]]:
