@@ -1,9 +1,9 @@
 """The job queue: `enqueue` a job by name after the commit that created its data.
 
-Two runners behind one interface:
-Both are handed the job table (name -> function) where they are built (`ailingva.jobs` at the
-root knows every module's jobs), so enqueueing a job by name imports no domain code.
+The queue is handed the job table (name -> function) where it is built: `ailingva.jobs`, at the
+root, is the one place that knows every module's jobs, so enqueueing imports no domain code.
 
+Two runners behind one interface:
 - `InProcessJobQueue` (the embedded default): asyncio tasks in the app process; each job runs
   in a worker thread, is retried with exponential backoff and, after the last try, is written to
   `failed_job`. Jobs still waiting when the app stops are lost: the durable runner is Redis.
