@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ailingva.admin import service as admin_service
 from ailingva.admin.endpoints import router as admin_router
+from ailingva.admin.jobs import router as admin_jobs_router
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
 from ailingva.billing.endpoints import admin_router as admin_billing_router
@@ -34,14 +35,14 @@ from ailingva.core.errors import (
 from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.security import SecretBox
 from ailingva.grammar.checker import get_checker
-from ailingva.learning.endpoints import router as progress_router
+from ailingva.jobs import JOBS
+from ailingva.progress.endpoints import router as progress_router
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.providers.settings import ProviderSettings
 from ailingva.tutor.endpoints import router as tutor_router
 from ailingva.voice.endpoints import router as voice_router
 from ailingva.voice.session import VoiceConfig
-from ailingva.worker.endpoints import admin_router as admin_jobs_router
 from ailingva.worker.queue import build_job_queue
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def create_app(
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
     secret_box = SecretBox(settings.secret_key, settings.previous_secret_keys)
-    jobs = build_job_queue(settings, engine)
+    jobs = build_job_queue(settings, engine, JOBS)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

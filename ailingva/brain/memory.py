@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, or_, select
 
 from ailingva.brain.models import RuleStatus, TutorRule
-from ailingva.learning import service as learning
+from ailingva.learning.words import due_review_words
 
 MAX_REVIEW_WORDS = 3
 MAX_PROMPT_RULES = 5
@@ -34,5 +34,5 @@ def tutor_memory(db: Session, user_id: int, *, now: datetime) -> TutorMemory:
         .order_by(col(TutorRule.priority).desc(), col(TutorRule.id))
         .limit(MAX_PROMPT_RULES)
     ).all()
-    words = learning.due_review_words(db, user_id, now=now, limit=MAX_REVIEW_WORDS)
+    words = due_review_words(db, user_id, now=now, limit=MAX_REVIEW_WORDS)
     return TutorMemory(rules=list(rules), review_words=words)

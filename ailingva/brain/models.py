@@ -1,5 +1,6 @@
 """What the ANALYSIS pipeline writes: events, knowledge snapshots and the tutor's rules."""
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -19,6 +20,10 @@ class BrainEventKind(StrEnum):
     RULE_CREATED = "rule_created"
     RULE_RETIRED = "rule_retired"
     LEVEL_ESTIMATE = "level_estimate"
+
+
+# Adds one event of the turn under analysis (its user, lesson, turn and time are the caller's).
+RecordEvent = Callable[[BrainEventKind, dict[str, Any]], None]
 
 
 class BrainEvent(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""The brain's background jobs (registered in `ailingva.worker.jobs`)."""
+"""The brain's background jobs (registered by name in `ailingva.jobs`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from ailingva.brain import service
+from ailingva.brain import analysis, repository, summary
 from ailingva.core.db import session_scope, utcnow
 
 log = logging.getLogger(__name__)
@@ -17,11 +17,11 @@ def analyse_turn(engine: Engine, *, turn_id: int) -> None:
     """Analyse one student turn (enqueue after the commit that stored the turn)."""
     try:
         with session_scope(engine) as db:
-            service.analyse_student_turn(db, turn_id, now=utcnow())
+            analysis.analyse_student_turn(db, turn_id, now=utcnow())
     except IntegrityError:
         # A concurrent run of the same job won the race for the analysis turn: done.
         with session_scope(engine) as db:
-            if service.analysis_turn(db, turn_id) is not None:
+            if repository.analysis_turn(db, turn_id) is not None:
                 log.info("turn %s was analysed by a concurrent run", turn_id)
                 return
         raise
@@ -30,4 +30,4 @@ def analyse_turn(engine: Engine, *, turn_id: int) -> None:
 def summarise_lesson(engine: Engine, *, lesson_id: int) -> None:
     """Summarise an ended lesson (enqueue after the commit that ended it)."""
     with session_scope(engine) as db:
-        service.summarise_lesson(db, lesson_id, now=utcnow())
+        summary.summarise_lesson(db, lesson_id, now=utcnow())

@@ -1,5 +1,8 @@
 """The job queue: `enqueue` a job by name after the commit that created its data.
 
+The queue is handed the job table (name -> function) where it is built: `ailingva.jobs`, at the
+root, is the one place that knows every module's jobs, so enqueueing imports no domain code.
+
 Two runners behind one interface:
 - `InProcessJobQueue` (the embedded default): asyncio tasks in the app process; each job runs
   in a worker thread, is retried with exponential backoff and, after the last try, is written to
@@ -17,7 +20,7 @@ import contextlib
 import json
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,13 +32,17 @@ from sqlalchemy import Engine
 
 from ailingva.core.config import Settings
 from ailingva.core.db import session_scope
-from ailingva.worker.jobs import JOBS, Job, JobArg
 from ailingva.worker.models import FailedJob
 
 log = logging.getLogger(__name__)
 
 DEFAULT_QUEUE_NAME = "ailingva:jobs"
 MAX_ERROR_CHARS = 4000
+
+JobArg = int | str
+# A job is `job(engine, **kwargs)`: it opens its own short DB session(s), may block (it runs in a
+# worker thread) and must be idempotent, because every runner retries it.
+Job = Callable[..., None]
 
 
 @dataclass(frozen=True)
@@ -96,8 +103,8 @@ class InProcessJobQueue(JobQueue):
     def __init__(
         self,
         engine: Engine,
+        jobs: Mapping[str, Job],
         *,
-        jobs: Mapping[str, Job] = JOBS,
         retry: RetryPolicy | None = None,
         shutdown_grace_seconds: float = 10.0,
     ) -> None:
@@ -162,12 +169,18 @@ class ArqJobQueue(JobQueue):
     """Jobs in Redis (arq), run by `ailingva worker`."""
 
     def __init__(
-        self, redis_url: str, engine: Engine, *, queue_name: str = DEFAULT_QUEUE_NAME
+        self,
+        redis_url: str,
+        engine: Engine,
+        jobs: Mapping[str, Job],
+        *,
+        queue_name: str = DEFAULT_QUEUE_NAME,
     ) -> None:
         self._redis_settings = RedisSettings.from_dsn(redis_url)
         # The app must not stall for arq's five reconnects when Redis is down.
         self._redis_settings.conn_retries = 1
         self._engine = engine
+        self._jobs = jobs
         self.queue_name = queue_name
         self._pool: ArqRedis | None = None
 
@@ -184,7 +197,7 @@ class ArqJobQueue(JobQueue):
     async def enqueue(self, job: str, /, **kwargs: JobArg) -> None:
         """Queue the job; when Redis cannot take it, the job is recorded as failed after that one
         try (visible to admins) rather than failing the student's request that made it."""
-        if job not in JOBS:
+        if job not in self._jobs:
             raise UnknownJobError(job)
         # The id deduplicates: a second enqueue while the first is queued or running is dropped.
         job_kwargs: dict[str, Any] = dict(kwargs)
@@ -226,9 +239,9 @@ def _arq_function(name: str, job: Job, engine: Engine, retry: RetryPolicy) -> Fu
 def build_worker(
     redis_url: str,
     engine: Engine,
+    jobs: Mapping[str, Job],
     *,
     queue_name: str = DEFAULT_QUEUE_NAME,
-    jobs: Mapping[str, Job] = JOBS,
     retry: RetryPolicy | None = None,
     burst: bool = False,
     poll_delay: float = 0.5,
@@ -248,13 +261,13 @@ def build_worker(
     )
 
 
-def build_job_queue(settings: Settings, engine: Engine) -> JobQueue:
+def build_job_queue(settings: Settings, engine: Engine, jobs: Mapping[str, Job]) -> JobQueue:
     if settings.redis_url:
-        return ArqJobQueue(settings.redis_url, engine)
-    return InProcessJobQueue(engine)
+        return ArqJobQueue(settings.redis_url, engine, jobs)
+    return InProcessJobQueue(engine, jobs)
 
 
-def run_worker(settings: Settings) -> None:
+def run_worker(settings: Settings, jobs: Mapping[str, Job]) -> None:
     """The `ailingva worker` process: runs jobs from Redis until SIGINT/SIGTERM."""
     import os
 
@@ -268,7 +281,7 @@ def run_worker(settings: Settings) -> None:
         raise RuntimeError("REDIS_URL is not set: without it `ailingva serve` runs jobs itself")
     engine = make_engine(settings.database_url)
     try:
-        build_worker(settings.redis_url, engine).run()
+        build_worker(settings.redis_url, engine, jobs).run()
     finally:
         engine.dispose()
 
@@ -276,6 +289,8 @@ def run_worker(settings: Settings) -> None:
 __all__ = [
     "ArqJobQueue",
     "InProcessJobQueue",
+    "Job",
+    "JobArg",
     "JobQueue",
     "RetryPolicy",
     "UnknownJobError",

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from ailingva.auth.models import UserAccount
-from ailingva.brain import service
+from ailingva.brain import analysis
 from ailingva.core.db import session_scope, utcnow
 from ailingva.grammar.findings import Category, Finding
 from ailingva.lessons.models import Lesson, LessonTurn, Pipeline, TurnRole
@@ -115,14 +115,14 @@ def add_turn(
 
 def analyse(
     engine: Engine, turn_id: int, *, now: datetime | None = None
-) -> service.TurnAnalysis | None:
+) -> analysis.TurnAnalysis | None:
     with session_scope(engine) as db:
-        return service.analyse_student_turn(db, turn_id, now=now or utcnow())
+        return analysis.analyse_student_turn(db, turn_id, now=now or utcnow())
 
 
 def say(
     engine: Engine, lesson_id: int, text: str, *, now: datetime | None = None
-) -> service.TurnAnalysis | None:
+) -> analysis.TurnAnalysis | None:
     """A student turn, stored and analysed."""
     return analyse(engine, add_turn(engine, lesson_id, text, at=now), now=now)
 

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ailingva.brain import memory, service
+from ailingva.brain import analysis, memory, tutor_rules
 from ailingva.brain.models import BrainEvent, BrainEventKind
 from ailingva.core.db import session_scope, utcnow
 from ailingva.grammar.checker import get_checker
@@ -86,7 +86,7 @@ def test_a_crash_mid_analysis_leaves_nothing_and_the_retry_one_set(
         def crash(*args: object, **kwargs: object) -> None:
             raise RuntimeError("worker died")
 
-        patch.setattr(service, "_rules", crash)  # after the marker, events and words
+        patch.setattr(tutor_rules, "update_rules", crash)  # after the marker, events and words
         with pytest.raises(RuntimeError):
             analyse(engine, turn)
     assert _results(engine, user, turn) == {"analyses": 0, "events": [], "words": []}
@@ -142,7 +142,7 @@ def test_stored_corrections_are_read_back_and_bad_entries_skipped(
     user = new_user(engine)
     turn = add_turn(engine, new_lesson(engine, user), text, corrections=corrections)
 
-    with caplog.at_level(logging.WARNING, logger=service.__name__):
+    with caplog.at_level(logging.WARNING, logger=analysis.__name__):
         result = analyse(engine, turn)
 
     assert result is not None
@@ -215,11 +215,11 @@ def test_an_english_word_asked_about_in_russian_becomes_weak(engine: Engine) -> 
 
 
 def test_asked_phrases_and_answers() -> None:
-    assert service.asked_phrases("А как сказать «магазин»?") == ["магазин"]
-    assert service.asked_phrases("как будет по-английски холодильник") == ["холодильник"]
-    assert service.asked_phrases("I like it") == []
-    assert service.english_answer('Это "fridge", а «shop» — магазин.') == ["fridge", "shop"]
-    assert service.english_answer("Good job!") == []
+    assert analysis.asked_phrases("А как сказать «магазин»?") == ["магазин"]
+    assert analysis.asked_phrases("как будет по-английски холодильник") == ["холодильник"]
+    assert analysis.asked_phrases("I like it") == []
+    assert analysis.english_answer('Это "fridge", а «shop» — магазин.') == ["fridge", "shop"]
+    assert analysis.english_answer("Good job!") == []
 
 
 def test_tutor_memory_is_empty_for_a_new_student(engine: Engine) -> None:

@@ -7,7 +7,7 @@ import socket
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -19,9 +19,16 @@ from sqlmodel import Session, select
 from ailingva.brain.models import BrainEvent, BrainEventKind
 from ailingva.core.config import PROJECT_ROOT, Settings
 from ailingva.core.db import session_scope
+from ailingva.jobs import JOBS
 from ailingva.learning.models import StudentWord
 from ailingva.worker.models import FailedJob
-from ailingva.worker.queue import ArqJobQueue, RetryPolicy, build_job_queue, build_worker
+from ailingva.worker.queue import (
+    ArqJobQueue,
+    Job,
+    RetryPolicy,
+    build_job_queue,
+    build_worker,
+)
 from tests.brain.helpers import add_turn, analysis_turns, new_lesson, new_user
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -39,14 +46,11 @@ async def queue_name() -> AsyncIterator[str]:
     await redis.aclose()
 
 
-async def _run_until_empty(engine: Engine, queue_name: str, **kwargs: object) -> None:
+async def _run_until_empty(
+    engine: Engine, queue_name: str, retry: RetryPolicy, jobs: Mapping[str, Job] = JOBS
+) -> None:
     worker = build_worker(
-        REDIS_URL,
-        engine,
-        queue_name=queue_name,
-        burst=True,
-        poll_delay=0.02,
-        **kwargs,  # type: ignore[arg-type]
+        REDIS_URL, engine, jobs, queue_name=queue_name, retry=retry, burst=True, poll_delay=0.02
     )
     try:
         await asyncio.wait_for(worker.main(), timeout=60)
@@ -61,7 +65,7 @@ def _analyses(engine: Engine, turn: int) -> int:
 
 async def test_a_job_enqueued_twice_is_consumed_once(engine: Engine, queue_name: str) -> None:
     turn = add_turn(engine, new_lesson(engine, new_user(engine)), SENTENCE)
-    queue = ArqJobQueue(REDIS_URL, engine, queue_name=queue_name)
+    queue = ArqJobQueue(REDIS_URL, engine, JOBS, queue_name=queue_name)
     await queue.start()
     await queue.enqueue("analyse_turn", turn_id=turn)
     await queue.enqueue("analyse_turn", turn_id=turn)
@@ -88,7 +92,7 @@ async def test_a_failing_job_is_retried_then_recorded(engine: Engine, queue_name
         attempts.append(turn_id)
         raise RuntimeError("model server down")
 
-    queue = ArqJobQueue(REDIS_URL, engine, queue_name=queue_name)
+    queue = ArqJobQueue(REDIS_URL, engine, JOBS, queue_name=queue_name)
     await queue.enqueue("analyse_turn", turn_id=42)
     await queue.aclose()
 
@@ -113,7 +117,7 @@ async def test_a_job_that_fails_once_succeeds_on_retry(engine: Engine, queue_nam
             raise ConnectionError("lost the database")
         tasks.analyse_turn(e, turn_id=turn_id)
 
-    queue = ArqJobQueue(REDIS_URL, engine, queue_name=queue_name)
+    queue = ArqJobQueue(REDIS_URL, engine, JOBS, queue_name=queue_name)
     await queue.enqueue("analyse_turn", turn_id=turn)
     await queue.aclose()
     await _run_until_empty(engine, queue_name, retry=FAST, jobs={"analyse_turn": flaky})
@@ -128,7 +132,7 @@ async def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(
 ) -> None:
     user = new_user(engine)
     turn = add_turn(engine, new_lesson(engine, user), SENTENCE)
-    queue = ArqJobQueue(REDIS_URL, engine, queue_name=queue_name)
+    queue = ArqJobQueue(REDIS_URL, engine, JOBS, queue_name=queue_name)
     await queue.enqueue("analyse_turn", turn_id=turn)
     await queue.aclose()
 
@@ -166,7 +170,7 @@ async def test_an_enqueue_redis_refuses_is_recorded_not_raised(engine: Engine) -
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
         port = closed.getsockname()[1]
-        queue = ArqJobQueue(f"redis://127.0.0.1:{port}/0", engine)
+        queue = ArqJobQueue(f"redis://127.0.0.1:{port}/0", engine, JOBS)
         await queue.start()  # the app starts even so
 
         await queue.enqueue("analyse_turn", turn_id=42)
@@ -181,4 +185,4 @@ async def test_an_enqueue_redis_refuses_is_recorded_not_raised(engine: Engine) -
 
 def test_redis_url_selects_the_arq_runner(settings: Settings, engine: Engine) -> None:
     with_redis = settings.model_copy(update={"redis_url": REDIS_URL})
-    assert isinstance(build_job_queue(with_redis, engine), ArqJobQueue)
+    assert isinstance(build_job_queue(with_redis, engine, JOBS), ArqJobQueue)

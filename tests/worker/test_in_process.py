@@ -7,12 +7,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ailingva.brain import service
+from ailingva.brain import tutor_rules
 from ailingva.brain.models import BrainEvent, BrainEventKind
+from ailingva.jobs import JOBS
 from ailingva.worker.models import FailedJob
 from ailingva.worker.queue import InProcessJobQueue, RetryPolicy, UnknownJobError
 from tests.brain.helpers import add_turn, analysis_turns, new_lesson, new_user
-from tests.conftest import login, make_admin, register
 
 FAST = RetryPolicy(max_tries=3, base_delay_seconds=0.01, max_delay_seconds=0.05)
 SENTENCE = "Yesterday I buyed a magazine"
@@ -31,7 +31,7 @@ def _error_events(engine: Engine, turn: int) -> int:
 
 async def test_a_job_enqueued_twice_analyses_once(engine: Engine) -> None:
     turn = add_turn(engine, new_lesson(engine, new_user(engine)), SENTENCE)
-    queue = InProcessJobQueue(engine, retry=FAST)
+    queue = InProcessJobQueue(engine, JOBS, retry=FAST)
     await queue.start()
 
     await queue.enqueue("analyse_turn", turn_id=turn)
@@ -49,17 +49,17 @@ async def test_a_job_that_crashes_mid_way_is_retried_to_one_set_of_results(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     turn = add_turn(engine, new_lesson(engine, new_user(engine)), SENTENCE)
-    real_rules = service._rules
+    real_rules = tutor_rules.update_rules
     crashes: list[int] = []
 
-    def crash_once(*args: object, **kwargs: object) -> None:
+    def crash_once(*args: object, **kwargs: object) -> tuple[list[str], list[str]]:
         if not crashes:
             crashes.append(1)
             raise ConnectionError("database went away mid-job")
-        real_rules(*args, **kwargs)  # type: ignore[arg-type]
+        return real_rules(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(service, "_rules", crash_once)
-    queue = InProcessJobQueue(engine, retry=FAST)
+    monkeypatch.setattr(tutor_rules, "update_rules", crash_once)
+    queue = InProcessJobQueue(engine, JOBS, retry=FAST)
     await queue.enqueue("analyse_turn", turn_id=turn)
     await queue.join(30)
 
@@ -79,7 +79,7 @@ async def test_a_failing_job_is_retried_and_then_recorded(engine: Engine) -> Non
             attempts.append(turn_id)
         raise ValueError(f"cannot analyse {turn_id}")
 
-    queue = InProcessJobQueue(engine, jobs={"analyse_turn": always_fails}, retry=FAST)
+    queue = InProcessJobQueue(engine, {"analyse_turn": always_fails}, retry=FAST)
     await queue.enqueue("analyse_turn", turn_id=7)
     await queue.join(30)
 
@@ -91,7 +91,7 @@ async def test_a_failing_job_is_retried_and_then_recorded(engine: Engine) -> Non
 
 
 async def test_unknown_jobs_are_refused(engine: Engine) -> None:
-    queue = InProcessJobQueue(engine)
+    queue = InProcessJobQueue(engine, JOBS)
     with pytest.raises(UnknownJobError):
         await queue.enqueue("analyse_everything", turn_id=1)
 
@@ -104,21 +104,3 @@ def test_backoff_doubles_up_to_a_cap() -> None:
 def test_the_app_runs_jobs_in_process_without_redis(client: TestClient) -> None:
     jobs = client.app.state.jobs  # type: ignore[attr-defined]
     assert isinstance(jobs, InProcessJobQueue)
-
-
-def test_failed_jobs_are_listed_for_admins_only(client: TestClient, engine: Engine) -> None:
-    with Session(engine) as db:
-        db.add(FailedJob(name="analyse_turn", args={"turn_id": 5}, error="boom", attempts=5))
-        db.commit()
-    assert client.get("/api/admin/jobs/failed").status_code == 401
-    register(client)
-    assert client.get("/api/admin/jobs/failed").status_code == 403
-    client.post("/api/auth/logout")
-    login(client, make_admin(engine))
-
-    response = client.get("/api/admin/jobs/failed")
-
-    assert response.status_code == 200
-    (job,) = response.json()
-    assert job["name"] == "analyse_turn" and job["args"] == {"turn_id": 5}
-    assert job["attempts"] == 5 and job["error"] == "boom" and job["failed_at"]

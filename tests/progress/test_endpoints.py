@@ -3,8 +3,9 @@
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from ailingva.brain.summary import summarise_lesson
 from ailingva.core.db import session_scope, utcnow
-from ailingva.learning.service import study_day
+from ailingva.learning.xp import study_day
 from ailingva.lessons.models import TurnRole
 from tests.brain.helpers import add_turn, end_lesson, new_lesson
 from tests.conftest import register
@@ -36,8 +37,6 @@ def test_a_new_student_has_empty_progress(client: TestClient) -> None:
 
 
 def test_progress_after_a_lesson(client: TestClient, engine: Engine) -> None:
-    from ailingva.brain import service
-
     account = register(client)
     lesson = new_lesson(engine, account.id, topic="Pets")
     add_turn(engine, lesson, "I have cat and he go to magazine", audio_ms=90_000)
@@ -45,7 +44,7 @@ def test_progress_after_a_lesson(client: TestClient, engine: Engine) -> None:
     add_turn(engine, lesson, "My cat likes fish very much", audio_ms=40_000)
     end_lesson(engine, lesson)
     with session_scope(engine) as db:
-        summary = service.summarise_lesson(db, lesson, now=utcnow())
+        summary = summarise_lesson(db, lesson, now=utcnow())
     assert summary is not None
 
     response = client.get("/api/progress/progress")

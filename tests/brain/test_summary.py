@@ -3,14 +3,12 @@
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ailingva.brain import service
 from ailingva.brain.models import BrainEvent, BrainEventKind, KnowledgeSnapshot
+from ailingva.brain.summary import summarise_lesson
 from ailingva.core.db import session_scope, utcnow
-from ailingva.learning import service as learning
 from ailingva.learning.models import LearningState
 from ailingva.lessons.models import Lesson, TurnRole
 from tests.brain.helpers import add_turn, end_lesson, new_lesson, new_user
@@ -20,7 +18,7 @@ def _summarise(
     engine: Engine, lesson: int, *, now: datetime | None = None
 ) -> dict[str, Any] | None:
     with session_scope(engine) as db:
-        return service.summarise_lesson(db, lesson, now=now or utcnow())
+        return summarise_lesson(db, lesson, now=now or utcnow())
 
 
 def _state(engine: Engine, user: int) -> LearningState:
@@ -113,24 +111,3 @@ def test_streak_counts_days_in_a_row_and_restarts_after_a_gap(engine: Engine) ->
         assert summary is not None and summary["streak_days"] == expected
     state = _state(engine, user)
     assert state.longest_streak_days == 3 and state.last_active_on == date(2026, 3, 7)
-
-
-def test_days_are_moscow_days() -> None:
-    late_evening_utc = datetime(2026, 3, 2, 22, 30, tzinfo=UTC)  # 01:30 on the 3rd in Moscow
-    assert learning.study_day(late_evening_utc) == date(2026, 3, 3)
-
-
-@pytest.mark.parametrize(
-    ("turn_words", "clean", "reviews", "streak", "total"),
-    [
-        ([], 0, 0, 0, 0),
-        ([1, 2], 0, 0, 1, 12),  # short turns: only the lesson and the streak
-        ([5] * 40, 40, 0, 1, 10 + 60 + 30 + 2),  # at most 30 turns count
-        ([5], 0, 2, 30, 10 + 2 + 10 + 14),  # reviews, and the streak bonus is capped
-    ],
-)
-def test_xp_rules(turn_words: list[int], clean: int, reviews: int, streak: int, total: int) -> None:
-    xp = learning.lesson_xp(
-        turn_words=turn_words, clean_turns=clean, good_reviews=reviews, streak_days=streak
-    )
-    assert xp.total == total

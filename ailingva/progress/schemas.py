@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 
 class ProgressTotals(BaseModel):
@@ -43,7 +43,8 @@ class WeakWordPublic(BaseModel):
 
 
 class LessonSummaryPublic(BaseModel):
-    lesson_id: int
+    # Read from a Lesson row (its `id`) as well as from a dict of this model (`lesson_id`).
+    lesson_id: int = Field(validation_alias=AliasChoices("lesson_id", "id"))
     number: int
     topic: str | None
     started_at: datetime

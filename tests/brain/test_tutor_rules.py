@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from ailingva.brain import memory, service
+from ailingva.brain import memory, tutor_rules
 from ailingva.brain.models import BrainEvent, BrainEventKind, RuleStatus, TutorRule
 from ailingva.core.db import utcnow
 from ailingva.grammar.findings import Category
@@ -63,7 +63,7 @@ def test_the_rule_retires_when_the_pattern_fades(engine: Engine) -> None:
     for text in ARTICLE_ERRORS:
         say(engine, lesson, text)
     clean = [
-        f"This is a clean sentence number {i}" for i in range(service.RETIRE_AFTER_CLEAN_TURNS)
+        f"This is a clean sentence number {i}" for i in range(tutor_rules.RETIRE_AFTER_CLEAN_TURNS)
     ]
     for text in clean[:-1]:
         say(engine, lesson, text)
@@ -84,7 +84,7 @@ def test_an_expired_rule_leaves_the_prompt_and_is_retired(engine: Engine) -> Non
     lesson = new_lesson(engine, user)
     for text in ARTICLE_ERRORS:
         say(engine, lesson, text)
-    later = utcnow() + service.RULE_LIFETIME + timedelta(minutes=1)
+    later = utcnow() + tutor_rules.RULE_LIFETIME + timedelta(minutes=1)
     assert _memory(engine, user, now=later).rules == []
 
     say(engine, lesson, "A clean sentence", now=later)
@@ -100,5 +100,5 @@ def test_rules_come_in_priority_order(engine: Engine) -> None:
         say(engine, lesson, "Every day he go to work")
     memory = _memory(engine, user)
     assert memory.rules == [
-        service.RULE_INSTRUCTIONS[c][1] for c in (Category.AGREEMENT, Category.ARTICLES)
+        tutor_rules.RULE_INSTRUCTIONS[c][1] for c in (Category.AGREEMENT, Category.ARTICLES)
     ]

@@ -1,23 +1,11 @@
-"""Words (weak and known, FSRS review), XP and streaks. Never commits.
+"""The student's words: weak (FSRS review) and known. Never commits.
 
-Words
 - A word is WEAK when the student was corrected on it, misused it, or asked for it in Russian
   ("как сказать …"). A weak word gets an FSRS card; its first review is due a minute later, so the
   tutor brings it back soon. When a later student turn uses a DUE weak word correctly, the card is
   reviewed with Rating.Good; any wrong use (inside a finding) reviews it with Rating.Again. A weak
   word whose stability reaches MASTERED_STABILITY_DAYS is KNOWN ("mastered").
 - A word the student used correctly in at least KNOWN_AFTER_LESSONS different lessons is KNOWN.
-
-XP (per lesson, written by `award_lesson`)
-- LESSON_XP for a lesson with at least one student turn (an empty lesson earns nothing);
-- TURN_XP per student turn with at least MIN_TURN_WORDS English words (at most MAX_XP_TURNS turns),
-  plus CLEAN_TURN_XP when the analysis found no error in it;
-- REVIEW_XP per weak word the student used correctly when it was due;
-- a streak bonus: STREAK_XP per day of the current streak, at most MAX_STREAK_BONUS.
-
-Streak: a day (Moscow time, where most students live) counts when a lesson with at least one
-student turn ends on it. A lesson the day after the last active day adds one; a gap of a day or
-more starts again at 1; more lessons on the same day change nothing.
 """
 
 from __future__ import annotations
@@ -25,27 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
+from datetime import UTC, datetime
 
 from fsrs import Card, Rating, Scheduler
 from sqlmodel import Session, col, func, select
 
-from ailingva.learning.models import LearningState, StudentWord, WordStatus, WordUse
+from ailingva.learning.models import StudentWord, WordStatus, WordUse
 
-STUDY_TZ = timezone(timedelta(hours=3), "MSK")
 KNOWN_AFTER_LESSONS = 2
 MASTERED_STABILITY_DAYS = 7.0
 MAX_WORD_CHARS = 64
-
-LESSON_XP = 10
-TURN_XP = 2
-CLEAN_TURN_XP = 1
-MIN_TURN_WORDS = 3
-MAX_XP_TURNS = 30
-REVIEW_XP = 5
-STREAK_XP = 2
-MAX_STREAK_BONUS = 14
 
 _WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 # Function words: never weak or known words on their own (grammar patterns cover them).
@@ -79,10 +56,6 @@ def tokens(text: str) -> list[Token]:
 
 def is_content_word(word: str) -> bool:
     return len(word) >= 2 and len(word) <= MAX_WORD_CHARS and word not in STOPWORDS
-
-
-def study_day(moment: datetime) -> date:
-    return moment.astimezone(STUDY_TZ).date()
 
 
 # --- weak words and FSRS ---------------------------------------------------------------------
@@ -270,76 +243,3 @@ def lesson_words(db: Session, *, user_id: int, lesson_id: int) -> tuple[list[str
 def vocabulary(db: Session, user_id: int) -> list[str]:
     """Every distinct word the student has used correctly."""
     return list(db.exec(select(WordUse.word).where(WordUse.user_id == user_id).distinct()).all())
-
-
-# --- XP and streak ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LessonXp:
-    total: int
-    breakdown: dict[str, int]
-
-    def as_json(self) -> dict[str, Any]:
-        return {"total": self.total, "breakdown": self.breakdown}
-
-
-def _update_streak(state: LearningState, day: date) -> None:
-    last = state.last_active_on
-    if last == day:
-        return
-    if last is not None and day < last:
-        return  # a late summary of an older lesson does not move the streak backwards
-    state.streak_days = state.streak_days + 1 if last == day - timedelta(days=1) else 1
-    state.longest_streak_days = max(state.longest_streak_days, state.streak_days)
-    state.last_active_on = day
-
-
-def lesson_xp(
-    *, turn_words: list[int], clean_turns: int, good_reviews: int, streak_days: int
-) -> LessonXp:
-    """XP for one lesson (rules in the module docstring)."""
-    if not turn_words:
-        return LessonXp(0, {})
-    counted = [n for n in turn_words if n >= MIN_TURN_WORDS][:MAX_XP_TURNS]
-    breakdown = {
-        "lesson": LESSON_XP,
-        "turns": TURN_XP * len(counted),
-        "clean_turns": CLEAN_TURN_XP * min(clean_turns, len(counted)),
-        "reviews": REVIEW_XP * good_reviews,
-        "streak": min(MAX_STREAK_BONUS, STREAK_XP * streak_days),
-    }
-    return LessonXp(sum(breakdown.values()), breakdown)
-
-
-def award_lesson(
-    db: Session,
-    user_id: int,
-    *,
-    ended_at: datetime,
-    turn_words: list[int],
-    clean_turns: int,
-    good_reviews: int,
-    speaking_seconds: int,
-    level: str,
-) -> tuple[LearningState, LessonXp]:
-    """Credit one lesson to the student (once per lesson): its XP and, when the student spoke in
-    it (`turn_words`: English words per student turn), the streak day, speaking time and level.
-    The one place that updates a student's LearningState."""
-    state = db.get(LearningState, user_id)
-    if state is None:
-        state = LearningState(user_id=user_id)
-        db.add(state)
-    if turn_words:
-        _update_streak(state, study_day(ended_at))
-        state.lessons_completed += 1
-        state.speaking_seconds += speaking_seconds
-        state.level_estimate = level
-    xp = lesson_xp(
-        turn_words=turn_words,
-        clean_turns=clean_turns,
-        good_reviews=good_reviews,
-        streak_days=state.streak_days,
-    )
-    state.xp += xp.total
-    return state, xp

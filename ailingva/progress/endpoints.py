@@ -8,8 +8,8 @@ from ailingva.api.deps import SessionDep
 from ailingva.auth.deps import CurrentUser
 from ailingva.core.db import utcnow
 from ailingva.core.errors import ErrorResponse
-from ailingva.learning.progress import progress
-from ailingva.learning.schemas import ProgressPublic
+from ailingva.progress.schemas import ProgressPublic
+from ailingva.progress.service import progress
 
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (401, 422)}
 router = APIRouter(prefix="/api/progress", tags=["progress"], responses=ERRORS)
