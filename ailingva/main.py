@@ -20,7 +20,7 @@ from ailingva.admin import service as admin_service
 from ailingva.admin.endpoints import router as admin_router
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
-from ailingva.billing.endpoints import admin_router as admin_billing_router
+from ailingva.billing.admin_endpoints import router as admin_billing_router
 from ailingva.billing.endpoints import router as billing_router
 from ailingva.core.config import Settings, get_settings
 from ailingva.core.csrf import CrossSiteRequestGuard

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, func, select
 from ailingva.auth.models import AuthSession, AuthSessionKind, Role, UserAccount
 from ailingva.auth.passwords import is_common_password
 from ailingva.auth.schemas import UserPublic
-from ailingva.billing import service as billing_service
+from ailingva.billing import ledger, referrals, wallet
 from ailingva.core.config import Settings
 from ailingva.core.errors import AppError, ErrorCode
 from ailingva.core.ratelimit import AttemptLimiter
@@ -90,7 +90,7 @@ def create_account(
     assert user.id is not None
     db.add(UserProfile(user_id=user.id, display_name=name))
     db.add(LearningState(user_id=user.id))
-    billing_service.open_account(db, user.id)
+    ledger.open_wallet(db, user.id)
     db.flush()
     return user
 
@@ -122,8 +122,8 @@ def register(
     user = create_account(db, email=email, password=password, name=name)
     assert user.id is not None
     if referral_code:
-        billing_service.attach_referrer(db, user_id=user.id, referral_code=referral_code)
-    billing_service.grant_trial(db, user_id=user.id, email=user.email)
+        referrals.attach_referrer(db, user_id=user.id, referral_code=referral_code)
+    wallet.grant_trial(db, user_id=user.id, email=user.email)
     return user
 
 
