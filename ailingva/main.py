@@ -38,6 +38,7 @@ from ailingva.learning.endpoints import router as progress_router
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.providers.settings import ProviderSettings
+from ailingva.signup.endpoints import router as signup_router
 from ailingva.tutor.endpoints import router as tutor_router
 from ailingva.voice.endpoints import router as voice_router
 from ailingva.voice.session import VoiceConfig
@@ -98,6 +99,7 @@ def create_app(
     )
     for router in (
         health_router,
+        signup_router,
         auth_router,
         billing_router,
         tutor_router,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from ailingva.api.deps import IdPath, SessionDep, SettingsDep
-from ailingva.auth import service as auth_service
+from ailingva.auth import repository as accounts
 from ailingva.auth.deps import AdminUser
 from ailingva.billing import packages, purchases, wallet
 from ailingva.billing.endpoints import ERRORS, IdempotencyKey, Offset, Page
@@ -58,7 +58,7 @@ def adjust(
     admin: AdminUser,
     idempotency_key: IdempotencyKey = None,
 ) -> AdminTransactionPublic:
-    auth_service.get_user(db, body.user_id)
+    accounts.get_user(db, body.user_id)
     assert admin.id is not None
     entry = wallet.adjust_balance(
         db,

@@ -9,12 +9,12 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from ailingva.auth import service as auth_service
 from ailingva.billing import ledger, metering, packages, purchases, wallet
 from ailingva.billing.models import Payment, TransactionKind, UsageSession, WalletTransaction
 from ailingva.billing.payments import InstantPaymentProvider, TestOutcome
 from ailingva.core.db import session_scope
 from ailingva.core.errors import AppError
+from ailingva.signup import service as signup
 from tests.conftest import STRONG_PASSWORD, unique_email
 
 OUTCOMES: list[TestOutcome] = ["succeeded", "failed"]
@@ -25,7 +25,7 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
         @initialize()
         def student(self) -> None:
             with session_scope(engine) as db:
-                user = auth_service.create_account(
+                user = signup.create_account(
                     db, email=unique_email(), password=STRONG_PASSWORD, name="Аня"
                 )
                 assert user.id is not None
