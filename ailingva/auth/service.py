@@ -55,7 +55,7 @@ class StartedSession:
 
 def user_public(db: Session, user: UserAccount) -> UserPublic:
     assert user.id is not None
-    name = display_name(db, user.id) or user.email.split("@", 1)[0]
+    name = display_name(db, user.id, email=user.email)
     return UserPublic(
         id=user.id, email=user.email, name=name, role=user.role, created_at=user.created_at
     )

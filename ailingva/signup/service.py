@@ -8,7 +8,7 @@ from ailingva.auth.repository import get_user_by_email, normalize_email
 from ailingva.billing import ledger, referrals, wallet
 from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.learning.models import LearningState
-from ailingva.users.service import create_profile
+from ailingva.users.service import create_profile, default_name
 
 
 def create_account(
@@ -49,7 +49,7 @@ def ensure_admin(db: Session, *, email: str, password: str) -> UserAccount:
     account an admin with this password."""
     user = get_user_by_email(db, email)
     if user is None:
-        name = normalize_email(email).split("@")[0]
+        name = default_name(normalize_email(email))
         return create_account(db, email=email, password=password, name=name, role=Role.ADMIN)
     auth_service.make_admin(db, user, password=password)
     return user

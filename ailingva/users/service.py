@@ -11,6 +11,11 @@ def create_profile(db: Session, *, user_id: int, display_name: str) -> UserProfi
     return profile
 
 
-def display_name(db: Session, user_id: int) -> str | None:
+def default_name(email: str) -> str:
+    """What a person is called before they say: their mailbox's name."""
+    return email.split("@", 1)[0]
+
+
+def display_name(db: Session, user_id: int, *, email: str) -> str:
     profile = db.get(UserProfile, user_id)
-    return None if profile is None else profile.display_name
+    return default_name(email) if profile is None else profile.display_name
