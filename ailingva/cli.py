@@ -70,10 +70,10 @@ def create_admin(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
     """Create an admin account, or make an existing account an admin."""
-    from ailingva.auth import service
     from ailingva.auth.schemas import NewCredentials
     from ailingva.core.db import make_engine, session_scope
     from ailingva.core.errors import AppError
+    from ailingva.signup.service import ensure_admin
 
     try:
         NewCredentials(email=email, password=password)
@@ -82,7 +82,7 @@ def create_admin(
     engine = make_engine(get_settings().database_url)
     try:
         with session_scope(engine) as db:
-            user = service.ensure_admin(db, email=email, password=password)
+            user = ensure_admin(db, email=email, password=password)
             typer.echo(f"admin ready: {user.email}")
     except AppError as exc:
         typer.echo(f"error: {exc.message} ({exc.code})", err=True)

@@ -21,7 +21,7 @@ from ailingva.admin.endpoints import router as admin_router
 from ailingva.admin.jobs import router as admin_jobs_router
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
-from ailingva.billing.endpoints import admin_router as admin_billing_router
+from ailingva.billing.admin_endpoints import router as admin_billing_router
 from ailingva.billing.endpoints import router as billing_router
 from ailingva.core.config import Settings, get_settings
 from ailingva.core.csrf import CrossSiteRequestGuard
@@ -40,6 +40,7 @@ from ailingva.progress.endpoints import router as progress_router
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.providers.settings import ProviderSettings
+from ailingva.signup.endpoints import router as signup_router
 from ailingva.tutor.endpoints import router as tutor_router
 from ailingva.voice.endpoints import router as voice_router
 from ailingva.voice.session import VoiceConfig
@@ -99,6 +100,7 @@ def create_app(
     )
     for router in (
         health_router,
+        signup_router,
         auth_router,
         billing_router,
         tutor_router,

@@ -1,6 +1,5 @@
 """Imports every module's tables, so `SQLModel.metadata` (and Alembic) sees the whole schema."""
 
-from ailingva.admin.models import AppSetting
 from ailingva.auth.models import AuthSession, UserAccount
 from ailingva.billing.models import (
     BillingPackage,
@@ -12,6 +11,7 @@ from ailingva.billing.models import (
     WalletTransaction,
 )
 from ailingva.brain.models import BrainEvent, KnowledgeSnapshot, TutorRule
+from ailingva.core.app_settings import AppSetting
 from ailingva.core.db import metadata
 from ailingva.learning.models import LearningState, StudentWord, WordUse
 from ailingva.lessons.models import Lesson, LessonTurn

@@ -194,11 +194,11 @@ def make_admin(engine: Engine) -> str:
     """A new admin account; returns its email (the password is STRONG_PASSWORD)."""
     from sqlmodel import Session
 
-    from ailingva.auth import service as auth_service
+    from ailingva.signup.service import ensure_admin
 
     email = unique_email("admin")
     with Session(engine) as db:
-        auth_service.ensure_admin(db, email=email, password=STRONG_PASSWORD)
+        ensure_admin(db, email=email, password=STRONG_PASSWORD)
         db.commit()
     return email
 

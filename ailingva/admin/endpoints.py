@@ -10,6 +10,7 @@ from sqlmodel import Session
 from ailingva.admin import service as admin_service
 from ailingva.admin.service import EDITABLE_PROVIDER_FIELDS, SECRET_PROVIDER_FIELDS
 from ailingva.api.deps import ProvidersDep, SecretBoxDep, SessionDep
+from ailingva.auth import repository as auth_repository
 from ailingva.auth import service as auth_service
 from ailingva.auth.deps import AdminUser
 from ailingva.auth.schemas import UserPublic
@@ -37,7 +38,7 @@ def list_users(
     limit: int = Query(default=50, ge=1, le=200),
     offset: int = Query(default=0, ge=0),
 ) -> UserList:
-    users, total = auth_service.list_users(db, limit=limit, offset=offset)
+    users, total = auth_repository.list_users(db, limit=limit, offset=offset)
     return UserList(items=[auth_service.user_public(db, u) for u in users], total=total)
 
 

@@ -1,8 +1,7 @@
-"""The run-time settings store: JSON values under dotted keys, changed by admins.
+"""Provider settings in the run-time settings store, one key each (`providers.<field>`).
 
-Provider settings are kept one key each (`providers.<field>`); API keys among them are stored
-encrypted (`{"ciphertext": ...}`) and leave this module only decrypted for the registry or
-masked for the admin.
+API keys among them are stored encrypted (`{"ciphertext": ...}`) and leave this module only
+decrypted for the registry or masked for the admin.
 """
 
 from collections.abc import Collection, Mapping
@@ -11,7 +10,7 @@ from typing import Any
 from pydantic import SecretStr
 from sqlmodel import Session, col, select
 
-from ailingva.admin.models import AppSetting
+from ailingva.core.app_settings import AppSetting, put_setting
 from ailingva.core.security import SecretBox
 from ailingva.providers.settings import ProviderSettings
 
@@ -26,22 +25,6 @@ SECRET_PROVIDER_FIELDS = frozenset(
     for name, info in ProviderSettings.model_fields.items()
     if info.annotation is not None and SecretStr in getattr(info.annotation, "__args__", ())
 )
-
-
-def get_setting(db: Session, key: str) -> Any:
-    row = db.get(AppSetting, key)
-    return None if row is None else row.value
-
-
-def put_setting(
-    db: Session, key: str, value: Any, *, updated_by_id: int | None, is_secret: bool = False
-) -> None:
-    row = db.get(AppSetting, key) or AppSetting(key=key)
-    row.value = value
-    row.is_secret = is_secret
-    row.updated_by_id = updated_by_id
-    db.add(row)
-    db.flush()
 
 
 def _provider_rows(db: Session) -> list[AppSetting]:

@@ -1,23 +1,15 @@
-"""`/api/auth`: register, log in and out, who am I, bearer tokens."""
+"""`/api/auth`: log in and out, who am I, bearer tokens (registering is `signup`'s)."""
 
-from datetime import datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
-from sqlmodel import Session
+from fastapi import APIRouter, Response, status
 
 from ailingva.api.deps import LimiterDep, SessionDep, SettingsDep
 from ailingva.auth import service
+from ailingva.auth.cookies import BrowserSignInDep
 from ailingva.auth.deps import ClientDep, OptionalAuth, RequiredAuth
-from ailingva.auth.models import SESSION_COOKIE, AuthSessionKind, UserAccount
-from ailingva.auth.schemas import (
-    LoginRequest,
-    RegisterRequest,
-    TokenRequest,
-    TokenResponse,
-    UserPublic,
-)
-from ailingva.core.config import Settings
+from ailingva.auth.models import SESSION_COOKIE, AuthSessionKind
+from ailingva.auth.schemas import LoginRequest, TokenRequest, TokenResponse, UserPublic
 from ailingva.core.db import utcnow
 from ailingva.core.errors import ErrorResponse
 
@@ -30,77 +22,19 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _signed_in(
-    db: Session,
-    settings: Settings,
-    user: UserAccount,
-    client: service.ClientInfo,
-    request: Request,
-    response: Response,
-    *,
-    now: datetime,
-) -> UserPublic:
-    """Start a browser session for the user and hand its secret over in the cookie."""
-    started = service.start_session(db, settings, user, AuthSessionKind.COOKIE, client, now=now)
-    _set_session_cookie(response, request, settings, started.secret)
-    return service.user_public(db, user)
-
-
-def _set_session_cookie(
-    response: Response, request: Request, settings: Settings, secret: str
-) -> None:
-    response.set_cookie(
-        SESSION_COOKIE,
-        secret,
-        max_age=int(timedelta(days=settings.session_absolute_days).total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure or request.url.scheme == "https",
-        path="/",
-    )
-
-
-@router.post(
-    "/register",
-    status_code=status.HTTP_201_CREATED,
-    responses={**ERRORS, 409: {"model": ErrorResponse}},
-)
-def register(
-    body: RegisterRequest,
-    request: Request,
-    response: Response,
-    db: SessionDep,
-    settings: SettingsDep,
-    limiter: LimiterDep,
-    client: ClientDep,
-) -> UserPublic:
-    user = service.register(
-        db,
-        limiter,
-        client,
-        email=body.email,
-        password=body.password,
-        name=body.name,
-        referral_code=body.referral_code,
-    )
-    return _signed_in(db, settings, user, client, request, response, now=utcnow())
-
-
 @router.post("/login", responses=ERRORS)
-def login(
-    body: LoginRequest,
-    request: Request,
-    response: Response,
-    db: SessionDep,
-    settings: SettingsDep,
-    limiter: LimiterDep,
-    client: ClientDep,
-) -> UserPublic:
+def login(body: LoginRequest, sign_in: BrowserSignInDep) -> UserPublic:
     now = utcnow()
     user = service.authenticate(
-        db, settings, limiter, client, email=body.email, password=body.password, now=now
+        sign_in.db,
+        sign_in.settings,
+        sign_in.limiter,
+        sign_in.client,
+        email=body.email,
+        password=body.password,
+        now=now,
     )
-    return _signed_in(db, settings, user, client, request, response, now=now)
+    return sign_in.signed_in(user, now=now)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)

@@ -36,12 +36,6 @@ class NewCredentials(BaseModel):
     password: NewPassword
 
 
-class RegisterRequest(NewCredentials):
-    name: Name
-    # From a friend's invitation link (/register?ref=CODE).
-    referral_code: str | None = Field(default=None, max_length=32)
-
-
 class LoginRequest(BaseModel):
     email: str = Field(min_length=1, max_length=254)
     password: GivenPassword

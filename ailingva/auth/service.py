@@ -1,16 +1,17 @@
-"""Accounts and sessions. Functions take the caller's DB session and never commit."""
+"""Credentials, sign-in throttling and sessions. Functions take the caller's DB session and
+never commit; what else an account has (profile, wallet) is `signup`'s."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, select
 
 from ailingva.auth.models import AuthSession, AuthSessionKind, Role, UserAccount
 from ailingva.auth.passwords import is_common_password
+from ailingva.auth.repository import get_user_by_email, normalize_email
 from ailingva.auth.schemas import UserPublic
-from ailingva.billing import service as billing_service
 from ailingva.core.config import Settings
 from ailingva.core.errors import AppError, ErrorCode
 from ailingva.core.ratelimit import AttemptLimiter
@@ -25,8 +26,7 @@ from ailingva.core.security import (
     spend_password_check_time,
     verify_password,
 )
-from ailingva.learning.models import LearningState
-from ailingva.users.models import UserProfile
+from ailingva.users.service import display_name
 
 # last_seen_at is written at most this often, so reads do not turn into a write each.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
@@ -53,33 +53,18 @@ class StartedSession:
     secret: str  # the cookie's value; only its hash is stored
 
 
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def get_user_by_email(db: Session, email: str) -> UserAccount | None:
-    return db.exec(select(UserAccount).where(UserAccount.email == normalize_email(email))).first()
-
-
-def get_user(db: Session, user_id: int) -> UserAccount:
-    user = db.get(UserAccount, user_id)
-    if user is None:
-        raise AppError(ErrorCode.NOT_FOUND, "Пользователь не найден.", 404)
-    return user
-
-
 def user_public(db: Session, user: UserAccount) -> UserPublic:
     assert user.id is not None
-    profile = db.get(UserProfile, user.id)
-    name = profile.display_name if profile else user.email.split("@", 1)[0]
+    name = display_name(db, user.id, email=user.email)
     return UserPublic(
         id=user.id, email=user.email, name=name, role=user.role, created_at=user.created_at
     )
 
 
-def create_account(
-    db: Session, *, email: str, password: str, name: str, role: Role = Role.STUDENT
+def create_credentials(
+    db: Session, *, email: str, password: str, role: Role = Role.STUDENT
 ) -> UserAccount:
+    """The account alone: a free email and a password that is not too easy to guess."""
     email = normalize_email(email)
     _refuse_weak_password(password, email)
     if get_user_by_email(db, email) is not None:
@@ -87,12 +72,16 @@ def create_account(
     user = UserAccount(email=email, password_hash=hash_password(password), role=role)
     db.add(user)
     db.flush()
-    assert user.id is not None
-    db.add(UserProfile(user_id=user.id, display_name=name))
-    db.add(LearningState(user_id=user.id))
-    billing_service.open_account(db, user.id)
-    db.flush()
     return user
+
+
+def make_admin(db: Session, user: UserAccount, *, password: str) -> None:
+    """An existing account becomes an active admin with this password."""
+    _refuse_weak_password(password, user.email)
+    user.role = Role.ADMIN
+    user.password_hash = hash_password(password)
+    user.is_active = True
+    db.add(user)
 
 
 def _refuse_weak_password(password: str, email: str) -> None:
@@ -104,27 +93,12 @@ def _refuse_weak_password(password: str, email: str) -> None:
         )
 
 
-def register(
-    db: Session,
-    limiter: AttemptLimiter,
-    client: ClientInfo,
-    *,
-    email: str,
-    password: str,
-    name: str,
-    referral_code: str | None = None,
-) -> UserAccount:
-    """A new student: account, profile, wallet with the trial bonus, and their referrer."""
+def throttle_registration(limiter: AttemptLimiter, client: ClientInfo) -> None:
+    """Count a registration from the client's address; refuse it past the hourly limit."""
     limit = AttemptLimiter.window(REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600)
     key = ("register-address", client.ip_address or "unknown")
     _refuse_if_throttled(limiter.retry_after(limit, *key))
     limiter.record(limit, *key)
-    user = create_account(db, email=email, password=password, name=name)
-    assert user.id is not None
-    if referral_code:
-        billing_service.attach_referrer(db, user_id=user.id, referral_code=referral_code)
-    billing_service.grant_trial(db, user_id=user.id, email=user.email)
-    return user
 
 
 def authenticate(
@@ -286,29 +260,3 @@ def revoke(db: Session, auth_session: AuthSession, *, now: datetime) -> None:
     if auth_session.revoked_at is None:
         auth_session.revoked_at = now
         db.add(auth_session)
-
-
-def list_users(db: Session, *, limit: int, offset: int) -> tuple[list[UserAccount], int]:
-    query = select(UserAccount).order_by(col(UserAccount.id)).offset(offset).limit(limit)
-    users = db.exec(query).all()
-    total = db.exec(select(func.count()).select_from(UserAccount)).one()
-    return list(users), total
-
-
-def ensure_admin(db: Session, *, email: str, password: str) -> UserAccount:
-    """Create an admin, or make an existing account an admin with this password."""
-    user = get_user_by_email(db, email)
-    if user is None:
-        return create_account(
-            db,
-            email=email,
-            password=password,
-            name=normalize_email(email).split("@")[0],
-            role=Role.ADMIN,
-        )
-    _refuse_weak_password(password, user.email)
-    user.role = Role.ADMIN
-    user.password_hash = hash_password(password)
-    user.is_active = True
-    db.add(user)
-    return user

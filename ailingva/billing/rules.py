@@ -3,7 +3,7 @@
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from ailingva.admin import service as settings_store
+from ailingva.core.app_settings import get_setting, put_setting
 
 RULES_KEY = "billing.rules"
 MAX_KOPECKS = 100_000_000  # one million roubles: far past any real amount, well inside int32
@@ -19,10 +19,10 @@ class BillingRules(BaseModel):
 
 
 def get_rules(db: Session) -> BillingRules:
-    stored = settings_store.get_setting(db, RULES_KEY)
+    stored = get_setting(db, RULES_KEY)
     return BillingRules.model_validate(stored) if stored else BillingRules()
 
 
 def put_rules(db: Session, rules: BillingRules, *, updated_by_id: int) -> BillingRules:
-    settings_store.put_setting(db, RULES_KEY, rules.model_dump(), updated_by_id=updated_by_id)
+    put_setting(db, RULES_KEY, rules.model_dump(), updated_by_id=updated_by_id)
     return rules

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from ailingva.billing.models import PaymentStatus, TransactionKind
 from ailingva.billing.rules import MAX_KOPECKS
@@ -20,6 +20,8 @@ class BalancePublic(BaseModel):
 
 
 class TransactionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: TransactionKind
     amount_kopecks: int
@@ -46,6 +48,8 @@ class AdminTransactionPage(BaseModel):
 
 
 class PackagePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     minutes: int
@@ -61,6 +65,8 @@ class PurchaseRequest(BaseModel):
 
 
 class PaymentPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     package_id: int
     status: PaymentStatus

@@ -23,8 +23,9 @@ import anyio
 from sqlalchemy import Engine
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from ailingva.billing import service as billing_service
+from ailingva.billing import metering
 from ailingva.billing.ledger import InsufficientFunds
+from ailingva.billing.wallet import BalanceView
 from ailingva.core.db import in_session, utcnow
 from ailingva.core.errors import AppError
 from ailingva.grammar.findings import Finding
@@ -226,8 +227,8 @@ class VoiceSession:
             self.lesson, prompt = await prepare_turn(self.engine, self.student, message.lesson_id)
             lesson = self.lesson
 
-            def open_meter(db: Any) -> tuple[int, billing_service.BalanceView]:
-                usage, view = billing_service.start_metering(
+            def open_meter(db: Any) -> tuple[int, BalanceView]:
+                usage, view = metering.start_metering(
                     db, user_id=self.student.user_id, lesson_id=lesson.lesson_id, now=utcnow()
                 )
                 assert usage.id is not None
@@ -658,7 +659,7 @@ class VoiceSession:
             try:
                 view = await in_session(
                     self.engine,
-                    partial(billing_service.meter_minute, usage_id=usage_id, minute=minute),
+                    partial(metering.meter_minute, usage_id=usage_id, minute=minute),
                 )
             except InsufficientFunds:
                 self.end_reason = "balance_exhausted"
@@ -676,7 +677,7 @@ class VoiceSession:
             )
             await self._warn_if_low(view)
 
-    async def _warn_if_low(self, view: billing_service.BalanceView) -> None:
+    async def _warn_if_low(self, view: BalanceView) -> None:
         """Once a session: the wallet pays for about one more minute."""
         if view.low_balance and not self.warned_low_balance:
             self.warned_low_balance = True
@@ -712,7 +713,7 @@ class VoiceSession:
             usage_id = self.usage_id
 
             def close(db: Any) -> int:
-                return billing_service.stop_metering(db, usage_id, now=utcnow()).amount_kopecks
+                return metering.stop_metering(db, usage_id, now=utcnow()).amount_kopecks
 
             amount = await in_session(self.engine, close)
         if self.lesson is not None:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from ailingva.admin.models import AppSetting
+from ailingva.core.app_settings import AppSetting
 from ailingva.core.config import Settings
 from ailingva.core.security import SecretBox
 from ailingva.main import create_app

@@ -1,4 +1,4 @@
-"""Accounts as a student meets them: sign up, sign in, stay signed in, sign out."""
+"""Accounts as a student meets them: sign in, stay signed in, sign out."""
 
 from datetime import timedelta
 
@@ -8,30 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from ailingva.auth.models import SESSION_COOKIE, AuthSession, UserAccount
-from ailingva.learning.models import LearningState
-from ailingva.users.models import UserProfile
 from tests.conftest import STRONG_PASSWORD, register, unique_email
-
-
-def test_register_signs_in_and_me_returns_the_student(client: TestClient, engine: Engine) -> None:
-    email = unique_email()
-    response = client.post(
-        "/api/auth/register",
-        json={"email": f"  {email.upper()} ", "password": STRONG_PASSWORD, "name": " Аня "},
-    )
-    assert response.status_code == 201, response.text
-    body = response.json()
-    assert body["email"] == email and body["name"] == "Аня" and body["role"] == "student"
-
-    me = client.get("/api/auth/me")
-    assert me.status_code == 200 and me.json()["id"] == body["id"]
-
-    with Session(engine) as db:
-        user = db.exec(select(UserAccount).where(UserAccount.email == email)).one()
-        assert user.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
-        assert STRONG_PASSWORD not in user.password_hash
-        assert db.get(UserProfile, user.id) is not None
-        assert db.get(LearningState, user.id) is not None
 
 
 def test_session_cookie_is_httponly_lax_and_only_a_hash_is_stored(

@@ -10,10 +10,10 @@ from threading import Barrier
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from ailingva.auth import service as auth_service
 from ailingva.billing import ledger
 from ailingva.billing.models import TransactionKind
 from ailingva.core.db import session_scope
+from ailingva.signup import service as signup
 from tests.conftest import STRONG_PASSWORD, unique_email
 
 WORKERS = 50
@@ -21,9 +21,7 @@ WORKERS = 50
 
 def _student_with_balance(engine: Engine, kopecks: int) -> int:
     with session_scope(engine) as db:
-        user = auth_service.create_account(
-            db, email=unique_email(), password=STRONG_PASSWORD, name="Аня"
-        )
+        user = signup.create_account(db, email=unique_email(), password=STRONG_PASSWORD, name="Аня")
         assert user.id is not None
         ledger.post_entry(
             db,

@@ -9,12 +9,12 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from ailingva.auth import service as auth_service
-from ailingva.billing import ledger, service
+from ailingva.billing import ledger, metering, packages, purchases, wallet
 from ailingva.billing.models import Payment, TransactionKind, UsageSession, WalletTransaction
 from ailingva.billing.payments import InstantPaymentProvider, TestOutcome
 from ailingva.core.db import session_scope
 from ailingva.core.errors import AppError
+from ailingva.signup import service as signup
 from tests.conftest import STRONG_PASSWORD, unique_email
 
 OUTCOMES: list[TestOutcome] = ["succeeded", "failed"]
@@ -25,14 +25,14 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
         @initialize()
         def student(self) -> None:
             with session_scope(engine) as db:
-                user = auth_service.create_account(
+                user = signup.create_account(
                     db, email=unique_email(), password=STRONG_PASSWORD, name="Аня"
                 )
                 assert user.id is not None
                 self.user_id = user.id
                 self.email = user.email
                 self.package_ids = [
-                    p.id for p in service.all_packages(db, active_only=True) if p.id is not None
+                    p.id for p in packages.all_packages(db, active_only=True) if p.id is not None
                 ]
             self.usage_ids: list[int] = []
             self.payment_ids: list[int] = []
@@ -41,19 +41,19 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
         @rule()
         def trial(self) -> None:  # registering again with the same mailbox gives nothing
             with session_scope(engine) as db:
-                service.grant_trial(db, user_id=self.user_id, email=self.email)
+                wallet.grant_trial(db, user_id=self.user_id, email=self.email)
 
         @rule(index=st.integers(0, 2), outcome=st.sampled_from(OUTCOMES))
         def purchase(self, index: int, outcome: TestOutcome) -> None:
             provider = InstantPaymentProvider(outcome)
             with session_scope(engine) as db:
-                payment, _ = service.open_payment(
+                payment, _ = purchases.open_payment(
                     db, provider, user_id=self.user_id, package_id=self.package_ids[index]
                 )
-                description = service.payment_description(db, payment)
+                description = purchases.payment_description(db, payment)
             with session_scope(engine) as db:
                 payment = db.merge(payment)
-                service.ask_provider(
+                purchases.ask_provider(
                     db, provider, payment, description=description, return_url="http://x"
                 )
                 assert payment.id is not None
@@ -62,7 +62,7 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
         @rule()
         def open_usage(self) -> None:
             with session_scope(engine) as db:
-                usage = service.open_usage(
+                usage = metering.open_usage(
                     db, user_id=self.user_id, lesson_id=None, now=datetime.now(UTC)
                 )
                 assert usage.id is not None
@@ -77,7 +77,7 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
                 with session_scope(engine) as db:
                     usage = db.get(UsageSession, usage_id)
                     assert usage is not None
-                    if service.charge_usage_minute(db, usage, minute):
+                    if metering.charge_usage_minute(db, usage, minute):
                         assert (usage_id, minute) not in self.charged
                         self.charged.add((usage_id, minute))
             except ledger.InsufficientFunds:
@@ -92,7 +92,7 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
                 with session_scope(engine) as db:
                     payment = db.get(Payment, payment_id)
                     assert payment is not None
-                    service.refund_payment(db, InstantPaymentProvider(), payment, admin_id=None)
+                    purchases.refund_payment(db, InstantPaymentProvider(), payment, admin_id=None)
             except AppError:  # not refundable, or the credit was already spent
                 pass
 
@@ -102,7 +102,7 @@ def ledger_machine(engine: Engine) -> type[RuleBasedStateMachine]:
             for _ in range(2 if retry else 1):
                 try:
                     with session_scope(engine) as db:
-                        service.adjust_balance(
+                        wallet.adjust_balance(
                             db,
                             user_id=self.user_id,
                             amount_kopecks=amount,

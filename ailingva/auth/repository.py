@@ -1,0 +1,28 @@
+"""The accounts' queries that more than one caller makes."""
+
+from sqlmodel import Session, col, func, select
+
+from ailingva.auth.models import UserAccount
+from ailingva.core.errors import AppError, ErrorCode
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(db: Session, email: str) -> UserAccount | None:
+    return db.exec(select(UserAccount).where(UserAccount.email == normalize_email(email))).first()
+
+
+def get_user(db: Session, user_id: int) -> UserAccount:
+    user = db.get(UserAccount, user_id)
+    if user is None:
+        raise AppError(ErrorCode.NOT_FOUND, "Пользователь не найден.", 404)
+    return user
+
+
+def list_users(db: Session, *, limit: int, offset: int) -> tuple[list[UserAccount], int]:
+    query = select(UserAccount).order_by(col(UserAccount.id)).offset(offset).limit(limit)
+    users = db.exec(query).all()
+    total = db.exec(select(func.count()).select_from(UserAccount)).one()
+    return list(users), total
