@@ -24,7 +24,6 @@ from sqlalchemy import Engine
 from starlette.websockets import WebSocket
 
 from ailingva.billing.ledger import InsufficientFunds
-from ailingva.core.db import in_session
 from ailingva.core.errors import AppError
 from ailingva.providers.audio import pcm16_to_float
 from ailingva.providers.base import ProviderError
@@ -34,16 +33,16 @@ from ailingva.tutor.conversation import (
     Student,
     finish_lesson,
     prepare_turn,
-    read_prompt,
     store_exchange,
 )
-from ailingva.tutor.pipeline import ReplyDone, Speech, Transcribed, transcribe, tutor_turn
-from ailingva.tutor.prompt import PromptInput, build_messages
+from ailingva.tutor.pipeline import ReplyDone, Speech, Transcribed, tutor_turn
 from ailingva.tutor.service import Exchange
 from ailingva.voice import events
 from ailingva.voice.answer import Answer
 from ailingva.voice.events import SessionEndReason
 from ailingva.voice.meter import Meter
+from ailingva.voice.partials import PartialTranscripts
+from ailingva.voice.prompt import LessonPrompt
 from ailingva.voice.protocol import (
     PROTOCOL_VERSION,
     ClientMessage,
@@ -117,9 +116,10 @@ class VoiceSession:
         self.turn_count = 0
         self.carry_audio = b""  # an utterance the student went on with after the turn was taken
         self.last_voiced_at = 0.0
-        self.prompt_task: asyncio.Task[PromptInput] | None = None
-        self.partial: asyncio.Task[None] | None = None
-        self.partial_at_ms = 0  # how much of the utterance the last partial transcript heard
+        self.prompt: LessonPrompt | None = None  # once the lesson is open
+        self.partials = PartialTranscripts(
+            registry, self.transport, every_ms=config.partial_every_ms
+        )
         self.background: set[asyncio.Task[Any]] = set()
         self.settling = False  # the session is ending: no more work ahead of the next turn
         self.end_reason: SessionEndReason = "stopped"
@@ -182,9 +182,11 @@ class VoiceSession:
         except AppError as exc:
             await self.transport.close_with_error(exc.code, exc.message, CloseCode.PROTOCOL)
             return False
-        self.prompt_task = _ready(prompt)
+        self.prompt = LessonPrompt(
+            self.engine, self.registry, self.student, self.lesson.lesson_id, prompt
+        )
         # While the student gets ready to speak, the model reads the lesson's fixed prompt.
-        self._in_background(self._prefill())
+        self._in_background(self.prompt.prefill_start())
         await self.transport.send(
             events.SessionStarted(
                 protocol=PROTOCOL_VERSION,
@@ -264,15 +266,17 @@ class VoiceSession:
         for signal in signals:
             if signal == TurnSignal.SPEECH_STARTED:
                 await self.transport.send(events.SpeechStarted())
-                self._prefetch_prompt()
+                if self.prompt is not None:
+                    # The lesson's history and the brain's memory, while the student speaks.
+                    self.prompt.read_again()
             elif signal == TurnSignal.PAUSED:
                 self._speculate()
             elif signal == TurnSignal.RESUMED:
                 await self._drop_speculation()
             elif signal == TurnSignal.TURN_ENDED:
                 await self._commit_turn()
-        if self.detector.speaking and self.detector.silence_ms == 0:
-            self._transcribe_so_far()
+        if self.detector.speaking and self.detector.silence_ms == 0 and self.prompt is not None:
+            self.partials.hear(self.prompt, self._utterance_ms(), self._utterance)
 
     def _utterance(self) -> bytes:
         return self.carry_audio + self.detector.utterance()
@@ -280,39 +284,8 @@ class VoiceSession:
     def _utterance_ms(self) -> int:
         return len(self.carry_audio) // 2 * 1000 // SAMPLE_RATE + self.detector.utterance_ms
 
-    def _transcribe_so_far(self) -> None:
-        """Every `partial_every_ms` of speech, one at a time: the words so far (with speech-to-text
-        on this machine)."""
-        every = self.config.partial_every_ms
-        if not every or (self.partial is not None and not self.partial.done()):
-            return
-        if not self.registry.current.stt.capabilities.local:
-            return  # a cloud service bills each call: no previews
-        heard_ms = self._utterance_ms()  # checked every voiced frame: no copy of the audio
-        if heard_ms >= self.partial_at_ms + every:
-            self.partial_at_ms = heard_ms
-            self.partial = asyncio.create_task(self._partial(self._utterance()))
-
-    async def _partial(self, audio: bytes) -> None:
-        """Show the student the words so far, and have the model read them: the final prompt
-        then starts with what it has read, and only the rest is new to it."""
-        providers = self.registry.current
-        try:
-            heard = await transcribe(providers, Speech(pcm16_to_float(audio)))
-            if not heard.text:
-                return
-            await self.transport.send(events.PartialTranscript(text=heard.text))
-            await providers.llm.prefill(build_messages(await self._prompt(), heard.text, ()))
-        except ProviderError as exc:  # only a preview: the final transcription will say
-            log.info("partial transcript failed: %s", exc)
-
-    def _stop_partial(self) -> None:
-        """The answer needs the engines now; a partial still running is dropped."""
-        if self.partial is not None:
-            self.partial.cancel()
-
     def _speculate(self) -> None:
-        self._stop_partial()
+        self.partials.drop()
         turn = Answer(self.transport, self._utterance(), self.last_voiced_at)
         turn.task = asyncio.create_task(self._answer(turn))
         self.turn = turn
@@ -330,8 +303,8 @@ class VoiceSession:
             turn = Answer(self.transport, self._utterance(), self.last_voiced_at)
             self._take_turn(turn)
         self.detector.reset()
-        self._stop_partial()
-        self.partial_at_ms = 0
+        self.partials.drop()
+        self.partials.heard_ms = 0
         self.carry_audio = b""
         turn.number = self._next_turn()
         await self.transport.send(events.SpeechStopped(audio_ms=audio_ms))
@@ -347,22 +320,10 @@ class VoiceSession:
         self.turn_count += 1
         return self.turn_count
 
-    async def _prompt(self) -> PromptInput:
-        """What the tutor's prompt needs, as last read. Shared by the answer, the partial
-        transcripts and the prefill: one of them being dropped must not cancel the read."""
-        assert self.prompt_task is not None
-        return await asyncio.shield(self.prompt_task)
-
-    def _prefetch_prompt(self) -> None:
-        """Read the lesson's history and the brain's memory while the student is speaking."""
-        if self.lesson is None:
-            return
-        read = partial(read_prompt, student=self.student, lesson_id=self.lesson.lesson_id)
-        self.prompt_task = asyncio.create_task(in_session(self.engine, read))
-
     # --- answering -----------------------------------------------------------------------
 
     async def _answer(self, turn: Answer) -> None:
+        assert self.prompt is not None
         providers = self.registry.current
         try:
             if turn.text is None:
@@ -374,7 +335,7 @@ class VoiceSession:
             else:
                 said = turn.text
                 await turn.emit(events.TurnTranscript(text=turn.text))
-            async for event in tutor_turn(providers, self._prompt, said, speak=self.speak):
+            async for event in tutor_turn(providers, self.prompt.latest, said, speak=self.speak):
                 if isinstance(event, Transcribed) and not turn.committed.is_set():
                     self.detector.unfinished = sounds_unfinished(event.text)
                 await turn.follow(event)
@@ -428,11 +389,12 @@ class VoiceSession:
             interrupted=interrupted,
         )
         stored = await store_exchange(self.engine, self.jobs, self.student, self.lesson, exchange)
-        self._prefetch_prompt()  # the next turn's history includes this one
+        assert self.prompt is not None
+        self.prompt.read_again()  # the next turn's history includes this one
         # The model reads it while the student thinks: the next prompt differs from the last
         # one where the reply was cut short, and every HISTORY_STEP turns (history_start).
         if not self.settling:
-            self._in_background(self._prefill())
+            self._in_background(self.prompt.prefill_start())
         await self.transport.send(
             events.TurnCompleted(
                 turn=turn.number,
@@ -465,9 +427,9 @@ class VoiceSession:
                 self._in_background(self._store(turn, reply=turn.played_text(), interrupted=True))
         elif turn is not None:
             await _cancel(turn.task)
-        await _cancel(self.partial)
-        if self.prompt_task is not None:
-            await _cancel(self.prompt_task)
+        await self.partials.stop()
+        if self.prompt is not None:
+            await self.prompt.stop()
         if self.background:
             await asyncio.gather(*self.background, return_exceptions=True)
         amount = await self.meter.close()
@@ -482,25 +444,10 @@ class VoiceSession:
         )
         await self.transport.close(self.close_code)
 
-    async def _prefill(self) -> None:
-        """Have the model read the prompt's start (the lesson's fixed part and its history)."""
-        messages = build_messages(await self._prompt(), "Hello!", ())
-        try:
-            await self.registry.current.llm.prefill(messages)
-        except ProviderError as exc:  # the first turn will say so, if it persists
-            log.info("prefill failed: %s", exc)
-
     def _in_background(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)
         self.background.add(task)
         task.add_done_callback(self.background.discard)
-
-
-def _ready(value: PromptInput) -> asyncio.Task[PromptInput]:
-    async def done() -> PromptInput:
-        return value
-
-    return asyncio.ensure_future(done())
 
 
 async def _cancel(task: asyncio.Task[Any] | None) -> None:
