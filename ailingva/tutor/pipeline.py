@@ -78,7 +78,6 @@ class SpeechFailed:
 @dataclass(frozen=True)
 class ReplyDone:
     reply: str
-    sentences: tuple[str, ...]
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -152,7 +151,6 @@ async def tutor_turn(
     yield CorrectionsFound(findings, messages[-1].content)
     events: asyncio.Queue[TurnEvent | Exception | None] = asyncio.Queue()
     sentences: asyncio.Queue[str | None] = asyncio.Queue()
-    spoken: list[str] = []
     reply_parts: list[str] = []
 
     async def write() -> None:
@@ -173,7 +171,6 @@ async def tutor_turn(
             await sentences.put(None)
 
     async def _queue_sentence(sentence: str) -> None:
-        spoken.append(sentence)
         if "first_sentence" not in timings:
             timings["first_sentence"] = _ms_since(start)
         await sentences.put(sentence)
@@ -211,7 +208,7 @@ async def tutor_turn(
                 raise event
             yield event
         timings["total"] = _ms_since(start)
-        yield ReplyDone("".join(reply_parts).strip(), tuple(spoken), timings)
+        yield ReplyDone("".join(reply_parts).strip(), timings)
     finally:
         if not worker.done():
             worker.cancel()

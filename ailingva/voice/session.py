@@ -84,6 +84,8 @@ class VoiceConfig:
 
 
 class VoiceSession:
+    """The loop of one session: messages from the transport drive turn-taking and answers."""
+
     def __init__(
         self,
         websocket: WebSocket,
