@@ -26,14 +26,14 @@ test: setup frontend chromium speech ## Every suite: web unit tests, PostgreSQL 
 	TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/pytest -m "not browser" -p no:cacheprovider
 	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/pytest
 
-lint: setup frontend/node_modules/.installed ## ruff, mypy, TypeScript, and the generated API types are current
+lint: setup frontend/node_modules/.installed ## ruff, mypy, TypeScript, and the generated API and message types are current
 	$(BIN)/ruff check ailingva tests migrations bench
 	$(BIN)/ruff format --check ailingva tests migrations bench
 	$(BIN)/mypy ailingva tests migrations bench
 	$(BIN)/ailingva openapi --out frontend/openapi.json
 	cd frontend && npm run gen:api && npm run typecheck
 	git diff --exit-code -- frontend/openapi.json frontend/src/api/schema.d.ts \
-		|| (echo "The API changed: commit the regenerated frontend/openapi.json and schema.d.ts"; exit 1)
+		|| (echo "The API or the messages (voice events, NDJSON lines) changed: commit the regenerated frontend/openapi.json and schema.d.ts"; exit 1)
 
 migrate: setup
 	$(BIN)/ailingva migrate

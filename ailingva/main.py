@@ -42,6 +42,7 @@ from ailingva.providers.registry import ProviderRegistry
 from ailingva.providers.settings import ProviderSettings
 from ailingva.signup.endpoints import router as signup_router
 from ailingva.tutor.endpoints import router as tutor_router
+from ailingva.voice.endpoints import document_messages
 from ailingva.voice.endpoints import router as voice_router
 from ailingva.voice.session import VoiceConfig
 from ailingva.worker.queue import build_job_queue
@@ -90,6 +91,7 @@ def create_app(
 
     install_error_handlers(app)
     document_error_shape(app)
+    document_messages(app)
     app.add_middleware(CrossSiteRequestGuard, allowed_origins=settings.allowed_origins)
     app.add_middleware(
         CORSMiddleware,

@@ -83,32 +83,13 @@ async def store_exchange(
     jobs: JobQueue,
     student: Student,
     lesson: LessonOpened,
-    *,
-    student_text: str,
-    findings: tuple[Finding, ...],
-    reply: str,
-    timings: Mapping[str, float],
-    prompt_text: str | None = None,
-    student_audio_ms: int | None = None,
-    reply_audio_ms: int | None = None,
-    interrupted: bool = False,
+    exchange: service.Exchange,
 ) -> ExchangeStored:
     """Store the exchange, commit, then hand the student turn to the brain."""
 
     def work(db: Session) -> tuple[int, int]:
         row = service.get_lesson(db, student.user_id, lesson.lesson_id)
-        student_turn, tutor_turn_row = service.record_exchange(
-            db,
-            row,
-            student_text=student_text,
-            findings=findings,
-            reply=reply,
-            timings=timings,
-            prompt_text=prompt_text,
-            student_audio_ms=student_audio_ms,
-            reply_audio_ms=reply_audio_ms,
-            interrupted=interrupted,
-        )
+        student_turn, tutor_turn_row = service.record_exchange(db, row, exchange)
         assert student_turn.id is not None and tutor_turn_row.id is not None
         return student_turn.id, tutor_turn_row.id
 
@@ -119,9 +100,9 @@ async def store_exchange(
         lesson.number,
         student_turn_id,
         tutor_turn_id,
-        findings,
-        reply,
-        dict(timings),
+        tuple(exchange.findings),
+        exchange.reply,
+        dict(exchange.timings),
     )
 
 
@@ -151,11 +132,7 @@ async def converse(
         elif isinstance(event, CorrectionsFound):
             findings, prompt_text = event.findings, event.prompt_text
         elif isinstance(event, ReplyDone):
-            yield await store_exchange(
-                engine,
-                jobs,
-                student,
-                lesson,
+            exchange = service.Exchange(
                 student_text=text,
                 findings=findings,
                 reply=event.reply,
@@ -164,6 +141,7 @@ async def converse(
                 student_audio_ms=student_audio_ms,
                 reply_audio_ms=round(audio_ms) if speak else None,
             )
+            yield await store_exchange(engine, jobs, student, lesson, exchange)
 
 
 async def finish_lesson(

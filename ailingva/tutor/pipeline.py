@@ -1,8 +1,10 @@
-"""One tutor turn as a stream of events: corrections, reply text deltas, reply audio.
+"""One tutor turn as a stream of events: what was heard, corrections, reply text deltas, reply
+audio.
 
-The same stream serves the text chat and the voice session. The model's reply is cut into
-sentences as it streams; each finished sentence goes to speech at once, so the first audio is
-ready while the model is still writing the rest.
+The same stream serves the text chat and the voice session; it starts at the student's text or
+at their speech (speech-to-text runs here, the one place it does). The model's reply is cut
+into sentences as it streams; each finished sentence goes to speech at once, so the first audio
+is ready while the model is still writing the rest.
 """
 
 from __future__ import annotations
@@ -10,21 +12,40 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
 
 from ailingva.grammar.checker import get_checker
 from ailingva.grammar.findings import Finding
 from ailingva.providers.base import AudioChunk, ProviderError
 from ailingva.providers.registry import Providers
 from ailingva.tutor.prompt import REPLY_MAX_TOKENS, PromptInput, build_messages
+from ailingva.tutor.schemas import MAX_MESSAGE_CHARS
 
 # A sentence ends at . ! ? (or …) followed by a space; "Mr. Smith" splitting early costs nothing
 # but a slightly earlier first sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
 # What the model may write but must not be read aloud.
 _NOT_SPOKEN = re.compile(r"[*_#`~>|]+")
+
+
+@dataclass(frozen=True)
+class Speech:
+    """What the student said, as audio: 16 kHz mono samples."""
+
+    samples: npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Transcribed:
+    """What speech-to-text heard ("" when it heard no words) and how long it took (ms)."""
+
+    text: str
+    ms: float
 
 
 @dataclass(frozen=True)
@@ -57,11 +78,10 @@ class SpeechFailed:
 @dataclass(frozen=True)
 class ReplyDone:
     reply: str
-    sentences: tuple[str, ...]
     timings: dict[str, float] = field(default_factory=dict)
 
 
-TurnEvent = CorrectionsFound | ReplyDelta | ReplyAudio | SpeechFailed | ReplyDone
+TurnEvent = Transcribed | CorrectionsFound | ReplyDelta | ReplyAudio | SpeechFailed | ReplyDone
 
 
 class SentenceSplitter:
@@ -94,28 +114,43 @@ def _ms_since(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 1)
 
 
-async def tutor_turn(
-    providers: Providers,
-    prompt: PromptInput,
-    text: str,
-    *,
-    speak: bool,
-    findings: Sequence[Finding] | None = None,
-    voice: str | None = None,
-) -> AsyncIterator[TurnEvent]:
-    """Answer one student utterance. Raises ProviderError when the model fails; a failure of
-    speech only costs the audio (SpeechFailed). Closing the iterator early (barge-in) cancels
-    the model and the speech at once."""
+async def transcribe(providers: Providers, speech: Speech) -> Transcribed:
+    """The student's words (English), cut to the length of a typed message."""
     start = time.perf_counter()
+    heard = await providers.stt.transcribe(speech.samples, "en")
+    return Transcribed(heard.text.strip()[:MAX_MESSAGE_CHARS], _ms_since(start))
+
+
+# The prompt, or how to read it once the words are heard: a voice turn's history may change
+# while speech-to-text runs (the turn before it is stored).
+PromptSource = PromptInput | Callable[[], Awaitable[PromptInput]]
+
+
+async def tutor_turn(
+    providers: Providers, prompt: PromptSource, said: str | Speech, *, speak: bool
+) -> AsyncIterator[TurnEvent]:
+    """Answer one student utterance; speech first yields Transcribed (and no more when no
+    words were heard). Raises ProviderError when speech-to-text or the model fails; a failure of
+    speech synthesis only costs the audio (SpeechFailed). Closing the iterator early (barge-in)
+    cancels the model and the speech at once."""
     timings: dict[str, float] = {}
-    if findings is None:
-        findings = await find_errors(text)
-        timings["grammar"] = _ms_since(start)
+    if isinstance(said, Speech):
+        heard = await transcribe(providers, said)
+        timings["stt"] = heard.ms
+        yield heard
+        if not heard.text:
+            return
+        said = heard.text
+    text = said
+    if not isinstance(prompt, PromptInput):
+        prompt = await prompt()
+    start = time.perf_counter()
+    findings = await find_errors(text)
+    timings["grammar"] = _ms_since(start)
     messages = build_messages(prompt, text, findings)
-    yield CorrectionsFound(tuple(findings), messages[-1].content)
+    yield CorrectionsFound(findings, messages[-1].content)
     events: asyncio.Queue[TurnEvent | Exception | None] = asyncio.Queue()
     sentences: asyncio.Queue[str | None] = asyncio.Queue()
-    spoken: list[str] = []
     reply_parts: list[str] = []
 
     async def write() -> None:
@@ -136,7 +171,6 @@ async def tutor_turn(
             await sentences.put(None)
 
     async def _queue_sentence(sentence: str) -> None:
-        spoken.append(sentence)
         if "first_sentence" not in timings:
             timings["first_sentence"] = _ms_since(start)
         await sentences.put(sentence)
@@ -150,7 +184,7 @@ async def tutor_turn(
                 index += 1
                 continue
             try:
-                async for chunk in providers.tts.synthesize_stream(words, voice=voice):
+                async for chunk in providers.tts.synthesize_stream(words):
                     if "first_audio" not in timings:
                         timings["first_audio"] = _ms_since(start)
                     await events.put(ReplyAudio(index, sentence, chunk))
@@ -174,7 +208,7 @@ async def tutor_turn(
                 raise event
             yield event
         timings["total"] = _ms_since(start)
-        yield ReplyDone("".join(reply_parts).strip(), tuple(spoken), timings)
+        yield ReplyDone("".join(reply_parts).strip(), timings)
     finally:
         if not worker.done():
             worker.cancel()

@@ -6,7 +6,9 @@ Never commits: the caller's unit of work does (a request, or one short session p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -98,18 +100,22 @@ def prompt_input(
     )
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """One student turn and the tutor's answer, as they are stored."""
+
+    student_text: str
+    findings: Sequence[Finding]
+    reply: str
+    timings: Mapping[str, float]
+    prompt_text: str | None = None  # the student's message as the model was given it
+    student_audio_ms: int | None = None
+    reply_audio_ms: int | None = None
+    interrupted: bool = False
+
+
 def record_exchange(
-    db: Session,
-    lesson: Lesson,
-    *,
-    student_text: str,
-    findings: Sequence[Finding],
-    reply: str,
-    timings: Mapping[str, float],
-    prompt_text: str | None = None,
-    student_audio_ms: int | None = None,
-    reply_audio_ms: int | None = None,
-    interrupted: bool = False,
+    db: Session, lesson: Lesson, exchange: Exchange
 ) -> tuple[LessonTurn, LessonTurn]:
     """Store a student turn and the tutor's answer (STREAMING pipeline)."""
     assert lesson.id is not None
@@ -120,29 +126,16 @@ def record_exchange(
         )
     ).one()
     seq = last or 0
-    student = LessonTurn(
-        lesson_id=lesson.id,
-        seq=seq + 1,
-        role=TurnRole.STUDENT,
-        pipeline=Pipeline.STREAMING,
-        text=student_text,
-        prompt_text=prompt_text,
-        corrections=[f.as_json() for f in findings],
-        timings={k: v for k, v in timings.items() if k in STUDENT_STAGES},
-        audio_ms=student_audio_ms,
-    )
-    tutor = LessonTurn(
-        lesson_id=lesson.id,
-        seq=seq + 2,
-        role=TurnRole.TUTOR,
-        pipeline=Pipeline.STREAMING,
-        text=reply,
-        timings={k: v for k, v in timings.items() if k not in STUDENT_STAGES},
-        audio_ms=reply_audio_ms,
-        interrupted=interrupted,
-    )
-    db.add(student)
-    db.add(tutor)
+    new_turn = partial(LessonTurn, lesson_id=lesson.id, pipeline=Pipeline.STREAMING)
+    hearing = {k: v for k, v in exchange.timings.items() if k in STUDENT_STAGES}
+    student = new_turn(seq=seq + 1, role=TurnRole.STUDENT, text=exchange.student_text)
+    student.prompt_text = exchange.prompt_text
+    student.corrections = [f.as_json() for f in exchange.findings]
+    student.timings, student.audio_ms = hearing, exchange.student_audio_ms
+    tutor = new_turn(seq=seq + 2, role=TurnRole.TUTOR, text=exchange.reply)
+    tutor.timings = {k: v for k, v in exchange.timings.items() if k not in hearing}
+    tutor.audio_ms, tutor.interrupted = exchange.reply_audio_ms, exchange.interrupted
+    db.add_all((student, tutor))
     db.flush()
     return student, tutor
 

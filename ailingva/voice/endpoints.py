@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, WebSocket, status
+from typing import Any, Literal
+
+from fastapi import APIRouter, FastAPI, WebSocket, status
+from pydantic import TypeAdapter
 from sqlmodel import Session
 
 from ailingva.auth import service as auth_service
@@ -11,6 +14,8 @@ from ailingva.core.config import Settings
 from ailingva.core.csrf import origin_allowed
 from ailingva.core.db import in_session, utcnow
 from ailingva.tutor.conversation import Student
+from ailingva.voice.events import ServerEvent
+from ailingva.voice.protocol import ClientMessage
 from ailingva.voice.session import VoiceConfig, VoiceSession
 
 router = APIRouter()
@@ -55,3 +60,32 @@ async def _authenticate(websocket: WebSocket, settings: Settings) -> Student | N
         return Student(auth.user.id, auth.user.email)
 
     return await in_session(websocket.app.state.engine, resolve)
+
+
+def document_messages(app: FastAPI) -> None:
+    """Put the socket's messages in the OpenAPI document's components (it has no WebSockets),
+    so the front end's types for them are generated like the API's (`ServerEvent`,
+    `ClientMessage` and one schema per message)."""
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = default_openapi()
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        union: Any
+        mode: Literal["serialization", "validation"]
+        for name, union, mode in (
+            ("ServerEvent", ServerEvent, "serialization"),
+            ("ClientMessage", ClientMessage, "validation"),
+        ):
+            messages = TypeAdapter(union).json_schema(
+                mode=mode, ref_template="#/components/schemas/{model}"
+            )
+            for part, part_schema in messages.pop("$defs").items():
+                schemas.setdefault(part, part_schema)
+            schemas[name] = {"title": name, **messages}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

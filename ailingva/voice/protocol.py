@@ -19,42 +19,48 @@ class _Message(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class Start(_Message):
+class StartMessage(_Message):
     type: Literal["start"]
     protocol: int = PROTOCOL_VERSION
     lesson_id: DbId | None = None
     speak: bool = True
 
 
-class Text(_Message):
+class TextMessage(_Message):
     type: Literal["text"]
     text: MessageText
 
 
-class Playback(_Message):
+class PlaybackMessage(_Message):
     type: Literal["playback"]
     played_ms: int = Field(ge=0, le=3_600_000)
 
 
-class Interrupt(_Message):
+class InterruptMessage(_Message):
     type: Literal["interrupt"]
 
 
-class SettingsChange(_Message):
+class SettingsMessage(_Message):
     type: Literal["settings"]
     speak: bool | None = None
 
 
-class Ping(_Message):
+class PingMessage(_Message):
     type: Literal["ping"]
 
 
-class Stop(_Message):
+class StopMessage(_Message):
     type: Literal["stop"]
 
 
 ClientMessage = Annotated[
-    Start | Text | Playback | Interrupt | SettingsChange | Ping | Stop,
+    StartMessage
+    | TextMessage
+    | PlaybackMessage
+    | InterruptMessage
+    | SettingsMessage
+    | PingMessage
+    | StopMessage,
     Field(discriminator="type"),
 ]
 _client_message: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)

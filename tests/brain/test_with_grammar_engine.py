@@ -26,9 +26,8 @@ def _store_checked_turn(engine: Engine, lesson_id: int, text: str) -> int:
     with session_scope(engine) as db:
         lesson = db.get(Lesson, lesson_id)
         assert lesson is not None
-        student, _ = tutor.record_exchange(
-            db, lesson, student_text=text, findings=findings, reply="I see.", timings={}
-        )
+        exchange = tutor.Exchange(student_text=text, findings=findings, reply="I see.", timings={})
+        student, _ = tutor.record_exchange(db, lesson, exchange)
         assert student.id is not None
         return student.id
 

@@ -1325,6 +1325,346 @@ export interface components {
             /** Id */
             id: string;
         };
+        /**
+         * BalanceCharged
+         * @description After each charged minute.
+         */
+        BalanceCharged: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "balance";
+            /** Balance Kopecks */
+            balance_kopecks: number;
+            /** Minutes Left */
+            minutes_left: number;
+            /** Minutes Charged */
+            minutes_charged: number;
+        };
+        /** LowBalance */
+        LowBalance: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "low_balance";
+            /** Minutes Left */
+            minutes_left: number;
+        };
+        /**
+         * PartialTranscript
+         * @description The words so far, while the student speaks.
+         */
+        PartialTranscript: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "transcript_partial";
+            /** Text */
+            text: string;
+        };
+        /** Pong */
+        Pong: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "pong";
+        };
+        /** ReplyFinished */
+        ReplyFinished: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reply_done";
+            /**
+             * Turn
+             * @default 0
+             */
+            turn: number;
+        };
+        /** ReplyInterrupted */
+        ReplyInterrupted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reply_interrupted";
+            /** Turn */
+            turn: number;
+            /** Played Text */
+            played_text: string;
+        };
+        /**
+         * ReplySentence
+         * @description The binary messages that follow are this sentence's speech.
+         */
+        ReplySentence: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reply_sentence";
+            /**
+             * Turn
+             * @default 0
+             */
+            turn: number;
+            /** Sentence */
+            sentence: number;
+            /** Text */
+            text: string;
+            /** Sample Rate */
+            sample_rate: number;
+        };
+        /** ReplyText */
+        ReplyText: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reply_delta";
+            /**
+             * Turn
+             * @default 0
+             */
+            turn: number;
+            /** Text */
+            text: string;
+        };
+        /** SessionEnded */
+        SessionEnded: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "session_ended";
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "stopped" | "balance_exhausted" | "idle" | "disconnected" | "flood" | "server_shutdown";
+            /** Minutes Charged */
+            minutes_charged: number;
+            /** Amount Kopecks */
+            amount_kopecks: number;
+        };
+        /** SessionError */
+        SessionError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "error";
+            /** Code */
+            code: string;
+            /**
+             * Message
+             * @description Russian, for the student
+             */
+            message: string;
+            /**
+             * Fatal
+             * @description The socket is about to close
+             */
+            fatal: boolean;
+        };
+        /** SessionStarted */
+        SessionStarted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "session_started";
+            /** Protocol */
+            protocol: number;
+            /** Lesson Id */
+            lesson_id: number;
+            /** Lesson Number */
+            lesson_number: number;
+            /**
+             * Sample Rate
+             * @description Of the microphone audio expected
+             */
+            sample_rate: number;
+            /** Balance Kopecks */
+            balance_kopecks: number;
+            /** Minutes Left */
+            minutes_left: number;
+            /** Price Per Minute Kopecks */
+            price_per_minute_kopecks: number;
+        };
+        /**
+         * SpeechStarted
+         * @description The student started speaking; while the tutor talks, a barge-in.
+         */
+        SpeechStarted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "speech_started";
+        };
+        /**
+         * SpeechStopped
+         * @description The turn is the tutor's.
+         */
+        SpeechStopped: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "speech_stopped";
+            /** Audio Ms */
+            audio_ms: number;
+        };
+        /** TurnCompleted */
+        TurnCompleted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "turn_completed";
+            /** Turn */
+            turn: number;
+            /** Lesson Id */
+            lesson_id: number;
+            /** Student Turn Id */
+            student_turn_id: number;
+            /** Tutor Turn Id */
+            tutor_turn_id: number;
+            /**
+             * Reply
+             * @description As stored
+             */
+            reply: string;
+            /** Interrupted */
+            interrupted: boolean;
+            /**
+             * Timings
+             * @description Milliseconds per stage
+             */
+            timings: {
+                [key: string]: number;
+            };
+        };
+        /** TurnCorrections */
+        TurnCorrections: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "corrections";
+            /**
+             * Turn
+             * @default 0
+             */
+            turn: number;
+            /** Corrections */
+            corrections: components["schemas"]["Correction"][];
+        };
+        /** TurnTranscript */
+        TurnTranscript: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "transcript";
+            /**
+             * Turn
+             * @default 0
+             */
+            turn: number;
+            /** Text */
+            text: string;
+        };
+        /** ServerEvent */
+        ServerEvent: components["schemas"]["SessionStarted"] | components["schemas"]["SpeechStarted"] | components["schemas"]["SpeechStopped"] | components["schemas"]["PartialTranscript"] | components["schemas"]["TurnTranscript"] | components["schemas"]["TurnCorrections"] | components["schemas"]["ReplyText"] | components["schemas"]["ReplySentence"] | components["schemas"]["ReplyFinished"] | components["schemas"]["ReplyInterrupted"] | components["schemas"]["TurnCompleted"] | components["schemas"]["BalanceCharged"] | components["schemas"]["LowBalance"] | components["schemas"]["SessionError"] | components["schemas"]["SessionEnded"] | components["schemas"]["Pong"];
+        /** InterruptMessage */
+        InterruptMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "interrupt";
+        };
+        /** PingMessage */
+        PingMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ping";
+        };
+        /** PlaybackMessage */
+        PlaybackMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "playback";
+            /** Played Ms */
+            played_ms: number;
+        };
+        /** SettingsMessage */
+        SettingsMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "settings";
+            /**
+             * Speak
+             * @default null
+             */
+            speak: boolean | null;
+        };
+        /** StartMessage */
+        StartMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "start";
+            /**
+             * Protocol
+             * @default 1
+             */
+            protocol: number;
+            /**
+             * Lesson Id
+             * @default null
+             */
+            lesson_id: number | null;
+            /**
+             * Speak
+             * @default true
+             */
+            speak: boolean;
+        };
+        /** StopMessage */
+        StopMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stop";
+        };
+        /** TextMessage */
+        TextMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "text";
+            /** Text */
+            text: string;
+        };
+        /** ClientMessage */
+        ClientMessage: components["schemas"]["StartMessage"] | components["schemas"]["TextMessage"] | components["schemas"]["PlaybackMessage"] | components["schemas"]["InterruptMessage"] | components["schemas"]["SettingsMessage"] | components["schemas"]["PingMessage"] | components["schemas"]["StopMessage"];
     };
     responses: never;
     parameters: never;

@@ -1,59 +1,21 @@
-/** The messages of `WS /ws/voice`, protocol version 1 (docs/voice-protocol.md). */
-import type { Correction, Timings } from "../tutor/types";
+/**
+ * The messages of `WS /ws/voice`, protocol version 1 (docs/voice-protocol.md): the server's
+ * pydantic models, as the generated schema describes them.
+ */
+import type { Schemas } from "../api/client";
 
 export const PROTOCOL_VERSION = 1;
 
-export type SessionEndReason = "stopped" | "balance_exhausted" | "idle" | "server_shutdown";
+export type ServerEvent = Schemas["ServerEvent"];
+export type SessionEndReason = Schemas["SessionEnded"]["reason"];
 
-export type ServerEvent =
-  | {
-    type: "session_started";
-    protocol: number;
-    lesson_id: number;
-    lesson_number: number;
-    sample_rate: number;
-    balance_kopecks: number;
-    minutes_left: number;
-    price_per_minute_kopecks: number;
-  }
-  | { type: "speech_started" }
-  | { type: "speech_stopped"; audio_ms: number }
-  | { type: "transcript_partial"; text: string }
-  | { type: "transcript"; turn: number; text: string }
-  | { type: "corrections"; turn: number; corrections: Correction[] }
-  | { type: "reply_delta"; turn: number; text: string }
-  | { type: "reply_sentence"; turn: number; sentence: number; text: string; sample_rate: number }
-  | { type: "reply_done"; turn: number }
-  | { type: "reply_interrupted"; turn: number; played_text: string }
-  | {
-    type: "turn_completed";
-    turn: number;
-    lesson_id: number;
-    student_turn_id: number;
-    tutor_turn_id: number;
-    reply: string;
-    interrupted: boolean;
-    timings: Timings;
-  }
-  | { type: "balance"; balance_kopecks: number; minutes_left: number; minutes_charged: number }
-  | { type: "low_balance"; minutes_left: number }
-  | { type: "error"; code: string; message: string; fatal: boolean }
-  | {
-    type: "session_ended";
-    reason: SessionEndReason;
-    minutes_charged: number;
-    amount_kopecks: number;
-  }
-  | { type: "pong" };
+type StartMessage = Schemas["StartMessage"];
+type Defaulted = "lesson_id" | "speak";
 
+/** What the client sends; `start` may leave out what the server defaults. */
 export type ClientMessage =
-  | { type: "start"; protocol: number; lesson_id?: number; speak?: boolean }
-  | { type: "text"; text: string }
-  | { type: "playback"; played_ms: number }
-  | { type: "interrupt" }
-  | { type: "settings"; speak: boolean }
-  | { type: "ping" }
-  | { type: "stop" };
+  | (Omit<StartMessage, Defaulted> & Partial<Pick<StartMessage, Defaulted>>)
+  | Exclude<Schemas["ClientMessage"], StartMessage>;
 
 export const CLOSE_BALANCE_EXHAUSTED = 4402;
 

@@ -1,7 +1,8 @@
 /**
- * The tutor's shapes that the OpenAPI schema does not describe: the lines of the streaming
- * reply (`application/x-ndjson`). The REST shapes come from the generated schema.
+ * The tutor's shapes, from the generated schema; the lines of the streaming reply
+ * (`application/x-ndjson`) are the pydantic models the server writes them from.
  */
+import type { paths } from "../api/schema";
 import type { Schemas } from "../api/client";
 
 export type Correction = Schemas["Correction"];
@@ -11,9 +12,4 @@ export type LessonDetail = Schemas["LessonDetail"];
 
 /** One line of `POST /api/tutor/message/stream`. */
 export type StreamEvent =
-  | { type: "lesson"; lesson_id: number; lesson_number: number }
-  | { type: "corrections"; corrections: Correction[] }
-  | { type: "delta"; text: string }
-  | { type: "audio"; sentence: number; wav_base64: string }
-  | { type: "error"; code: string; message: string }
-  | { type: "done"; result: TutorResult };
+  paths["/api/tutor/message/stream"]["post"]["responses"][200]["content"]["application/json"];
