@@ -35,6 +35,7 @@ from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.security import SecretBox
 from ailingva.grammar.checker import get_checker
 from ailingva.learning.endpoints import router as progress_router
+from ailingva.lessons.endpoints import router as lessons_router
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.providers.settings import ProviderSettings
@@ -101,6 +102,7 @@ def create_app(
         auth_router,
         billing_router,
         tutor_router,
+        lessons_router,
         voice_router,
         progress_router,
         admin_router,

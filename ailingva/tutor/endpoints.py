@@ -7,43 +7,36 @@ import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
 from sqlalchemy import Engine
 
-from ailingva.api.deps import EngineDep, IdPath, JobsDep, ProvidersDep, SessionDep
-from ailingva.auth.deps import CurrentUser, ReleasedUser
+from ailingva.api.deps import EngineDep, JobsDep, ProvidersDep
+from ailingva.auth.deps import ReleasedUser
 from ailingva.auth.models import UserAccount
 from ailingva.core.db import DbId
 from ailingva.core.errors import AppError, ErrorCode, ErrorResponse
-from ailingva.lessons.models import Lesson
+from ailingva.lessons.schemas import Correction
 from ailingva.providers.audio import FloatAudio, container_of, to_float16k
 from ailingva.providers.base import STT_SAMPLE_RATE, AudioChunk, ProviderError
 from ailingva.providers.registry import ProviderRegistry
-from ailingva.tutor import service
 from ailingva.tutor.conversation import (
     ConversationEvent,
     ExchangeStored,
     LessonOpened,
     Student,
     converse,
-    finish_lesson,
     wav_base64,
 )
 from ailingva.tutor.pipeline import CorrectionsFound, ReplyAudio, ReplyDelta, SpeechFailed
 from ailingva.tutor.schemas import (
     AudioEvent,
-    Correction,
     CorrectionsEvent,
     DeltaEvent,
     DoneEvent,
     ErrorEvent,
-    LessonDetail,
     LessonEvent,
-    LessonList,
-    LessonPublic,
     StreamEvent,
-    TurnPublic,
     TutorMessage,
     TutorReply,
 )
@@ -115,7 +108,7 @@ def _result(stored: ExchangeStored, transcript: str | None, audio: str | None) -
         tutor_turn_id=stored.tutor_turn_id,
         transcript=transcript,
         reply=stored.reply,
-        corrections=[Correction.of(f) for f in stored.findings],
+        corrections=[Correction.model_validate(f) for f in stored.findings],
         audio_base64=audio,
         timings=stored.timings,
     )
@@ -182,7 +175,9 @@ async def _lines(
         if isinstance(event, LessonOpened):
             yield LessonEvent(lesson_id=event.lesson_id, lesson_number=event.number)
         elif isinstance(event, CorrectionsFound):
-            yield CorrectionsEvent(corrections=[Correction.of(f) for f in event.findings])
+            yield CorrectionsEvent(
+                corrections=[Correction.model_validate(f) for f in event.findings]
+            )
         elif isinstance(event, ReplyDelta):
             yield DeltaEvent(text=event.text)
         elif isinstance(event, ReplyAudio):
@@ -273,67 +268,3 @@ async def _decode_recording(data: bytes) -> FloatAudio:
             422,
         )
     return samples
-
-
-# --- lessons ---------------------------------------------------------------------------------
-
-
-@router.get("/api/tutor/lessons")
-def lessons(
-    db: SessionDep,
-    user: CurrentUser,
-    limit: int = Query(default=20, ge=1, le=100),
-    offset: int = Query(default=0, ge=0),
-) -> LessonList:
-    assert user.id is not None
-    rows, total = service.lessons_of(db, user.id, limit=limit, offset=offset)
-    counts = service.turn_counts(db, [r.id for r in rows if r.id is not None])
-    return LessonList(
-        items=[_lesson_public(r, counts.get(r.id or 0, 0)) for r in rows], total=total
-    )
-
-
-@router.get("/api/tutor/lessons/{lesson_id}", responses={404: {"model": ErrorResponse}})
-def lesson(lesson_id: IdPath, db: SessionDep, user: CurrentUser) -> LessonDetail:
-    assert user.id is not None
-    row = service.get_lesson(db, user.id, lesson_id)
-    turns = service.conversation(db, lesson_id)
-    return LessonDetail(
-        **_lesson_public(row, len(turns)).model_dump(),
-        turns=[
-            TurnPublic(
-                id=t.id or 0,
-                seq=t.seq,
-                role=t.role,
-                text=t.text,
-                corrections=[Correction.model_validate(c) for c in t.corrections],
-                timings=t.timings,
-                interrupted=t.interrupted,
-                created_at=t.created_at,
-            )
-            for t in turns
-        ],
-    )
-
-
-@router.post("/api/tutor/lessons/{lesson_id}/end", responses={404: {"model": ErrorResponse}})
-async def end_lesson(
-    lesson_id: IdPath, user: ReleasedUser, engine: EngineDep, jobs: JobsDep
-) -> LessonPublic:
-    """End the lesson; the brain then writes its summary (words, grammar notes, XP)."""
-    row, turn_count = await finish_lesson(engine, jobs, _student(user), lesson_id)
-    return _lesson_public(row, turn_count)
-
-
-def _lesson_public(row: Lesson, turn_count: int) -> LessonPublic:
-    assert row.id is not None
-    return LessonPublic(
-        id=row.id,
-        number=row.number,
-        status=row.status,
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        turn_count=turn_count,
-        xp_earned=row.xp_earned,
-        summary=row.summary,
-    )

@@ -28,13 +28,14 @@ from ailingva.billing.ledger import InsufficientFunds
 from ailingva.core.db import in_session, utcnow
 from ailingva.core.errors import AppError
 from ailingva.grammar.findings import Finding
+from ailingva.lessons.schemas import Correction
+from ailingva.lessons.service import finish_lesson
 from ailingva.providers.audio import pcm16_to_float
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.tutor.conversation import (
     LessonOpened,
     Student,
-    finish_lesson,
     prepare_turn,
     read_prompt,
     store_exchange,
@@ -48,7 +49,6 @@ from ailingva.tutor.pipeline import (
     tutor_turn,
 )
 from ailingva.tutor.prompt import PromptInput, build_messages
-from ailingva.tutor.schemas import Correction
 from ailingva.voice.protocol import (
     PROTOCOL_VERSION,
     ClientMessage,
@@ -514,7 +514,9 @@ class VoiceSession:
     async def _on_turn_event(self, turn: Turn, event: Any) -> None:
         if isinstance(event, CorrectionsFound):
             turn.findings, turn.prompt_text = event.findings, event.prompt_text
-            corrections = [Correction.of(f).model_dump(mode="json") for f in event.findings]
+            corrections = [
+                Correction.model_validate(f).model_dump(mode="json") for f in event.findings
+            ]
             await self._emit(turn, {"type": "corrections", "turn": -1, "corrections": corrections})
         elif isinstance(event, ReplyDelta):
             turn.reply_parts.append(event.text)
@@ -716,7 +718,7 @@ class VoiceSession:
 
             amount = await in_session(self.engine, close)
         if self.lesson is not None:
-            await finish_lesson(self.engine, self.jobs, self.student, self.lesson.lesson_id)
+            await finish_lesson(self.engine, self.jobs, self.student.user_id, self.lesson.lesson_id)
         await self._send(
             {
                 "type": "session_ended",

@@ -1,4 +1,4 @@
-"""The text tutor: `POST /api/tutor/message`, its streaming variant, and the lesson routes."""
+"""The text tutor: `POST /api/tutor/message` and its streaming variant."""
 
 from __future__ import annotations
 
@@ -113,32 +113,6 @@ def test_the_next_prompt_repeats_the_last_one_so_the_models_cache_holds(
     assert "goed" in earlier[-1].content and earlier[-1].content != MISTAKE  # notes were sent
     assert later[: len(earlier)] == earlier
     assert later[len(earlier)].content == REPLY
-
-
-def test_new_lesson_numbers_follow_and_ended_lessons_refuse_messages(client: TestClient) -> None:
-    register(client)
-    first = client.post("/api/tutor/message", json={"text": "Hi!"}).json()
-    ended = client.post(f"/api/tutor/lessons/{first['lesson_id']}/end")
-    assert ended.status_code == 200 and ended.json()["status"] == "ended"
-    again = client.post("/api/tutor/message", json={"text": "Hi!", "lesson_id": first["lesson_id"]})
-    assert again.status_code == 409
-    assert again.json()["error"]["code"] == "lesson_ended"
-    second = client.post("/api/tutor/message", json={"text": "Hi!"}).json()
-    assert second["lesson_number"] == 2
-
-
-def test_someone_elses_lesson_is_not_found(client: TestClient, make_client: Any) -> None:
-    register(client)
-    lesson_id = client.post("/api/tutor/message", json={"text": "Hi!"}).json()["lesson_id"]
-    other = make_client()
-    register(other)
-    for response in (
-        other.post("/api/tutor/message", json={"text": "Hi!", "lesson_id": lesson_id}),
-        other.get(f"/api/tutor/lessons/{lesson_id}"),
-        other.post(f"/api/tutor/lessons/{lesson_id}/end"),
-    ):
-        assert response.status_code == 404
-        assert response.json()["error"]["code"] == "lesson_not_found"
 
 
 def test_bad_messages_are_refused_with_a_code(client: TestClient) -> None:
