@@ -12,8 +12,7 @@ from sqlmodel import Session, select
 from ailingva.lessons.models import LessonTurn, Pipeline
 from tests.brain.helpers import analyse
 from tests.conftest import register
-
-MISTAKE = "Yesterday I goed to the park."
+from tests.tutor.conftest import MISTAKE
 
 
 def _say(client: TestClient, text: str, lesson_id: int | None = None) -> dict[str, Any]:
