@@ -40,8 +40,6 @@ from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.providers.settings import ProviderSettings
 from ailingva.tutor.endpoints import router as tutor_router
-from ailingva.tutor.recordings import router as recordings_router
-from ailingva.tutor.streaming import router as streaming_router
 from ailingva.voice.endpoints import router as voice_router
 from ailingva.voice.session import VoiceConfig
 from ailingva.worker.endpoints import admin_router as admin_jobs_router
@@ -104,8 +102,6 @@ def create_app(
         auth_router,
         billing_router,
         tutor_router,
-        streaming_router,
-        recordings_router,
         lessons_router,
         voice_router,
         progress_router,

@@ -14,13 +14,10 @@ from ailingva.core.errors import AppError, ErrorCode, ErrorResponse
 from ailingva.providers.audio import FloatAudio, container_of, to_float16k
 from ailingva.providers.base import STT_SAMPLE_RATE, ProviderError
 from ailingva.tutor.conversation import converse
-from ailingva.tutor.endpoints import collect_reply, student_of, tutor_unavailable
+from ailingva.tutor.replies import collect_reply, student_of, tutor_unavailable
 from ailingva.tutor.schemas import MAX_MESSAGE_CHARS, TutorReply
 
-router = APIRouter(
-    tags=["tutor"],
-    responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
-)
+router = APIRouter()
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_RECORDING_SECONDS = 120

@@ -3,7 +3,6 @@ line (a `StreamEvent`) per conversation event."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 
 from fastapi import APIRouter
@@ -11,12 +10,11 @@ from fastapi.responses import StreamingResponse
 
 from ailingva.api.deps import EngineDep, JobsDep, ProvidersDep
 from ailingva.auth.deps import ReleasedUser
-from ailingva.core.errors import ErrorCode, ErrorResponse
 from ailingva.lessons.schemas import Correction
 from ailingva.providers.base import AudioChunk, ProviderError
 from ailingva.tutor.conversation import ConversationEvent, ExchangeStored, LessonOpened, wav_base64
-from ailingva.tutor.endpoints import UNAVAILABLE, tutor_reply, typed_turn
 from ailingva.tutor.pipeline import CorrectionsFound, ReplyAudio, ReplyDelta, SpeechFailed
+from ailingva.tutor.replies import tutor_reply, tutor_unavailable, typed_turn
 from ailingva.tutor.schemas import (
     AudioEvent,
     CorrectionsEvent,
@@ -28,12 +26,7 @@ from ailingva.tutor.schemas import (
     TutorMessage,
 )
 
-log = logging.getLogger(__name__)
-
-router = APIRouter(
-    tags=["tutor"],
-    responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
-)
+router = APIRouter()
 
 NO_BUFFERING = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
@@ -68,9 +61,8 @@ async def _ndjson(
         async for line in _lines(first, events):
             yield line.model_dump_json() + "\n"
     except ProviderError as exc:
-        log.warning("tutor turn failed: %s", exc)
-        yield ErrorEvent(code=ErrorCode.TUTOR_UNAVAILABLE, message=UNAVAILABLE).model_dump_json()
-        yield "\n"
+        error = tutor_unavailable(exc)
+        yield ErrorEvent(code=error.code, message=error.message).model_dump_json() + "\n"
     finally:
         await events.aclose()
 
