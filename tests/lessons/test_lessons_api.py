@@ -10,8 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from ailingva.lessons.models import LessonTurn, Pipeline
-from tests.brain.helpers import analyse
-from tests.conftest import register
+from tests.conftest import register, wait_until
 from tests.tutor.conftest import MISTAKE
 
 
@@ -49,14 +48,19 @@ def test_a_lesson_shows_its_conversation_without_the_brains_reading(
 ) -> None:
     register(client)
     body = _say(client, MISTAKE)
-    analyse(engine, body["student_turn_id"])  # unless the app's job queue already did
-    with Session(engine) as db:
-        brain_turns = db.exec(
-            select(LessonTurn).where(
-                LessonTurn.lesson_id == body["lesson_id"], LessonTurn.pipeline == Pipeline.ANALYSIS
+
+    def brain_turns() -> int:
+        with Session(engine) as db:
+            return len(
+                db.exec(
+                    select(LessonTurn).where(
+                        LessonTurn.lesson_id == body["lesson_id"],
+                        LessonTurn.pipeline == Pipeline.ANALYSIS,
+                    )
+                ).all()
             )
-        ).all()
-    assert len(brain_turns) == 1
+
+    wait_until(lambda: brain_turns() == 1, timeout=30, what="the brain's reading of the turn")
 
     detail = client.get(f"/api/tutor/lessons/{body['lesson_id']}").json()
     assert detail["number"] == 1 and detail["turn_count"] == 2
