@@ -36,6 +36,7 @@ from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.security import SecretBox
 from ailingva.grammar.checker import get_checker
 from ailingva.jobs import JOBS
+from ailingva.lessons.endpoints import router as lessons_router
 from ailingva.progress.endpoints import router as progress_router
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
@@ -106,6 +107,7 @@ def create_app(
         auth_router,
         billing_router,
         tutor_router,
+        lessons_router,
         voice_router,
         progress_router,
         admin_router,

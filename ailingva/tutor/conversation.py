@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from ailingva.core.db import in_session, utcnow
 from ailingva.grammar.findings import Finding
-from ailingva.lessons.models import Lesson
+from ailingva.lessons import service as lessons
 from ailingva.providers.audio import chunk_to_wav
 from ailingva.providers.base import AudioChunk
 from ailingva.providers.registry import Providers
@@ -64,7 +64,7 @@ async def prepare_turn(
     """Open (or continue) the lesson and read what the tutor's prompt needs; commits."""
 
     def work(db: Session) -> tuple[LessonOpened, PromptInput]:
-        lesson = service.open_lesson(db, student.user_id, lesson_id)
+        lesson = lessons.open_lesson(db, student.user_id, lesson_id)
         assert lesson.id is not None
         return LessonOpened(lesson.id, lesson.number), read_prompt(db, student, lesson.id)
 
@@ -88,7 +88,7 @@ async def store_exchange(
     """Store the exchange, commit, then hand the student turn to the brain."""
 
     def work(db: Session) -> tuple[int, int]:
-        row = service.get_lesson(db, student.user_id, lesson.lesson_id)
+        row = lessons.get_lesson(db, student.user_id, lesson.lesson_id)
         student_turn, tutor_turn_row = service.record_exchange(db, row, exchange)
         assert student_turn.id is not None and tutor_turn_row.id is not None
         return student_turn.id, tutor_turn_row.id
@@ -142,23 +142,6 @@ async def converse(
                 reply_audio_ms=round(audio_ms) if speak else None,
             )
             yield await store_exchange(engine, jobs, student, lesson, exchange)
-
-
-async def finish_lesson(
-    engine: Engine, jobs: JobQueue, student: Student, lesson_id: int
-) -> tuple[Lesson, int]:
-    """End the student's lesson (once) and, after the commit, ask the brain for its summary.
-    Returns the lesson and its number of conversation turns."""
-
-    def work(db: Session) -> tuple[Lesson, int, bool]:
-        row = service.get_lesson(db, student.user_id, lesson_id)
-        ended = service.end_lesson(db, row, now=utcnow())
-        return row, len(service.conversation(db, lesson_id)), ended
-
-    row, turn_count, ended = await in_session(engine, work)
-    if ended:
-        await jobs.enqueue("summarise_lesson", lesson_id=lesson_id)
-    return row, turn_count
 
 
 def wav_base64(chunks: list[AudioChunk]) -> str | None:

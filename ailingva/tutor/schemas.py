@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from ailingva.core.db import DbId
-from ailingva.grammar.findings import Category, Finding
-from ailingva.lessons.models import LessonStatus, TurnRole
+from ailingva.lessons.schemas import Correction
 
 MAX_MESSAGE_CHARS = 1000
 
@@ -22,28 +20,6 @@ class TutorMessage(BaseModel):
     text: MessageText
     lesson_id: DbId | None = None
     speak: bool = False
-
-
-class Correction(BaseModel):
-    """One mistake: `original` at [start, end) of the student's text, and its fix."""
-
-    original: str
-    correction: str
-    category: Category
-    explanation: str = Field(description="Short explanation in Russian")
-    start: int
-    end: int
-
-    @classmethod
-    def of(cls, finding: Finding) -> Correction:
-        return cls(
-            original=finding.original,
-            correction=finding.correction,
-            category=finding.category,
-            explanation=finding.explanation,
-            start=finding.start,
-            end=finding.end,
-        )
 
 
 class TutorReply(BaseModel):
@@ -95,34 +71,3 @@ class DoneEvent(BaseModel):
 
 
 StreamEvent = LessonEvent | CorrectionsEvent | DeltaEvent | AudioEvent | ErrorEvent | DoneEvent
-
-
-class LessonPublic(BaseModel):
-    id: int
-    number: int
-    status: LessonStatus
-    started_at: datetime
-    ended_at: datetime | None
-    turn_count: int
-    xp_earned: int
-    summary: dict[str, Any] | None
-
-
-class LessonList(BaseModel):
-    items: list[LessonPublic]
-    total: int
-
-
-class TurnPublic(BaseModel):
-    id: int
-    seq: int
-    role: TurnRole
-    text: str
-    corrections: list[Correction]
-    timings: dict[str, float]
-    interrupted: bool
-    created_at: datetime
-
-
-class LessonDetail(LessonPublic):
-    turns: list[TurnPublic]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from ailingva.grammar.findings import Finding
+from ailingva.lessons.schemas import Correction
 from ailingva.tutor.pipeline import (
     CorrectionsFound,
     ReplyAudio,
@@ -24,7 +25,6 @@ from ailingva.tutor.pipeline import (
     Transcribed,
     TurnEvent,
 )
-from ailingva.tutor.schemas import Correction
 from ailingva.voice import events
 from ailingva.voice.transport import Transport
 from ailingva.voice.turns import SAMPLE_RATE
@@ -100,7 +100,7 @@ class Answer:
             await self.emit(events.TurnTranscript(text=event.text))
         elif isinstance(event, CorrectionsFound):
             self.findings, self.prompt_text = event.findings, event.prompt_text
-            corrections = [Correction.of(f) for f in event.findings]
+            corrections = [Correction.model_validate(f) for f in event.findings]
             await self.emit(events.TurnCorrections(corrections=corrections))
         elif isinstance(event, ReplyDelta):
             self.reply_parts.append(event.text)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from ailingva.tutor.schemas import Correction
+from ailingva.lessons.schemas import Correction
 
 SessionEndReason = Literal[
     "stopped", "balance_exhausted", "idle", "disconnected", "flood", "server_shutdown"

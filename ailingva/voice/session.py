@@ -25,13 +25,13 @@ from starlette.websockets import WebSocket
 
 from ailingva.billing.ledger import InsufficientFunds
 from ailingva.core.errors import AppError
+from ailingva.lessons.service import finish_lesson
 from ailingva.providers.audio import pcm16_to_float
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.tutor.conversation import (
     LessonOpened,
     Student,
-    finish_lesson,
     prepare_turn,
     store_exchange,
 )
@@ -436,7 +436,7 @@ class VoiceSession:
             await asyncio.gather(*self.background, return_exceptions=True)
         amount = await self.meter.close()
         if self.lesson is not None:
-            await finish_lesson(self.engine, self.jobs, self.student, self.lesson.lesson_id)
+            await finish_lesson(self.engine, self.jobs, self.student.user_id, self.lesson.lesson_id)
         await self.transport.send(
             events.SessionEnded(
                 reason=self.end_reason,

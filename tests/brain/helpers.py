@@ -15,8 +15,8 @@ from ailingva.auth.models import UserAccount
 from ailingva.brain import analysis
 from ailingva.core.db import session_scope, utcnow
 from ailingva.grammar.findings import Category, Finding
+from ailingva.lessons import service as lessons
 from ailingva.lessons.models import Lesson, LessonTurn, Pipeline, TurnRole
-from ailingva.tutor import service as tutor
 from tests.conftest import unique_email
 
 # (wrong phrase, correction, category): typical errors of Russian speakers.
@@ -58,7 +58,7 @@ def new_lesson(
     engine: Engine, user_id: int, *, started_at: datetime | None = None, topic: str | None = None
 ) -> int:
     with session_scope(engine) as db:
-        lesson = tutor.start_lesson(db, user_id)
+        lesson = lessons.start_lesson(db, user_id)
         lesson.topic = topic
         if started_at is not None:
             lesson.started_at = started_at
@@ -70,7 +70,7 @@ def end_lesson(engine: Engine, lesson_id: int, *, at: datetime | None = None) ->
     with session_scope(engine) as db:
         lesson = db.get(Lesson, lesson_id)
         assert lesson is not None
-        tutor.end_lesson(db, lesson, now=at or utcnow())
+        lessons.end_lesson(db, lesson, now=at or utcnow())
 
 
 def add_turn(

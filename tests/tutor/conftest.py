@@ -9,8 +9,12 @@ import pytest
 from fastapi import FastAPI
 
 from ailingva.providers.base import ChatMessage
-from ailingva.providers.fake import FakeLLM
+from ailingva.providers.fake import FAKE_REPLY, FakeLLM
 from ailingva.providers.registry import ProviderRegistry, Providers
+
+# What the fake model always answers, and a sentence with one mistake the grammar check finds.
+REPLY = "".join(FAKE_REPLY)
+MISTAKE = "Yesterday I goed to the park."
 
 
 class RecordingLLM(FakeLLM):

@@ -1,10 +1,9 @@
-"""The text tutor: `POST /api/tutor/message`, its streaming variant, and the lesson routes."""
+"""The text tutor: `POST /api/tutor/message`."""
 
 from __future__ import annotations
 
 import base64
 import io
-import json
 import wave
 from collections.abc import Callable
 from typing import Any
@@ -16,12 +15,9 @@ from sqlmodel import Session, select
 
 from ailingva.lessons.models import LessonTurn, Pipeline, TurnRole
 from ailingva.providers.base import ProviderError, ProviderErrorCode
-from ailingva.providers.fake import FAKE_REPLY, FakeLLM, FakeTTS
+from ailingva.providers.fake import FakeLLM, FakeTTS
 from tests.conftest import register
-from tests.tutor.conftest import RecordingLLM
-
-REPLY = "".join(FAKE_REPLY)
-MISTAKE = "Yesterday I goed to the park."
+from tests.tutor.conftest import MISTAKE, REPLY, RecordingLLM
 
 
 def test_message_answers_with_reply_and_correction(client: TestClient, engine: Engine) -> None:
@@ -115,32 +111,6 @@ def test_the_next_prompt_repeats_the_last_one_so_the_models_cache_holds(
     assert later[len(earlier)].content == REPLY
 
 
-def test_new_lesson_numbers_follow_and_ended_lessons_refuse_messages(client: TestClient) -> None:
-    register(client)
-    first = client.post("/api/tutor/message", json={"text": "Hi!"}).json()
-    ended = client.post(f"/api/tutor/lessons/{first['lesson_id']}/end")
-    assert ended.status_code == 200 and ended.json()["status"] == "ended"
-    again = client.post("/api/tutor/message", json={"text": "Hi!", "lesson_id": first["lesson_id"]})
-    assert again.status_code == 409
-    assert again.json()["error"]["code"] == "lesson_ended"
-    second = client.post("/api/tutor/message", json={"text": "Hi!"}).json()
-    assert second["lesson_number"] == 2
-
-
-def test_someone_elses_lesson_is_not_found(client: TestClient, make_client: Any) -> None:
-    register(client)
-    lesson_id = client.post("/api/tutor/message", json={"text": "Hi!"}).json()["lesson_id"]
-    other = make_client()
-    register(other)
-    for response in (
-        other.post("/api/tutor/message", json={"text": "Hi!", "lesson_id": lesson_id}),
-        other.get(f"/api/tutor/lessons/{lesson_id}"),
-        other.post(f"/api/tutor/lessons/{lesson_id}/end"),
-    ):
-        assert response.status_code == 404
-        assert response.json()["error"]["code"] == "lesson_not_found"
-
-
 def test_bad_messages_are_refused_with_a_code(client: TestClient) -> None:
     assert client.post("/api/tutor/message", json={"text": "Hi"}).status_code == 401
     register(client)
@@ -174,48 +144,6 @@ def test_failing_speech_still_gives_the_reply(
     body = client.post("/api/tutor/message", json={"text": "Hello", "speak": True}).json()
     assert body["reply"] == REPLY
     assert "audio_base64" not in body
-
-
-def _lines(response: Any) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in response.text.splitlines() if line]
-
-
-def test_stream_sends_corrections_deltas_audio_then_done(client: TestClient) -> None:
-    register(client)
-    response = client.post("/api/tutor/message/stream", json={"text": MISTAKE, "speak": True})
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("application/x-ndjson")
-    events = _lines(response)
-    kinds = [e["type"] for e in events]
-    assert kinds[0] == "lesson" and kinds[1] == "corrections" and kinds[-1] == "done"
-    assert "".join(e["text"] for e in events if e["type"] == "delta") == REPLY
-    sentences = [e["sentence"] for e in events if e["type"] == "audio"]
-    assert sentences == [0, 1, 2]  # "Great job!" / "You went to the park." / "What did ...?"
-    assert kinds.index("audio") < kinds.index("done")
-    done = events[-1]["result"]
-    assert done["reply"] == REPLY and done["corrections"][0]["correction"] == "went"
-
-
-def test_stream_reports_a_model_failure_as_an_error_line(
-    client: TestClient, use_providers: Callable[..., Any]
-) -> None:
-    register(client)
-    error = ProviderError(ProviderErrorCode.TIMEOUT, "slow", provider="fake:llm")
-    use_providers(llm=FakeLLM(error=error))
-    events = _lines(client.post("/api/tutor/message/stream", json={"text": "Hello"}))
-    assert events[-1] == {
-        "type": "error",
-        "code": "tutor_unavailable",
-        "message": events[-1]["message"],
-    }
-    assert all(e["type"] != "done" for e in events)
-
-
-def test_stream_refuses_a_bad_lesson_before_streaming(client: TestClient) -> None:
-    register(client)
-    response = client.post("/api/tutor/message/stream", json={"text": "Hi", "lesson_id": 999})
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "lesson_not_found"
 
 
 def test_each_student_turn_is_handed_to_the_brain(client: TestClient, app: FastAPI) -> None:
