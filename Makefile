@@ -30,6 +30,7 @@ lint: setup frontend/node_modules/.installed ## ruff, mypy, TypeScript, and the 
 	$(BIN)/ruff check ailingva tests migrations bench
 	$(BIN)/ruff format --check ailingva tests migrations bench
 	$(BIN)/mypy ailingva tests migrations bench
+	$(BIN)/lint-imports
 	$(BIN)/ailingva openapi --out frontend/openapi.json
 	cd frontend && npm run gen:api && npm run typecheck
 	git diff --exit-code -- frontend/openapi.json frontend/src/api/schema.d.ts \
