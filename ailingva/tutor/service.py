@@ -17,12 +17,13 @@ from ailingva.grammar.findings import Finding
 from ailingva.lessons.models import Lesson, LessonTurn, Pipeline, TurnRole
 from ailingva.tutor.prompt import PromptInput, StudentProfile, history_start
 from ailingva.users.models import UserProfile
+from ailingva.users.service import default_name
 
 
 def student_profile(db: Session, user_id: int, email: str) -> StudentProfile:
     profile = db.get(UserProfile, user_id)
     if profile is None:
-        return StudentProfile(name=email.split("@")[0])
+        return StudentProfile(name=default_name(email))
     return StudentProfile(
         name=profile.display_name,
         level=str(profile.level),
