@@ -75,6 +75,13 @@ def create_credentials(
     return user
 
 
+def imitate_credentials(*, email: str, password: str) -> None:
+    """What `create_credentials` refuses and what it costs, for an address that is taken, so
+    registering it looks (and takes as long) as registering a free one."""
+    _refuse_weak_password(password, normalize_email(email))
+    hash_password(password)
+
+
 def make_admin(db: Session, user: UserAccount, *, password: str) -> None:
     """An existing account becomes an active admin with this password."""
     _refuse_weak_password(password, user.email)
