@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
+import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from ailingva.core.config import Settings
@@ -155,16 +157,20 @@ def test_the_voice_access_token_is_not_written_to_the_access_log(settings: Setti
     token = signup.post(
         "/api/auth/token", json={"email": account.email, "password": account.password}
     ).json()["access_token"]
-    with (
-        _served(app) as (port, records),
-        connect(f"ws://127.0.0.1:{port}/ws/voice?access_token={token}") as ws,
-    ):
-        ws.send('{"type": "start"}')
-        while '"session_started"' not in str(ws.recv(timeout=30)):
-            pass
-        ws.send('{"type": "stop"}')
-        while '"session_ended"' not in str(ws.recv(timeout=30)):
-            pass
+    refused = token[:-4] + "AAAA"  # a token whose signature does not hold
+    with _served(app) as (port, records):
+        with connect(f"ws://127.0.0.1:{port}/ws/voice?access_token={token}") as ws:
+            ws.send('{"type": "start"}')
+            while '"session_started"' not in str(ws.recv(timeout=30)):
+                pass
+            ws.send('{"type": "stop"}')
+            while '"session_ended"' not in str(ws.recv(timeout=30)):
+                pass
+        with (
+            pytest.raises((InvalidStatus, ConnectionClosed)),
+            connect(f"ws://127.0.0.1:{port}/ws/voice?access_token={refused}") as ws,
+        ):
+            ws.recv(timeout=30)
     lines = [record.getMessage() for record in records]
-    assert any("/ws/voice" in line for line in lines), lines  # the handshake was logged
-    assert not [line for line in lines if token in line]
+    assert sum("/ws/voice" in line for line in lines) >= 2, lines  # both handshakes were logged
+    assert not [line for line in lines if token in line or refused in line]
