@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 REDIS_RETRY_SECONDS = 30.0
 REDIS_TIMEOUT_SECONDS = 0.5
 KEY_PREFIX = "ailingva:attempts:"
+MEMORY_SWEEP_SECONDS = 60.0
 
 T = TypeVar("T")
 
@@ -72,11 +73,14 @@ class _Store(Protocol):
 class _MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[str, dict[str, float]] = {}
+        # key -> (window seconds, {member: time claimed})
+        self._entries: dict[str, tuple[int, dict[str, float]]] = {}
+        self._swept_at = 0.0
 
     def claim(self, key: str, window: Window, member: str, now: float) -> float | None:
         with self._lock:
-            entries = self._entries.setdefault(key, {})
+            self._sweep(now)
+            entries = self._entries.setdefault(key, (window.seconds, {}))[1]
             for old, at in list(entries.items()):
                 if at <= now - window.seconds:
                     del entries[old]
@@ -87,11 +91,23 @@ class _MemoryStore:
 
     def release(self, key: str, member: str) -> None:
         with self._lock:
-            self._entries.get(key, {}).pop(member, None)
+            _, entries = self._entries.get(key, (0, {}))
+            entries.pop(member, None)
+            if not entries:
+                self._entries.pop(key, None)
 
     def clear(self, key: str) -> None:
         with self._lock:
             self._entries.pop(key, None)
+
+    def _sweep(self, now: float) -> None:
+        """Forget counters whose entries all aged out: keys are as many as the emails tried."""
+        if now - self._swept_at < MEMORY_SWEEP_SECONDS:
+            return
+        self._swept_at = now
+        for key, (seconds, entries) in list(self._entries.items()):
+            if all(at <= now - seconds for at in entries.values()):
+                del self._entries[key]
 
 
 class _RedisStore:
