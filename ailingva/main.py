@@ -33,6 +33,7 @@ from ailingva.core.errors import (
     install_error_handlers,
 )
 from ailingva.core.ratelimit import AttemptLimiter
+from ailingva.core.redaction import install_log_redaction
 from ailingva.core.security import SecretBox
 from ailingva.grammar.checker import get_checker
 from ailingva.jobs import JOBS
@@ -58,6 +59,7 @@ def create_app(
     settings: Settings | None = None, provider_settings: ProviderSettings | None = None
 ) -> FastAPI:
     settings = settings or get_settings()
+    install_log_redaction()
     engine = make_engine(settings.database_url)
     secret_box = SecretBox(settings.secret_key, settings.previous_secret_keys)
     jobs = build_job_queue(settings, engine, JOBS)

@@ -39,6 +39,20 @@ def _optional_auth(
 OptionalAuth = Annotated[auth_service.Authenticated | None, Depends(_optional_auth)]
 
 
+def _cookie_auth(
+    db: SessionDep,
+    settings: SettingsDep,
+    cookie: Annotated[str | None, Depends(_cookie_scheme)],
+) -> auth_service.Authenticated | None:
+    if not cookie:
+        return None
+    return auth_service.resolve_cookie(db, settings, cookie, now=utcnow())
+
+
+# The browser's session behind its cookie, whatever bearer token the request also carries.
+CookieAuth = Annotated[auth_service.Authenticated | None, Depends(_cookie_auth)]
+
+
 def _required_auth(auth: OptionalAuth) -> auth_service.Authenticated:
     if auth is None:
         raise AppError(ErrorCode.NOT_AUTHENTICATED, "Нужно войти в аккаунт.", 401)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response, status
 from ailingva.api.deps import LimiterDep, SessionDep, SettingsDep
 from ailingva.auth import service
 from ailingva.auth.cookies import BrowserSignInDep
-from ailingva.auth.deps import ClientDep, OptionalAuth, RequiredAuth
+from ailingva.auth.deps import ClientDep, CookieAuth, OptionalAuth, RequiredAuth
 from ailingva.auth.models import SESSION_COOKIE, AuthSessionKind
 from ailingva.auth.schemas import LoginRequest, TokenRequest, TokenResponse, UserPublic
 from ailingva.core.db import utcnow
@@ -58,13 +58,15 @@ def token(
     settings: SettingsDep,
     limiter: LimiterDep,
     client: ClientDep,
-    auth: OptionalAuth,
+    auth: CookieAuth,
     body: TokenRequest | None = None,
 ) -> TokenResponse:
     """A short-lived bearer token (for API clients and the voice WebSocket).
 
-    With credentials: a new API-client session. Without: a fresh token for the session the
-    request is already signed in with (cookie or a still-valid token), so clients refresh it.
+    With credentials: a new API-client session. Without: a fresh token for the browser's
+    cookie session. A bearer token never buys its own successor, so one read from a log line
+    dies within its minutes instead of keeping the session's days; an API client signs in
+    again with its credentials.
     """
     now = utcnow()
     if body is not None and body.email is not None and body.password is not None:

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, col, func, select
 
-from ailingva.auth.models import UserAccount
+from ailingva.auth.models import AuthSession, UserAccount
 from ailingva.core.errors import AppError, ErrorCode
 
 
@@ -26,3 +26,11 @@ def list_users(db: Session, *, limit: int, offset: int) -> tuple[list[UserAccoun
     users = db.exec(query).all()
     total = db.exec(select(func.count()).select_from(UserAccount)).one()
     return list(users), total
+
+
+def has_signed_in_from(db: Session, user_id: int, ip_address: str) -> bool:
+    """Whether a session of this account was ever started from this address."""
+    query = select(AuthSession.id).where(
+        AuthSession.user_id == user_id, AuthSession.ip_address == ip_address
+    )
+    return db.exec(query.limit(1)).first() is not None

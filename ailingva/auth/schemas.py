@@ -42,7 +42,7 @@ class LoginRequest(BaseModel):
 
 
 class TokenRequest(BaseModel):
-    """Credentials for a new API-client session; empty to refresh the current session's token."""
+    """Credentials for a new API-client session; empty for the browser cookie session's token."""
 
     email: str | None = Field(default=None, min_length=1, max_length=254)
     password: GivenPassword | None = None

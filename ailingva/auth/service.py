@@ -10,11 +10,11 @@ from sqlmodel import Session, select
 
 from ailingva.auth.models import AuthSession, AuthSessionKind, Role, UserAccount
 from ailingva.auth.passwords import is_common_password
-from ailingva.auth.repository import get_user_by_email, normalize_email
+from ailingva.auth.repository import get_user_by_email, has_signed_in_from, normalize_email
 from ailingva.auth.schemas import UserPublic
 from ailingva.core.config import Settings
 from ailingva.core.errors import AppError, ErrorCode
-from ailingva.core.ratelimit import AttemptLimiter
+from ailingva.core.ratelimit import AttemptLimiter, Claim, Window
 from ailingva.core.security import (
     InvalidTokenError,
     decode_access_token,
@@ -75,6 +75,13 @@ def create_credentials(
     return user
 
 
+def imitate_credentials(*, email: str, password: str) -> None:
+    """What `create_credentials` refuses and what it costs, for an address that is taken, so
+    registering it looks (and takes as long) as registering a free one."""
+    _refuse_weak_password(password, normalize_email(email))
+    hash_password(password)
+
+
 def make_admin(db: Session, user: UserAccount, *, password: str) -> None:
     """An existing account becomes an active admin with this password."""
     _refuse_weak_password(password, user.email)
@@ -96,9 +103,7 @@ def _refuse_weak_password(password: str, email: str) -> None:
 def throttle_registration(limiter: AttemptLimiter, client: ClientInfo) -> None:
     """Count a registration from the client's address; refuse it past the hourly limit."""
     limit = AttemptLimiter.window(REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600)
-    key = ("register-address", client.ip_address or "unknown")
-    _refuse_if_throttled(limiter.retry_after(limit, *key))
-    limiter.record(limit, *key)
+    _refuse_if_throttled(limiter.claim(limit, "register-address", client.ip_address or "unknown"))
 
 
 def authenticate(
@@ -111,24 +116,37 @@ def authenticate(
     password: str,
     now: datetime,
 ) -> UserAccount:
-    """The same answer for an unknown email, a wrong password and a disabled account."""
+    """The same answer for an unknown email, a wrong password and a disabled account.
+
+    Each attempt claims its slots before the password is checked, so concurrent guesses cannot
+    all be checked against one count. Failures are counted per account and address pair (the
+    owner's own typos), per address (one address trying many accounts), and, for addresses that
+    never signed in to the account, per account: a stranger's guesses slow down every stranger,
+    never the owner signing in from an address they used before.
+    """
+    email = normalize_email(email)
+    address = client.ip_address or "unknown"
+    user = get_user_by_email(db, email)
+    known = user is not None and user.id is not None and has_signed_in_from(db, user.id, address)
     window = settings.login_failure_window_seconds
+    per_pair = AttemptLimiter.window(settings.login_max_failures_per_account, window)
     per_account = AttemptLimiter.window(settings.login_max_failures_per_account, window)
     per_address = AttemptLimiter.window(settings.login_max_failures_per_address, window)
-    account_key = ("login-account", normalize_email(email))
-    address_key = ("login-address", client.ip_address or "unknown")
-    for limit, key in ((per_account, account_key), (per_address, address_key)):
-        _refuse_if_throttled(limiter.retry_after(limit, *key))
+    pair_key = ("login-pair", email, address)
+    counters = [(per_pair, pair_key), (per_address, ("login-address", address))]
+    if not known:
+        counters.append((per_account, ("login-account", email)))
+    claims = _claim_all(limiter, counters)
 
-    user = get_user_by_email(db, email)
     if user is None:
         spend_password_check_time(password)
     ok = user is not None and verify_password(user.password_hash, password) and user.is_active
     if not ok or user is None:
-        limiter.record(per_account, *account_key)
-        limiter.record(per_address, *address_key)
         raise INVALID_CREDENTIALS
-    limiter.reset(per_account, *account_key)
+    # The right password: this attempt was no failure, and the owner's own typos are forgiven.
+    for claim in claims:
+        limiter.release(claim)
+    limiter.reset(per_pair, *pair_key)
     if password_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
@@ -136,13 +154,29 @@ def authenticate(
     return user
 
 
-def _refuse_if_throttled(retry_after: int | None) -> None:
-    if retry_after is not None:
+def _claim_all(
+    limiter: AttemptLimiter, counters: list[tuple[Window, tuple[str, ...]]]
+) -> list[Claim]:
+    """A slot in every counter, or none (what was taken is given back) and a 429."""
+    claims: list[Claim] = []
+    for limit, key in counters:
+        claimed = limiter.claim(limit, *key)
+        if not isinstance(claimed, Claim):
+            for claim in claims:
+                limiter.release(claim)
+            _refuse_if_throttled(claimed)
+        else:
+            claims.append(claimed)
+    return claims
+
+
+def _refuse_if_throttled(claimed: Claim | int) -> None:
+    if not isinstance(claimed, Claim):
         raise AppError(
             ErrorCode.TOO_MANY_ATTEMPTS,
-            f"Слишком много попыток. Попробуйте через {_minutes(retry_after)}.",
+            f"Слишком много попыток. Попробуйте через {_minutes(claimed)}.",
             429,
-            headers={"Retry-After": str(retry_after)},
+            headers={"Retry-After": str(claimed)},
         )
 
 

@@ -42,15 +42,21 @@ def referral_code(db: Session, user_id: int) -> str:
     return code
 
 
-def attach_referrer(db: Session, *, user_id: int, referral_code: str) -> Referral:
+def find_referrer(db: Session, referral_code: str, *, referred_id: int | None = None) -> int:
+    """The id of the code's owner; a 422 for a code that does not exist (or is one's own)."""
     code = _find_code(db, referral_code.strip().upper())
-    if code is None or code.user_id == user_id:
+    if code is None or code.user_id == referred_id:
         raise AppError(
             ErrorCode.UNKNOWN_REFERRAL_CODE,
             "Такого кода приглашения нет. Проверьте его или зарегистрируйтесь без кода.",
             422,
         )
-    referral = Referral(referrer_id=code.user_id, referred_id=user_id)
+    return code.user_id
+
+
+def attach_referrer(db: Session, *, user_id: int, referral_code: str) -> Referral:
+    referrer_id = find_referrer(db, referral_code, referred_id=user_id)
+    referral = Referral(referrer_id=referrer_id, referred_id=user_id)
     db.add(referral)
     db.flush()
     return referral

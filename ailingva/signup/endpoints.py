@@ -8,13 +8,13 @@ from ailingva.auth.cookies import BrowserSignInDep
 from ailingva.auth.schemas import UserPublic
 from ailingva.core.errors import ErrorResponse
 from ailingva.signup.schemas import RegisterRequest
-from ailingva.signup.service import register_student
+from ailingva.signup.service import register_student, unregistered_public
 
 # The path stays under /api/auth, where clients have always registered.
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (401, 422, 429, 409)
+    code: {"model": ErrorResponse} for code in (401, 422, 429)
 }
 
 
@@ -29,4 +29,6 @@ def register(body: RegisterRequest, sign_in: BrowserSignInDep) -> UserPublic:
         name=body.name,
         referral_code=body.referral_code,
     )
+    if user is None:  # the address has an account: the same answer, no session
+        return unregistered_public(email=body.email, name=body.name)
     return sign_in.signed_in(user)

@@ -5,7 +5,9 @@ from sqlmodel import Session
 from ailingva.auth import service as auth_service
 from ailingva.auth.models import Role, UserAccount
 from ailingva.auth.repository import get_user_by_email, normalize_email
+from ailingva.auth.schemas import UserPublic
 from ailingva.billing import ledger, referrals, wallet
+from ailingva.core.db import utcnow
 from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.learning.models import LearningState
 from ailingva.users.service import create_profile, default_name
@@ -33,15 +35,32 @@ def register_student(
     password: str,
     name: str,
     referral_code: str | None = None,
-) -> UserAccount:
-    """A new student: account, profile, wallet with the trial bonus, and their referrer."""
+) -> UserAccount | None:
+    """A new student: account, profile, wallet with the trial bonus, and their referrer.
+
+    None for an address that already has an account: nothing is created and nobody signed in,
+    but the caller answers as for a new one, so registering does not tell which addresses have
+    accounts (issue #17). Each try costs one of the address's registrations per hour.
+    """
     auth_service.throttle_registration(limiter, client)
+    if get_user_by_email(db, email) is not None:
+        auth_service.imitate_credentials(email=email, password=password)
+        if referral_code:  # a wrong code is refused for a taken address as for a free one
+            referrals.find_referrer(db, referral_code)
+        return None
     user = create_account(db, email=email, password=password, name=name)
     assert user.id is not None
     if referral_code:
         referrals.attach_referrer(db, user_id=user.id, referral_code=referral_code)
     wallet.grant_trial(db, user_id=user.id, email=user.email)
     return user
+
+
+def unregistered_public(*, email: str, name: str) -> UserPublic:
+    """The answer to registering a taken address: shaped like a new student's, naming no one."""
+    return UserPublic(
+        id=0, email=normalize_email(email), name=name, role=Role.STUDENT, created_at=utcnow()
+    )
 
 
 def ensure_admin(db: Session, *, email: str, password: str) -> UserAccount:

@@ -91,11 +91,46 @@ def test_disabled_account_cannot_sign_in(client: TestClient, engine: Engine) -> 
 
 def test_same_email_in_other_case_is_taken(client: TestClient) -> None:
     account = register(client)
-    again = client.post(
+    other = TestClient(client.app)
+    again = other.post(
         "/api/auth/register",
-        json={"email": account.email.upper(), "password": STRONG_PASSWORD, "name": "Другой"},
+        json={
+            "email": account.email.upper(),
+            "password": "Another strong pass 9",
+            "name": "Другой",
+        },
     )
-    assert again.status_code == 409 and again.json()["error"]["code"] == "email_taken"
+    # Answered as a new address would be (issue #17), but nothing is created and no one signed in.
+    assert again.status_code == 201 and again.json()["id"] != account.id
+    assert other.get("/api/auth/me").status_code == 401
+    wrong = other.post(
+        "/api/auth/login", json={"email": account.email, "password": "Another strong pass 9"}
+    )
+    assert wrong.status_code == 401
+    mine = other.post(
+        "/api/auth/login", json={"email": account.email, "password": account.password}
+    )
+    assert mine.status_code == 200 and mine.json()["name"] == account.name
+
+
+def test_registering_a_taken_address_refuses_what_a_free_one_would(client: TestClient) -> None:
+    account = register(client)
+    for email in (account.email, f"free-{account.email}"):
+        weak = TestClient(client.app).post(
+            "/api/auth/register", json={"email": email, "password": "password", "name": "Ваня"}
+        )
+        assert weak.status_code == 422 and weak.json()["error"]["code"] == "weak_password"
+        bad_code = TestClient(client.app).post(
+            "/api/auth/register",
+            json={
+                "email": email,
+                "password": STRONG_PASSWORD,
+                "name": "Ваня",
+                "referral_code": "NOSUCH99",
+            },
+        )
+        assert bad_code.status_code == 422, bad_code.text
+        assert bad_code.json()["error"]["code"] == "unknown_referral_code"
 
 
 def test_idle_session_expires(client: TestClient, settings) -> None:

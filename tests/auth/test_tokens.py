@@ -51,20 +51,19 @@ def test_token_expires(client: TestClient, make_client) -> None:
         assert client.get("/api/auth/me", headers=_bearer(token)).status_code == 200
         clock.shift(timedelta(minutes=2))
         assert client.get("/api/auth/me", headers=_bearer(token)).status_code == 401
-        # The session is still alive: a client that kept a valid token in time refreshes.
 
 
-def test_refresh_with_a_valid_token_and_logout_revokes_its_tokens(
+def test_a_valid_token_does_not_refresh_itself_and_logout_revokes_the_session(
     client: TestClient, make_client
 ) -> None:
     account = register(make_client())
     token = _token_from_credentials(client, account.email, account.password)
-    fresh = client.post("/api/auth/token", headers=_bearer(token))
-    assert fresh.status_code == 200
-    new_token = fresh.json()["access_token"]
-    assert client.post("/api/auth/logout", headers=_bearer(new_token)).status_code == 204
+    # A bearer token alone never buys its successor (issue #17): the client signs in again.
+    refused = client.post("/api/auth/token", headers=_bearer(token))
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "invalid_credentials"
+    assert client.post("/api/auth/logout", headers=_bearer(token)).status_code == 204
     assert client.get("/api/auth/me", headers=_bearer(token)).status_code == 401
-    assert client.get("/api/auth/me", headers=_bearer(new_token)).status_code == 401
 
 
 def test_cookie_session_gets_a_token_for_the_websocket(client: TestClient) -> None:

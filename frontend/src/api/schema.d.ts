@@ -108,8 +108,10 @@ export interface paths {
          * Token
          * @description A short-lived bearer token (for API clients and the voice WebSocket).
          *
-         *     With credentials: a new API-client session. Without: a fresh token for the session the
-         *     request is already signed in with (cookie or a still-valid token), so clients refresh it.
+         *     With credentials: a new API-client session. Without: a fresh token for the browser's
+         *     cookie session. A bearer token never buys its own successor, so one read from a log line
+         *     dies within its minutes instead of keeping the session's days; an API client signs in
+         *     again with its credentials.
          */
         post: operations["token_api_auth_token_post"];
         delete?: never;
@@ -1157,7 +1159,7 @@ export interface components {
         };
         /**
          * TokenRequest
-         * @description Credentials for a new API-client session; empty to refresh the current session's token.
+         * @description Credentials for a new API-client session; empty for the browser cookie session's token.
          */
         TokenRequest: {
             /** Email */
@@ -1727,15 +1729,6 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

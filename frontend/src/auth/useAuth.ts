@@ -27,6 +27,21 @@ export function useUser(): UserPublic {
   return data;
 }
 
+/** Registers; an address that already has an account gets the same answer and no session
+ * (the server does not tell which addresses have accounts), so the session is what tells. */
+async function register(form: Schemas["RegisterRequest"]): Promise<UserPublic> {
+  await unwrap(api.POST("/api/auth/register", { body: form }));
+  const me = await fetchMe();
+  if (me === null) {
+    throw new ApiError(
+      401,
+      "not_signed_in",
+      "Не получилось войти. Если у вас уже есть аккаунт с этим email, войдите с его паролем.",
+    );
+  }
+  return me;
+}
+
 /** Logs in or registers, then opens the student area. */
 export function useSignIn(mode: AuthMode) {
   const queryClient = useQueryClient();
@@ -37,7 +52,7 @@ export function useSignIn(mode: AuthMode) {
         ? unwrap(api.POST("/api/auth/login", {
           body: { email: form.email, password: form.password },
         }))
-        : unwrap(api.POST("/api/auth/register", { body: form })),
+        : register(form),
     onSuccess: (user) => {
       queryClient.setQueryData(ME_KEY, user);
       navigate("/student");

@@ -44,9 +44,13 @@ describe("register form", () => {
   });
 
   it("opens the student area after a successful registration", async () => {
+    let registered = false;
     renderApp("/register", {
-      "GET /api/auth/me": loggedOut,
-      "POST /api/auth/register": () => json(201, student),
+      "GET /api/auth/me": () => (registered ? json(200, student) : loggedOut()),
+      "POST /api/auth/register": () => {
+        registered = true;
+        return json(201, student);
+      },
       "GET /api/billing/balance": () => json(200, balance),
     });
     const user = userEvent.setup();
@@ -65,7 +69,7 @@ describe("register form", () => {
   it("sends the invitation code from ?ref= and can drop an unknown one", async () => {
     let replies = 0;
     renderApp("/register?ref=AB12CD34", {
-      "GET /api/auth/me": loggedOut,
+      "GET /api/auth/me": () => (replies > 1 ? json(200, student) : loggedOut()),
       "POST /api/auth/register": () =>
         ++replies === 1
           ? json(422, {
@@ -93,5 +97,20 @@ describe("register form", () => {
       .map((request) => request.body);
     const form = { email: "anna@example.com", password: "long enough", name: "Анна" };
     expect(bodies).toEqual([{ ...form, referral_code: "AB12CD34" }, form]);
+  });
+
+  it("sends to signing in when the address already had an account (no session came)", async () => {
+    renderApp("/register", {
+      "GET /api/auth/me": loggedOut,
+      "POST /api/auth/register": () => json(201, { ...student, id: 0 }),
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText("Имя"), "Анна");
+    await user.type(screen.getByLabelText("Электронная почта"), "anna@example.com");
+    await user.type(screen.getByLabelText("Пароль"), "long enough");
+    await user.click(screen.getByRole("button", { name: "Зарегистрироваться" }));
+
+    expect((await screen.findByRole("alert")).textContent).toMatch(/войдите с его паролем/);
+    expect(screen.queryByRole("heading", { name: "Здравствуйте, Анна!" })).toBeNull();
   });
 });
