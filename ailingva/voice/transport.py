@@ -22,6 +22,7 @@ FLOOD_BURST_SECONDS = 3
 class CloseCode(IntEnum):
     NORMAL = 1000
     SERVER_ERROR = 1011
+    TRY_AGAIN = 1013
     PROTOCOL = 4400
     BALANCE = 4402
     IDLE = 4408
