@@ -249,3 +249,23 @@ def test_a_database_error_at_the_end_is_a_coded_close_and_settled_later(
     )
     _, minutes, _, lesson = _usage(engine)
     assert (minutes, lesson) == (1, "ended")
+
+
+def test_parallel_voice_starts_by_one_student_all_start(client: TestClient) -> None:
+    """Finding 6: parallel starts by one user race on the lesson number (22 of 50 got
+    `conflict` on PostgreSQL). Fixed: the number is taken without a race; every start gets
+    `session_started`, each with a lesson of its own number."""
+    register(client)
+    with contextlib.ExitStack() as stack:
+        sockets = [stack.enter_context(client.websocket_connect("/ws/voice")) for _ in range(30)]
+        for ws in sockets:
+            ws.send_json({"type": "start"})
+        answers = []
+        for ws in sockets:
+            while (event := ws.receive_json())["type"] not in ("session_started", "error"):
+                pass
+            answers.append(event)
+        for ws in sockets:
+            ws.send_json({"type": "stop"})
+    assert [a["type"] for a in answers] == ["session_started"] * 30, answers
+    assert len({a["lesson_number"] for a in answers}) == 30
