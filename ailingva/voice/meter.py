@@ -60,20 +60,23 @@ class Meter:
         self.minutes_due = 0  # the last minute that started (charged or not yet)
         self.warned_low_balance = False
 
-    async def open(self, lesson_id: int) -> BalanceView:
-        """Start the meter and charge the first minute (InsufficientFunds if it cannot be paid)."""
+    async def open(self, open_lesson: Callable[[Session], tuple[int, T]]) -> tuple[T, BalanceView]:
+        """Open the lesson (`open_lesson(db)`: its id, and what the caller wants back), start the
+        meter and charge the first minute, in one transaction: when the minute cannot be paid
+        (InsufficientFunds) nothing is written, not the lesson either."""
 
-        def work(db: Session) -> tuple[int, BalanceView]:
+        def work(db: Session) -> tuple[int, T, BalanceView]:
+            lesson_id, opened = open_lesson(db)
             usage, view = metering.start_metering(
                 db, user_id=self.user_id, lesson_id=lesson_id, now=utcnow()
             )
             assert usage.id is not None
-            return usage.id, view
+            return usage.id, opened, view
 
-        self.usage_id, view = await in_session(self.engine, work)
+        self.usage_id, opened, view = await in_session(self.engine, work)
         self.started_at = time.monotonic()
         self.minutes_charged = self.minutes_due = 1
-        return view
+        return opened, view
 
     async def run(
         self, on_exhausted: Callable[[], None], on_unavailable: Callable[[], None]

@@ -21,10 +21,12 @@ from typing import Any, TypeVar
 
 import anyio
 from sqlalchemy import Engine
+from sqlmodel import Session
 from starlette.websockets import WebSocket
 
 from ailingva.billing.ledger import InsufficientFunds
 from ailingva.core.errors import AppError
+from ailingva.lessons import service as lessons
 from ailingva.lessons.service import finish_lesson
 from ailingva.providers.audio import pcm16_to_float
 from ailingva.providers.base import ProviderError
@@ -32,10 +34,11 @@ from ailingva.providers.registry import ProviderRegistry
 from ailingva.tutor.conversation import (
     LessonOpened,
     Student,
-    prepare_turn,
+    read_prompt,
     store_exchange,
 )
 from ailingva.tutor.pipeline import ReplyDone, Speech, Transcribed, tutor_turn
+from ailingva.tutor.prompt import PromptInput
 from ailingva.tutor.service import Exchange
 from ailingva.voice import events
 from ailingva.voice.answer import Answer
@@ -211,9 +214,17 @@ class VoiceSession:
             )
             return False
         self.speak = message.speak
+
+        def open_lesson(db: Session) -> tuple[int, tuple[LessonOpened, PromptInput]]:
+            lesson = lessons.open_lesson(db, self.student.user_id, message.lesson_id)
+            assert lesson.id is not None
+            opened = LessonOpened(lesson.id, lesson.number)
+            return lesson.id, (opened, read_prompt(db, self.student, lesson.id))
+
         try:
-            self.lesson, prompt = await prepare_turn(self.engine, self.student, message.lesson_id)
-            view = await self.meter.open(self.lesson.lesson_id)
+            # The first minute is paid in the lesson's own transaction: a start refused for
+            # money leaves no lesson behind.
+            (self.lesson, prompt), view = await self.meter.open(open_lesson)
         except InsufficientFunds as exc:
             self.end_reason = "balance_exhausted"
             await self.transport.close_with_error(exc.code, exc.message, CloseCode.BALANCE)
@@ -254,6 +265,8 @@ class VoiceSession:
         message = await self.transport.next_message()
         if message is None and self.transport.ended_by is not None:
             self.end_reason = self.transport.ended_by
+            if self.end_reason == "idle":
+                self.close_code = CloseCode.IDLE
         return message
 
     async def _on_message(self, message: ClientMessage) -> None:
@@ -499,13 +512,14 @@ class VoiceSession:
                     "ending the session's records",
                 )
             return
-        await self.transport.send(
-            events.SessionEnded(
-                reason=self.end_reason,
-                minutes_charged=closed.minutes_charged,
-                amount_kopecks=closed.amount_kopecks,
+        if self.lesson is not None:  # it started
+            await self.transport.send(
+                events.SessionEnded(
+                    reason=self.end_reason,
+                    minutes_charged=closed.minutes_charged,
+                    amount_kopecks=closed.amount_kopecks,
+                )
             )
-        )
         await self.transport.close(self.close_code)
 
     async def _settle_turn(self) -> None:

@@ -23,7 +23,7 @@ from starlette.websockets import WebSocketDisconnect
 from ailingva.billing import metering
 from ailingva.core.config import Settings
 from ailingva.main import create_app
-from tests.conftest import FAKE_PROVIDERS, register, wait_until
+from tests.conftest import FAKE_PROVIDERS, login, make_admin, register, wait_until
 from tests.security.conftest import CuttableProxy
 
 # A coded close: the app's own codes, or "internal error" / "try again later" sent on purpose.
@@ -269,3 +269,67 @@ def test_parallel_voice_starts_by_one_student_all_start(client: TestClient) -> N
             ws.send_json({"type": "stop"})
     assert [a["type"] for a in answers] == ["session_started"] * 30, answers
     assert len({a["lesson_number"] for a in answers}) == 30
+
+
+def test_a_voice_start_refused_for_money_leaves_no_lesson(
+    client: TestClient, make_client: Any, engine: Engine
+) -> None:
+    """Finding 6: a start refused for `insufficient_funds` leaves an empty ended lesson (and a
+    summary job) behind. Fixed: the money is checked before the lesson is opened; the student
+    has no lesson afterwards."""
+    register(client)
+    admin = make_client()
+    login(admin, make_admin(engine))
+    price = admin.put("/api/admin/billing/rules", json={"price_per_minute_kopecks": 100_000})
+    assert price.status_code == 200, price.text
+    with client.websocket_connect("/ws/voice") as ws:
+        ws.send_json({"type": "start"})
+        error = ws.receive_json()
+        assert (error["type"], error["code"]) == ("error", "insufficient_funds")
+        with pytest.raises(WebSocketDisconnect):
+            ws.receive_json()
+    assert client.get("/api/tutor/lessons").json()["total"] == 0
+
+
+def test_an_idle_socket_is_closed_and_not_charged_on(client: TestClient, app: FastAPI) -> None:
+    """Finding 6: a socket with no audio, only pings, is never idle and is charged minute after
+    minute. Fixed: pings keep the connection alive but are not practice; with no audio and no
+    typed turn for `idle_seconds` the session ends with the idle code 4408, charged only for
+    the minutes started until then."""
+    config = replace(app.state.voice_config, idle_seconds=1.0, minute_seconds=0.5)
+    app.state.voice_config = config
+    register(client)
+    with _session(client) as (ws, received):
+        _pings_for(ws, received, 6 * config.idle_seconds)
+        with contextlib.suppress(Exception):
+            ws.send_json({"type": "stop"})
+    assert received.close_code == 4408, received.events[-3:]
+    ended = received.of("session_ended")
+    allowed = int(config.idle_seconds / config.minute_seconds) + 2
+    assert ended and ended[0]["minutes_charged"] <= allowed, ended
+
+
+def test_a_nul_byte_in_a_voice_text_turn_is_answered(client: TestClient) -> None:
+    """Finding 5 (test_inputs.py's, here with the voice tests): a NUL byte in a typed turn got
+    `reply_done` and then nothing; the turn was lost (PostgreSQL refuses to store it). Fixed:
+    an error event (the session goes on) or a completed turn; never a turn lost."""
+    register(client)
+    with client.websocket_connect("/ws/voice") as ws:
+        ws.send_json({"type": "start"})
+        while ws.receive_json()["type"] != "session_started":
+            pass
+        ws.send_json({"type": "text", "text": "Hello\x00 there"})
+        while (event := _next_event(ws))["type"] not in ("turn_completed", "error"):
+            pass
+        ws.send_json({"type": "text", "text": "I like apples."})
+        while (event := _next_event(ws))["type"] != "turn_completed":
+            assert event["type"] != "error", event
+        ws.send_json({"type": "stop"})
+
+
+def _next_event(ws: WebSocketTestSession) -> dict[str, Any]:
+    while True:
+        message = ws.receive()
+        assert message["type"] != "websocket.close", message
+        if message.get("text") is not None:
+            return dict(json.loads(message["text"]))
