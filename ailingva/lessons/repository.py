@@ -7,7 +7,13 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, func, select
 
+from ailingva.auth.models import UserAccount
 from ailingva.lessons.models import Lesson, LessonTurn, Pipeline
+
+
+def lock_student(db: Session, user_id: int) -> None:
+    """Hold the student's account row until the commit: one lesson is numbered at a time."""
+    db.exec(select(UserAccount.id).where(UserAccount.id == user_id).with_for_update()).first()
 
 
 def last_number(db: Session, user_id: int) -> int:

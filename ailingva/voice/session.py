@@ -17,14 +17,16 @@ import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 from sqlalchemy import Engine
+from sqlmodel import Session
 from starlette.websockets import WebSocket
 
 from ailingva.billing.ledger import InsufficientFunds
 from ailingva.core.errors import AppError
+from ailingva.lessons import service as lessons
 from ailingva.lessons.service import finish_lesson
 from ailingva.providers.audio import pcm16_to_float
 from ailingva.providers.base import ProviderError
@@ -32,15 +34,16 @@ from ailingva.providers.registry import ProviderRegistry
 from ailingva.tutor.conversation import (
     LessonOpened,
     Student,
-    prepare_turn,
+    read_prompt,
     store_exchange,
 )
 from ailingva.tutor.pipeline import ReplyDone, Speech, Transcribed, tutor_turn
+from ailingva.tutor.prompt import PromptInput
 from ailingva.tutor.service import Exchange
 from ailingva.voice import events
 from ailingva.voice.answer import Answer
-from ailingva.voice.events import SessionEndReason
-from ailingva.voice.meter import Meter
+from ailingva.voice.events import SessionEndReason, SessionError
+from ailingva.voice.meter import Meter, MeterClosed, retrying
 from ailingva.voice.partials import PartialTranscripts
 from ailingva.voice.prompt import LessonPrompt
 from ailingva.voice.protocol import (
@@ -68,14 +71,32 @@ from ailingva.voice.turns import (
 from ailingva.worker.queue import JobQueue
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 UNAVAILABLE = "Репетитор сейчас недоступен. Попробуйте ещё раз."
+DATABASE_AWAY = SessionError(
+    code="service_unavailable",
+    message="Сервис временно недоступен: урок сохранён, продолжите чуть позже.",
+    fatal=True,
+)
+TURN_LOST = SessionError(
+    code="turn_not_saved", message="Эта реплика не сохранилась: повторите её.", fatal=False
+)
+SERVER_ERROR = SessionError(
+    code="internal_error", message="Что-то пошло не так. Начните урок ещё раз.", fatal=True
+)
 
 
 @dataclass(frozen=True)
 class VoiceConfig:
     timing: TurnTiming = field(default_factory=TurnTiming)
     minute_seconds: float = 60.0  # a billed minute (tests shorten it)
+    # How long a minute's charge is tried again while the database is away before the session
+    # ends (1013, try again later); and for how long, after the socket closed, ending the
+    # session is tried again.
+    charge_grace_seconds: float = 60.0
+    settle_seconds: float = 600.0
+    first_settle_seconds: float = 10.0  # before the client is told to come back later
     idle_seconds: float = 300.0
     max_messages_per_second: int = 100
     max_protocol_errors: int = 20
@@ -103,7 +124,11 @@ class VoiceSession:
             max_protocol_errors=config.max_protocol_errors,
         )
         self.meter = Meter(
-            engine, self.transport, user_id=student.user_id, minute_seconds=config.minute_seconds
+            engine,
+            self.transport,
+            user_id=student.user_id,
+            minute_seconds=config.minute_seconds,
+            grace_seconds=config.charge_grace_seconds,
         )
         self.engine = engine
         self.registry = registry
@@ -126,6 +151,7 @@ class VoiceSession:
         self.settling = False  # the session is ending: no more work ahead of the next turn
         self.end_reason: SessionEndReason = "stopped"
         self.close_code = CloseCode.NORMAL
+        self.failure: SessionError | None = None  # the session cannot go on: why, for the client
 
     # --- the loop ------------------------------------------------------------------------
 
@@ -135,7 +161,12 @@ class VoiceSession:
             if not await self._await_start():
                 return
             receiver = asyncio.create_task(self._receive_loop())
-            meter = asyncio.create_task(self.meter.run(partial(self._balance_exhausted, receiver)))
+            meter = asyncio.create_task(
+                self.meter.run(
+                    partial(self._balance_exhausted, receiver),
+                    partial(self._database_away, receiver),
+                )
+            )
             try:
                 await receiver
             except asyncio.CancelledError:
@@ -143,17 +174,26 @@ class VoiceSession:
                 if current is not None and current.cancelling():
                     self.end_reason = "server_shutdown"
                     raise  # the server is stopping, not the meter
+            except Exception:
+                log.exception("voice session of user %s failed", self.student.user_id)
+                self._fail(SERVER_ERROR, CloseCode.SERVER_ERROR)
         finally:
-            if meter is not None:
-                meter.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await meter
-            await self._finish()
+            await self._finish(meter)
 
     def _balance_exhausted(self, receiver: asyncio.Task[None]) -> None:
         self.end_reason = "balance_exhausted"
         self.close_code = CloseCode.BALANCE
         receiver.cancel()
+
+    def _database_away(self, receiver: asyncio.Task[None]) -> None:
+        """A minute could not be charged for the grace period: the session ends (try again
+        later), and is settled once the database is back."""
+        self._fail(DATABASE_AWAY, CloseCode.TRY_AGAIN)
+        receiver.cancel()
+
+    def _fail(self, error: SessionError, close_code: CloseCode) -> None:
+        if self.failure is None:
+            self.failure, self.close_code = error, close_code
 
     async def _await_start(self) -> bool:
         while (message := await self._next_message()) is not None:
@@ -174,9 +214,17 @@ class VoiceSession:
             )
             return False
         self.speak = message.speak
+
+        def open_lesson(db: Session) -> tuple[int, tuple[LessonOpened, PromptInput]]:
+            lesson = lessons.open_lesson(db, self.student.user_id, message.lesson_id)
+            assert lesson.id is not None
+            opened = LessonOpened(lesson.id, lesson.number)
+            return lesson.id, (opened, read_prompt(db, self.student, lesson.id))
+
         try:
-            self.lesson, prompt = await prepare_turn(self.engine, self.student, message.lesson_id)
-            view = await self.meter.open(self.lesson.lesson_id)
+            # The first minute is paid in the lesson's own transaction: a start refused for
+            # money leaves no lesson behind.
+            (self.lesson, prompt), view = await self.meter.open(open_lesson)
         except InsufficientFunds as exc:
             self.end_reason = "balance_exhausted"
             await self.transport.close_with_error(exc.code, exc.message, CloseCode.BALANCE)
@@ -217,6 +265,8 @@ class VoiceSession:
         message = await self.transport.next_message()
         if message is None and self.transport.ended_by is not None:
             self.end_reason = self.transport.ended_by
+            if self.end_reason == "idle":
+                self.close_code = CloseCode.IDLE
         return message
 
     async def _on_message(self, message: ClientMessage) -> None:
@@ -356,6 +406,12 @@ class VoiceSession:
                 events.SessionError(code="tutor_unavailable", message=UNAVAILABLE, fatal=False)
             )
             self._turn_over(turn)
+        except Exception:
+            # Not stored (the database failed): the student is told, and the session goes on.
+            log.exception("voice turn of user %s failed", self.student.user_id)
+            await turn.committed.wait()
+            await turn.emit(TURN_LOST)
+            self._turn_over(turn)
 
     async def _interrupt(self) -> None:
         """Barge-in: stop the model and the speech; keep only what the student heard."""
@@ -411,15 +467,62 @@ class VoiceSession:
 
     # --- the end -------------------------------------------------------------------------
 
-    async def _finish(self) -> None:
+    async def _finish(self, meter: asyncio.Task[None] | None) -> None:
         """Whatever ended the session: the turn in progress is settled, the meter closed, the
         lesson ended (its summary follows), and the client told why. Shielded: a server
-        cancelling the handler after the client left must not leave money or turns half-done."""
+        cancelling the handler after the client left must not leave money or turns half-done.
+        Nothing that failed before (the meter's task included: only logged) keeps it from
+        running."""
         with anyio.CancelScope(shield=True):
+            if meter is not None:
+                meter.cancel()
+                for outcome in await asyncio.gather(meter, return_exceptions=True):
+                    if isinstance(outcome, Exception):
+                        log.error("voice meter failed", exc_info=outcome)
+                self.meter.stopped()
             await self._settle()
 
     async def _settle(self) -> None:
         self.settling = True
+        await _logged(self._settle_turn(), "settling the turn in progress")
+        await _logged(self.partials.stop(), "stopping the partial transcripts")
+        if self.prompt is not None:
+            await _logged(self.prompt.stop(), "stopping the prompt")
+        if self.background:
+            await asyncio.gather(*self.background, return_exceptions=True)
+        closed = await _logged(
+            asyncio.wait_for(self._close_records(), self.config.first_settle_seconds),
+            "ending the session's records",
+        )
+        if closed is None or self.failure is not None:
+            # The client is not kept waiting: told to come back later, while the meter and the
+            # lesson are closed as soon as the database answers again.
+            if closed is None:
+                self._fail(DATABASE_AWAY, CloseCode.TRY_AGAIN)
+            assert self.failure is not None
+            await self.transport.send(self.failure)
+            await self.transport.close(self.close_code)
+            if closed is None:
+                await _logged(
+                    retrying(
+                        self._close_records,
+                        what=f"ending voice session of user {self.student.user_id}",
+                        for_seconds=self.config.settle_seconds,
+                    ),
+                    "ending the session's records",
+                )
+            return
+        if self.lesson is not None:  # it started
+            await self.transport.send(
+                events.SessionEnded(
+                    reason=self.end_reason,
+                    minutes_charged=closed.minutes_charged,
+                    amount_kopecks=closed.amount_kopecks,
+                )
+            )
+        await self.transport.close(self.close_code)
+
+    async def _settle_turn(self) -> None:
         turn = self.turn
         if turn is not None and turn.finished and turn.task is not None:
             await asyncio.gather(turn.task, return_exceptions=True)  # it is storing the turn
@@ -429,27 +532,28 @@ class VoiceSession:
                 self._in_background(self._store(turn, reply=turn.played_text(), interrupted=True))
         elif turn is not None:
             await _cancel(turn.task)
-        await self.partials.stop()
-        if self.prompt is not None:
-            await self.prompt.stop()
-        if self.background:
-            await asyncio.gather(*self.background, return_exceptions=True)
-        amount = await self.meter.close()
+
+    async def _close_records(self) -> MeterClosed:
+        """Close the meter (charging the minutes due) and end the lesson; safe to repeat."""
+        closed = await self.meter.close()
         if self.lesson is not None:
             await finish_lesson(self.engine, self.jobs, self.student.user_id, self.lesson.lesson_id)
-        await self.transport.send(
-            events.SessionEnded(
-                reason=self.end_reason,
-                minutes_charged=self.meter.minutes_charged,
-                amount_kopecks=amount,
-            )
-        )
-        await self.transport.close(self.close_code)
+        return closed
 
     def _in_background(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)
         self.background.add(task)
         task.add_done_callback(self.background.discard)
+
+
+async def _logged(work: Awaitable[T], what: str) -> T | None:
+    """`work`'s result, or None when it failed (logged): one step of the teardown must not
+    keep the others from running."""
+    try:
+        return await work
+    except Exception:
+        log.exception("voice session: %s failed", what)
+        return None
 
 
 async def _cancel(task: asyncio.Task[Any] | None) -> None:

@@ -14,7 +14,13 @@ from pydantic import BaseModel
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from ailingva.voice.events import SessionEndReason, SessionError
-from ailingva.voice.protocol import ClientMessage, ProtocolError, parse_message
+from ailingva.voice.protocol import (
+    ClientMessage,
+    PingMessage,
+    ProtocolError,
+    SettingsMessage,
+    parse_message,
+)
 
 FLOOD_BURST_SECONDS = 3
 
@@ -22,6 +28,7 @@ FLOOD_BURST_SECONDS = 3
 class CloseCode(IntEnum):
     NORMAL = 1000
     SERVER_ERROR = 1011
+    TRY_AGAIN = 1013
     PROTOCOL = 4400
     BALANCE = 4402
     IDLE = 4408
@@ -47,30 +54,43 @@ class Transport:
         self.protocol_errors = 0
         self.flood_tokens = float(max_messages_per_second * FLOOD_BURST_SECONDS)
         self.flood_checked = time.monotonic()
+        self.active_at = time.monotonic()  # the last practice: audio, a typed turn, playback
         self.closed = False
         self.ended_by: SessionEndReason | None = None  # why receiving ended, if not by us
 
     async def next_message(self) -> bytes | ClientMessage | None:
         """The next audio frame or well-formed message; a malformed one is answered with an
-        error event and skipped. None when the session is over."""
+        error event and skipped. None when the session is over. The session is idle (and
+        closed) after `idle_seconds` without practice: pings, settings and malformed messages
+        keep the socket open but are not practice, so a client sending only those is not
+        charged minute after minute."""
         while not self.closed:
             message = await self._receive()
-            if message is None or isinstance(message, bytes):
+            if message is None:
+                return None
+            if isinstance(message, bytes):
+                self.active_at = time.monotonic()
                 return message
             try:
-                return parse_message(message)
+                parsed = parse_message(message)
             except ProtocolError as exc:
                 await self.protocol_error(exc)
+                continue
+            if not isinstance(parsed, PingMessage | SettingsMessage):
+                self.active_at = time.monotonic()
+            return parsed
         return None
 
     async def _receive(self) -> str | bytes | None:
         try:
-            message = await asyncio.wait_for(self.ws.receive(), self.idle_seconds)
+            idle_in = self.active_at + self.idle_seconds - time.monotonic()
+            if idle_in <= 0:
+                raise TimeoutError
+            message = await asyncio.wait_for(self.ws.receive(), idle_in)
         except TimeoutError:
+            # Receiving ends; the session settles, sends `session_ended` and closes with IDLE.
             self.ended_by = "idle"
-            await self.close_with_error(
-                "idle", "Сессия закрыта: долго не было звука.", CloseCode.IDLE
-            )
+            await self.error("idle", "Сессия закрыта: долго не было звука.", fatal=True)
             return None
         if message["type"] == "websocket.disconnect":
             self.closed = True
