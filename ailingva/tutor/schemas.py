@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from ailingva.core.db import DbId
+from ailingva.core.inputs import JsonBody
 from ailingva.core.text import CleanText
 from ailingva.lessons.schemas import Correction
 
@@ -19,7 +20,7 @@ MessageText = Annotated[
 ]
 
 
-class TutorMessage(BaseModel):
+class TutorMessage(JsonBody):
     text: MessageText
     lesson_id: DbId | None = None
     speak: bool = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -99,3 +100,20 @@ def test_a_nul_byte_in_a_setting_value(admin: TestClient) -> None:
         return
     assert response.status_code == 200, response.text
     assert NUL not in json.dumps(admin.get("/api/admin/settings").json()).replace("\\u0000", NUL)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/tutor/message", {"text": "Hello there", "speak": 0}),
+        ("/api/admin/billing/packages", {"name": "Пакет", "minutes": 10, "sort_order": False}),
+    ],
+)
+def test_a_boolean_is_not_a_number_nor_a_number_a_boolean(
+    admin: TestClient, path: str, body: dict[str, Any]
+) -> None:
+    """The document says boolean (or integer); pydantic's lax mode took 0 and false for each
+    other (schemathesis's negative_data_rejection)."""
+    response = admin.post(path, json=body)
+    assert _refused_with_a_code(response), (response.status_code, response.text)
+    assert admin.post(path, json={**body, "speak": False, "sort_order": 0}).status_code < 300
