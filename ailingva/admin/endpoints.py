@@ -3,13 +3,13 @@
 from typing import Any
 
 from cryptography.fernet import InvalidToken
-from fastapi import APIRouter, BackgroundTasks, Query
+from fastapi import APIRouter, BackgroundTasks
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from sqlmodel import Session
 
 from ailingva.admin import service as admin_service
 from ailingva.admin.service import EDITABLE_PROVIDER_FIELDS, SECRET_PROVIDER_FIELDS
-from ailingva.api.deps import ProvidersDep, SecretBoxDep, SessionDep
+from ailingva.api.deps import Limit, Offset, ProvidersDep, SecretBoxDep, SessionDep
 from ailingva.auth import repository as auth_repository
 from ailingva.auth import service as auth_service
 from ailingva.auth.deps import AdminUser
@@ -35,8 +35,8 @@ class UserList(BaseModel):
 def list_users(
     db: SessionDep,
     _: AdminUser,
-    limit: int = Query(default=50, ge=1, le=200),
-    offset: int = Query(default=0, ge=0),
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> UserList:
     users, total = auth_repository.list_users(db, limit=limit, offset=offset)
     return UserList(items=[auth_service.user_public(db, u) for u in users], total=total)

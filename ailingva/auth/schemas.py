@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, EmailStr, Field, StringConstraints
 
 from ailingva.auth.models import Role
+from ailingva.core.text import CleanText
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
@@ -26,7 +27,9 @@ NewPassword = Annotated[
 GivenPassword = Annotated[
     str, Field(min_length=1, max_length=PASSWORD_MAX), AfterValidator(_encodable)
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), CleanText
+]
 
 
 class NewCredentials(BaseModel):

@@ -1,16 +1,15 @@
 """`/api/admin/billing`: packages, adjustments, the ledger, refunds and the billing rules."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from ailingva.api.deps import IdPath, SessionDep, SettingsDep
+from ailingva.api.deps import IdPath, InstantQuery, Limit, Offset, SessionDep, SettingsDep
 from ailingva.auth import repository as accounts
 from ailingva.auth.deps import AdminUser
 from ailingva.billing import packages, purchases, wallet
-from ailingva.billing.endpoints import ERRORS, IdempotencyKey, Offset, Page
+from ailingva.billing.endpoints import ERRORS, IdempotencyKey
 from ailingva.billing.models import TransactionKind
 from ailingva.billing.payments import payment_provider
 from ailingva.billing.rules import BillingRules, get_rules, put_rules
@@ -77,9 +76,9 @@ def all_transactions(
     _: AdminUser,
     user_id: Annotated[DbId | None, Query()] = None,
     kind: TransactionKind | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    limit: Page = 50,
+    since: InstantQuery | None = None,
+    until: InstantQuery | None = None,
+    limit: Limit = 50,
     offset: Offset = 0,
 ) -> AdminTransactionPage:
     items, total = wallet.transactions(

@@ -2,9 +2,9 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Request, Response
 
-from ailingva.api.deps import IdPath, SessionDep, SettingsDep
+from ailingva.api.deps import IdPath, Limit, Offset, SessionDep, SettingsDep
 from ailingva.auth.deps import CurrentUser
 from ailingva.billing import purchases, referrals, wallet
 from ailingva.billing.models import PaymentStatus
@@ -30,8 +30,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/billing", tags=["billing"], responses=ERRORS)
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
-Page = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 def _public_url(settings: Settings, request: Request) -> str:
@@ -51,7 +49,7 @@ def balance(db: SessionDep, settings: SettingsDep, user: CurrentUser) -> Balance
 
 @router.get("/transactions")
 def transactions(
-    db: SessionDep, user: CurrentUser, limit: Page = 20, offset: Offset = 0
+    db: SessionDep, user: CurrentUser, limit: Limit = 20, offset: Offset = 0
 ) -> TransactionPage:
     items, total = wallet.transactions(db, user_id=_user_id(user), limit=limit, offset=offset)
     return TransactionPage(items=[TransactionPublic.model_validate(t) for t in items], total=total)

@@ -1,15 +1,16 @@
 """The prices and bonuses an admin sets. Stored as one settings document; defaults from the seed."""
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlmodel import Session
 
 from ailingva.core.app_settings import get_setting, put_setting
+from ailingva.core.inputs import JsonBody
 
 RULES_KEY = "billing.rules"
 MAX_KOPECKS = 100_000_000  # one million roubles: far past any real amount, well inside int32
 
 
-class BillingRules(BaseModel):
+class BillingRules(JsonBody):
     price_per_minute_kopecks: int = Field(default=500, ge=1, le=100_000)
     trial_minutes: int = Field(default=60, ge=0, le=10_000)
     referral_bonus_referrer_kopecks: int = Field(default=15_000, ge=0, le=MAX_KOPECKS)

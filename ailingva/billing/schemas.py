@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from ailingva.billing.models import PaymentStatus, TransactionKind
 from ailingva.billing.rules import MAX_KOPECKS
 from ailingva.core.db import DbId
+from ailingva.core.inputs import JsonBody
 
 
 class BalancePublic(BaseModel):
@@ -58,7 +59,7 @@ class PackagePublic(BaseModel):
     is_active: bool
 
 
-class PurchaseRequest(BaseModel):
+class PurchaseRequest(JsonBody):
     package_id: DbId
     # Only the built-in test provider reads this: decline on purpose to try the failure path.
     test_outcome: Literal["succeeded", "failed"] = "succeeded"
@@ -89,7 +90,7 @@ class ReferralPublic(BaseModel):
 PackageName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 
 
-class PackageCreate(BaseModel):
+class PackageCreate(JsonBody):
     name: PackageName
     minutes: int = Field(ge=1, le=100_000)
     discount_percent: int = Field(default=0, ge=0, le=99)
@@ -98,7 +99,7 @@ class PackageCreate(BaseModel):
     sort_order: int = Field(default=0, ge=-1000, le=1000)
 
 
-class PackageUpdate(BaseModel):
+class PackageUpdate(JsonBody):
     name: PackageName | None = None
     minutes: int | None = Field(default=None, ge=1, le=100_000)
     discount_percent: int | None = Field(default=None, ge=0, le=99)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
-from ailingva.api.deps import EngineDep, IdPath, JobsDep, SessionDep
+from ailingva.api.deps import EngineDep, IdPath, JobsDep, Limit, Offset, SessionDep
 from ailingva.auth.deps import CurrentUser, ReleasedUser
 from ailingva.core.errors import ErrorResponse
 from ailingva.lessons import service
@@ -21,8 +21,8 @@ router = APIRouter(
 def lessons(
     db: SessionDep,
     user: CurrentUser,
-    limit: int = Query(default=20, ge=1, le=100),
-    offset: int = Query(default=0, ge=0),
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> LessonList:
     assert user.id is not None
     return service.lesson_list(db, user.id, limit=limit, offset=offset)

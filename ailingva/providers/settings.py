@@ -10,6 +10,7 @@ from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ailingva.core.config import PROJECT_ROOT
+from ailingva.core.text import has_unstorable_characters
 
 ProviderName = Literal["local", "openai", "yandex", "fake"]
 
@@ -60,6 +61,16 @@ class ProviderSettings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        # Stored as JSON by the admin's settings (PostgreSQL refuses a NUL byte there), and sent
+        # in URLs and headers: a control character in a model name, URL or key is a mistake.
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(text, str) and has_unstorable_characters(text):
+            raise ValueError("control characters are not allowed")
+        return value
 
     def with_overrides(self, overrides: Mapping[str, Any] | None) -> ProviderSettings:
         """A validated copy with the admin's values on top (keys: field names, any case)."""

@@ -12,9 +12,11 @@ from ailingva.tutor import recordings, streaming
 from ailingva.tutor.replies import collect_reply, typed_turn
 from ailingva.tutor.schemas import TutorMessage, TutorReply
 
+# Also for the stream and the recordings: a lesson not the student's (404) or ended (409), the
+# tutor's model failing (503; the stream says so in a line once it has begun).
 router = APIRouter(
     tags=["tutor"],
-    responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    responses={code: {"model": ErrorResponse} for code in (401, 404, 409, 422, 503)},
 )
 
 

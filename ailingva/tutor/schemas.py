@@ -7,16 +7,20 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from ailingva.core.db import DbId
+from ailingva.core.inputs import JsonBody
+from ailingva.core.text import CleanText
 from ailingva.lessons.schemas import Correction
 
 MAX_MESSAGE_CHARS = 1000
 
 MessageText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS),
+    CleanText,
 ]
 
 
-class TutorMessage(BaseModel):
+class TutorMessage(JsonBody):
     text: MessageText
     lesson_id: DbId | None = None
     speak: bool = False

@@ -3,6 +3,7 @@ line (a `StreamEvent`) per conversation event."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 
 from fastapi import APIRouter
@@ -10,6 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from ailingva.api.deps import EngineDep, JobsDep, ProvidersDep
 from ailingva.auth.deps import ReleasedUser
+from ailingva.core.errors import ErrorCode
 from ailingva.lessons.schemas import Correction
 from ailingva.providers.base import AudioChunk, ProviderError
 from ailingva.tutor.conversation import ConversationEvent, ExchangeStored, LessonOpened, wav_base64
@@ -26,7 +28,10 @@ from ailingva.tutor.schemas import (
     TutorMessage,
 )
 
+log = logging.getLogger(__name__)
 router = APIRouter()
+
+FAILED = "Что-то пошло не так, ответ не сохранён. Попробуйте ещё раз."
 
 NO_BUFFERING = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
@@ -63,6 +68,11 @@ async def _ndjson(
     except ProviderError as exc:
         error = tutor_unavailable(exc)
         yield ErrorEvent(code=error.code, message=error.message).model_dump_json() + "\n"
+    except Exception:
+        # The 200 has gone out: any other failure (the database refusing the exchange) still
+        # ends the stream with a line the client reads, not a cut connection.
+        log.exception("tutor stream failed")
+        yield ErrorEvent(code=ErrorCode.INTERNAL_ERROR, message=FAILED).model_dump_json() + "\n"
     finally:
         await events.aclose()
 

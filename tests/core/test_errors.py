@@ -19,6 +19,13 @@ def test_wrong_method_is_a_json_405(client: TestClient) -> None:
     assert response.json()["error"]["code"] == "method_not_allowed"
 
 
+def test_a_405_allows_every_method_of_the_path(client: TestClient) -> None:
+    """`/api/admin/settings` has a GET and a PUT route; Starlette named only the first's."""
+    response = client.delete("/api/admin/settings")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, PUT"
+
+
 def test_unexpected_exception_hides_details(app: FastAPI) -> None:
     @app.get("/api/boom")
     def boom() -> None:

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from ailingva.api.deps import MAX_PAGE
 from ailingva.lessons.models import LessonTurn, Pipeline
 from tests.conftest import register, wait_until
 from tests.tutor.conftest import MISTAKE
@@ -39,7 +40,7 @@ def test_lessons_are_listed_newest_first_a_page_at_a_time(
     rest = client.get("/api/tutor/lessons", params={"limit": 2, "offset": 2}).json()
     assert [item["number"] for item in rest["items"]] == [1]
     assert client.get("/api/tutor/lessons", params={"offset": 3}).json()["items"] == []
-    for params in ({"limit": 0}, {"limit": 101}, {"offset": -1}):
+    for params in ({"limit": 0}, {"limit": MAX_PAGE + 1}, {"offset": -1}):
         assert client.get("/api/tutor/lessons", params=params).status_code == 422
 
 

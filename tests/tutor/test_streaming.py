@@ -6,10 +6,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 
 from ailingva.providers.base import ProviderError, ProviderErrorCode
 from ailingva.providers.fake import FakeLLM
+from ailingva.tutor import service
 from tests.conftest import register
 from tests.tutor.conftest import MISTAKE, REPLY
 
@@ -54,3 +57,23 @@ def test_stream_refuses_a_bad_lesson_before_streaming(client: TestClient) -> Non
     response = client.post("/api/tutor/message/stream", json={"text": "Hi", "lesson_id": 999})
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "lesson_not_found"
+
+
+def test_a_database_error_mid_stream_ends_it_with_an_error_line(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the 200 the stream still ends with a line the client reads (it was cut, with
+    neither `done` nor `error`), and nothing of the exchange is stored."""
+    register(client)
+
+    def database_gone(*_: object) -> None:
+        raise OperationalError("INSERT INTO lesson_turn ...", {}, Exception("connection lost"))
+
+    monkeypatch.setattr(service, "record_exchange", database_gone)
+    response = client.post("/api/tutor/message/stream", json={"text": MISTAKE})
+    assert response.status_code == 200
+    events = _lines(response)
+    assert events[0]["type"] == "lesson" and events[-1]["type"] == "error", events
+    assert events[-1]["code"] == "internal_error"
+    lesson = client.get(f"/api/tutor/lessons/{events[0]['lesson_id']}").json()
+    assert lesson["turns"] == []
