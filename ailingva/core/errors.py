@@ -16,6 +16,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ailingva.core.headers import security_headers
+
 log = logging.getLogger(__name__)
 
 
@@ -149,8 +151,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # This answer is sent outside the middleware stack: it carries the headers itself.
         return error_response(
-            ErrorCode.INTERNAL_ERROR, "Что-то пошло не так. Попробуйте ещё раз.", 500
+            ErrorCode.INTERNAL_ERROR,
+            "Что-то пошло не так. Попробуйте ещё раз.",
+            500,
+            headers=security_headers("application/json"),
         )
 
 
