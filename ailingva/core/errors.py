@@ -52,6 +52,7 @@ class ErrorCode(StrEnum):
     TUTOR_UNAVAILABLE = "tutor_unavailable"
     UNKNOWN_SETTING = "unknown_setting"
     INVALID_SETTING = "invalid_setting"
+    KEY_HOST_CHANGED = "key_host_changed"
     INTERNAL_ERROR = "internal_error"
     DATABASE_UNAVAILABLE = "database_unavailable"
     HTTP_ERROR = "http_error"
