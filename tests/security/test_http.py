@@ -47,6 +47,22 @@ def test_every_response_has_the_security_headers(
         assert csp, "an HTML page without a Content-Security-Policy"
 
 
+def test_a_server_error_has_the_security_headers_too(settings: Settings) -> None:
+    """The 500 answer is sent outside the middleware stack: it carries the headers itself."""
+    app = create_app(settings)
+
+    @app.get("/api/test-only-failure")
+    def fail() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/test-only-failure")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert response.headers.get("x-content-type-options") == "nosniff"
+    assert response.headers.get("x-frame-options") == "DENY"
+
+
 def test_with_the_database_down_the_api_answers_503(settings: Settings) -> None:
     """Finding 6: with PostgreSQL down the API answers 500. Fixed: 503 with a code (the
     client may try again later), like /api/health."""
@@ -59,7 +75,9 @@ def test_with_the_database_down_the_api_answers_503(settings: Settings) -> None:
         me = client.get("/api/auth/me")
     for response in (login, me):
         assert response.status_code == 503, response.text
-        assert response.json()["error"]["code"]
+        assert response.json()["error"]["code"] == "database_unavailable"
+        assert response.headers["retry-after"]
+        assert response.headers.get("x-content-type-options") == "nosniff"
 
 
 def test_with_the_database_down_the_voice_handshake_is_refused_as_unavailable(
