@@ -32,6 +32,7 @@ from ailingva.core.errors import (
     error_response,
     install_error_handlers,
 )
+from ailingva.core.headers import SecurityHeaders
 from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.redaction import install_log_redaction
 from ailingva.core.security import SecretBox
@@ -102,6 +103,11 @@ def create_app(
         allow_credentials=True,
         allow_methods=["*"],
         allow_headers=["*"],
+    )
+    # Outermost, so CORS and CSRF refusals carry the headers too.
+    app.add_middleware(
+        SecurityHeaders,
+        docs_paths=(app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url),
     )
     for router in (
         health_router,

@@ -1,5 +1,6 @@
 """`/api/admin`: the admin's view of the service."""
 
+from collections.abc import Collection
 from typing import Any
 
 from cryptography.fernet import InvalidToken
@@ -18,6 +19,7 @@ from ailingva.core.errors import AppError, ErrorCode, ErrorResponse
 from ailingva.core.security import mask_secret
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import Providers
+from ailingva.providers.settings import ProviderSettings
 
 router = APIRouter(
     prefix="/api/admin",
@@ -122,17 +124,38 @@ def update_provider_settings(
             "Сохранённый ключ не расшифровать (SECRET_KEY сменился): введите его заново.",
             422,
         ) from exc
+    in_force = registry.current.settings
+    stored = admin_service.bind_unbound_keys(stored, in_force)
     merged = {**stored, **body.values}
     merged = {k: v for k, v in merged.items() if v is not None}
     try:
+        _refuse_moving_keys(in_force, registry.settings_with(merged), body.values)
         built = registry.build(merged)
     except (ProviderError, ValueError) as exc:
         # The message names the field, never its value (it may be a key).
         raise AppError(ErrorCode.INVALID_SETTING, _setting_problem(exc), 422) from exc
     assert admin.id is not None
-    admin_service.save_provider_overrides(db, box, body.values, updated_by_id=admin.id)
+    admin_service.save_provider_overrides(
+        db, box, body.values, in_force=built.settings, updated_by_id=admin.id
+    )
     background.add_task(registry.use, built)
     return _settings_public(db, built)
+
+
+def _refuse_moving_keys(
+    in_force: ProviderSettings, after: ProviderSettings, changes: Collection[str]
+) -> None:
+    """A key goes only to the host it was entered for: a stolen admin session must not be able
+    to point a URL at its own server and receive the key with the next turn."""
+    moved = admin_service.keys_moved_away(in_force, after, changes)
+    if moved:
+        raise AppError(
+            ErrorCode.KEY_HOST_CHANGED,
+            f"Адрес сервиса сменился: введите ключ ({', '.join(moved)}) заново для нового адреса "
+            "или удалите его (null).",
+            422,
+            details={"keys": moved},
+        )
 
 
 def _setting_problem(exc: Exception) -> str:

@@ -1,9 +1,12 @@
 """Provider settings in the run-time settings store, one key each (`providers.<field>`).
 
 API keys among them are stored encrypted (`{"ciphertext": ...}`) and leave this module only
-decrypted for the registry or masked for the admin.
+decrypted for the registry or masked for the admin. A key is sealed together with the origins
+of the URLs it was entered for (`{"key": ..., "origins": [...]}`), so changing a URL in the
+store, by the API or in the database, cannot send the key anywhere else.
 """
 
+import json
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -12,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from ailingva.core.app_settings import AppSetting, put_setting
 from ailingva.core.security import SecretBox
-from ailingva.providers.settings import ProviderSettings
+from ailingva.providers.settings import KEY_URL_FIELDS, BoundKey, ProviderSettings
 
 PROVIDER_PREFIX = "providers."
 # Where model files live is the operator's choice at deploy time, not a run-time setting.
@@ -41,21 +44,44 @@ def overridden_provider_fields(db: Session) -> set[str]:
 def provider_overrides(
     db: Session, box: SecretBox, *, except_fields: Collection[str] = ()
 ) -> dict[str, Any]:
-    """The admin's provider settings, secrets decrypted: what the registry builds from.
-    `except_fields` are left out (and not decrypted): the ones an update is replacing, so a
-    key sealed with a lost SECRET_KEY can be entered again. InvalidToken for any other."""
+    """The admin's provider settings, secrets decrypted (a BoundKey; a plain string for a key
+    sealed before keys were bound): what the registry builds from. `except_fields` are left
+    out (and not decrypted): the ones an update is replacing, so a key sealed with a lost
+    SECRET_KEY can be entered again. InvalidToken for any other."""
     overrides: dict[str, Any] = {}
     for row in _provider_rows(db):
         name = row.key.removeprefix(PROVIDER_PREFIX)
         if name not in except_fields:
-            overrides[name] = box.decrypt(row.value["ciphertext"]) if row.is_secret else row.value
+            overrides[name] = _unseal(box, row.value) if row.is_secret else row.value
     return overrides
 
 
+def _seal(box: SecretBox, key: str, origins: Collection[str]) -> dict[str, str]:
+    return {"ciphertext": box.encrypt(json.dumps({"key": key, "origins": sorted(origins)}))}
+
+
+def _unseal(box: SecretBox, sealed: Mapping[str, Any]) -> BoundKey | str:
+    plaintext = box.decrypt(sealed["ciphertext"])
+    try:
+        opened = json.loads(plaintext)
+    except ValueError:
+        return plaintext
+    if isinstance(opened, dict) and isinstance(opened.get("key"), str):
+        return BoundKey(opened["key"], frozenset(opened.get("origins", ())))
+    return plaintext
+
+
 def save_provider_overrides(
-    db: Session, box: SecretBox, changes: Mapping[str, Any], *, updated_by_id: int
+    db: Session,
+    box: SecretBox,
+    changes: Mapping[str, Any],
+    *,
+    in_force: ProviderSettings,
+    updated_by_id: int,
 ) -> None:
-    """Store each changed field; None removes the admin's value (back to the environment's)."""
+    """Store each changed field; None removes the admin's value (back to the environment's).
+    A key is sealed with the origins its URLs have in `in_force` (the settings the change
+    makes)."""
     for name, value in changes.items():
         key = PROVIDER_PREFIX + name
         if value is None:
@@ -63,8 +89,35 @@ def save_provider_overrides(
             if row is not None:
                 db.delete(row)
         elif name in SECRET_PROVIDER_FIELDS:
-            sealed = {"ciphertext": box.encrypt(str(value))}
+            origins = in_force.url_origins(name) if name in KEY_URL_FIELDS else ()
+            sealed = _seal(box, str(value), origins)
             put_setting(db, key, sealed, updated_by_id=updated_by_id, is_secret=True)
         else:
             put_setting(db, key, value, updated_by_id=updated_by_id)
     db.flush()
+
+
+def bind_unbound_keys(stored: Mapping[str, Any], in_force: ProviderSettings) -> dict[str, Any]:
+    """`stored` with each key sealed before keys were bound (a plain string) bound to the
+    hosts it is sent to now, so an update cannot move it elsewhere."""
+    return {
+        name: BoundKey(value, in_force.key_origins(name))
+        if name in KEY_URL_FIELDS and isinstance(value, str)
+        else value
+        for name, value in stored.items()
+    }
+
+
+def keys_moved_away(
+    before: ProviderSettings, after: ProviderSettings, changes: Collection[str]
+) -> list[str]:
+    """The keys in force `before` that `after` leaves out because a URL in `changes` moved to
+    a host they were not entered for (a key the change enters or removes is not counted)."""
+    return [
+        key
+        for key, urls in KEY_URL_FIELDS.items()
+        if key not in changes
+        and any(url in changes for url in urls)
+        and getattr(before, key) is not None
+        and getattr(after, key) is None
+    ]

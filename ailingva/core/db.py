@@ -54,17 +54,23 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def make_engine(database_url: str) -> Engine:
+    """The engine for `database_url`. Its errors and echo never show a statement's parameters
+    (user data: names, messages, emails): the log gets the SQL text only."""
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            database_url, connect_args={"check_same_thread": False, "timeout": 30}
+            database_url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        database_url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:

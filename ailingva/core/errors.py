@@ -10,12 +10,16 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, WebSocket
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+from starlette.websockets import WebSocketState
+
+from ailingva.core.headers import security_headers
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +53,9 @@ class ErrorCode(StrEnum):
     TUTOR_UNAVAILABLE = "tutor_unavailable"
     UNKNOWN_SETTING = "unknown_setting"
     INVALID_SETTING = "invalid_setting"
+    KEY_HOST_CHANGED = "key_host_changed"
     INTERNAL_ERROR = "internal_error"
+    DATABASE_UNAVAILABLE = "database_unavailable"
     HTTP_ERROR = "http_error"
 
 
@@ -97,6 +103,14 @@ def error_response(
     if details is not None:
         body["details"] = details
     return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+# The database cannot be reached or answered with a transient failure (connection refused or
+# lost, server shutting down, lock or statement timeout; the pool has no free connection).
+DATABASE_UNAVAILABLE_ERRORS = (sa_exc.OperationalError, sa_exc.TimeoutError)
+DATABASE_RETRY_AFTER_SECONDS = 5
+# The close code that tells a WebSocket client to try again later.
+WS_TRY_AGAIN_LATER = 1013
 
 
 # What FastAPI raises when the body cannot be decoded at all (not merely invalid JSON).
@@ -166,12 +180,46 @@ def install_error_handlers(app: FastAPI) -> None:
             headers["Allow"] = allowed
         return error_response(code, message, exc.status_code, headers=headers)
 
+    for database_error in DATABASE_UNAVAILABLE_ERRORS:
+        app.add_exception_handler(database_error, _database_unavailable)  # type: ignore[arg-type]
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # This answer is sent outside the middleware stack: it carries the headers itself.
         return error_response(
-            ErrorCode.INTERNAL_ERROR, "Что-то пошло не так. Попробуйте ещё раз.", 500
+            ErrorCode.INTERNAL_ERROR,
+            "Что-то пошло не так. Попробуйте ещё раз.",
+            500,
+            headers=security_headers("application/json"),
         )
+
+
+async def _database_unavailable(
+    conn: Request | WebSocket, exc: sa_exc.SQLAlchemyError
+) -> JSONResponse | None:
+    """503 with a code (the client may try again), not a 500: the database is away. A
+    WebSocket handshake is refused the same way (or closed with 1013 where the server cannot
+    send an HTTP answer to a handshake)."""
+    cause = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+    # The driver's message only (never the statement or its parameters: they carry user data).
+    reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    log.warning("database unavailable on %s: %s: %s", conn.url.path, type(cause).__name__, reason)
+    response = error_response(
+        ErrorCode.DATABASE_UNAVAILABLE,
+        "Сервис временно недоступен: база данных не отвечает. Попробуйте через минуту.",
+        503,
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+    if isinstance(conn, Request):
+        return response
+    if conn.application_state == WebSocketState.CONNECTING and (
+        "websocket.http.response" in conn.scope.get("extensions", {})
+    ):
+        return response
+    if conn.application_state != WebSocketState.DISCONNECTED:
+        await conn.close(code=WS_TRY_AGAIN_LATER)
+    return None
 
 
 def document_error_shape(app: FastAPI) -> None:

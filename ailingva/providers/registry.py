@@ -119,6 +119,10 @@ class ProviderRegistry:
     def current(self) -> Providers:
         return self._current
 
+    def settings_with(self, overrides: Mapping[str, Any] | None) -> ProviderSettings:
+        """The settings `build(overrides)` would use (ValueError if they are invalid)."""
+        return self._base.with_overrides(overrides)
+
     def build(self, overrides: Mapping[str, Any] | None) -> Providers:
         """A new set from the base settings plus `overrides` (raises if they do not build)."""
         return build_providers(self._base, overrides)

@@ -2,17 +2,49 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import SecretStr, field_validator
+from pydantic import PrivateAttr, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ailingva.core.config import PROJECT_ROOT
 from ailingva.core.text import has_unstorable_characters
 
+log = logging.getLogger(__name__)
+
 ProviderName = Literal["local", "openai", "yandex", "fake"]
+
+# The URLs each API key is sent to. A key is bound to the hosts those URLs had when it was
+# entered: a URL moved to another host does not take the key along.
+KEY_URL_FIELDS: dict[str, tuple[str, ...]] = {
+    "openai_api_key": ("openai_base_url",),
+    "yandex_api_key": ("yandex_stt_url", "yandex_tts_url"),
+}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def url_origin(url: str) -> str:
+    """`scheme://host:port` of `url` (lower case, the port spelled out): what a key is bound to."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # not a number: no host this could match
+        port = None
+    return f"{scheme}://{(parts.hostname or '').lower()}:{port or _DEFAULT_PORTS.get(scheme, '')}"
+
+
+@dataclass(frozen=True)
+class BoundKey:
+    """A stored API key with the origins it was entered for."""
+
+    value: str = field(repr=False)
+    origins: frozenset[str]
 
 
 class ProviderSettings(BaseSettings):
@@ -57,6 +89,9 @@ class ProviderSettings(BaseSettings):
     yandex_profanity_filter: bool = False
     yandex_timeout_seconds: float = 30.0
 
+    # Where each key may be sent (KEY_URL_FIELDS); a key without an entry: its own URLs'.
+    _key_origins: dict[str, frozenset[str]] = PrivateAttr(default_factory=dict)
+
     @field_validator("stt_fallback", "llm_fallback", "tts_fallback", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
@@ -72,13 +107,51 @@ class ProviderSettings(BaseSettings):
             raise ValueError("control characters are not allowed")
         return value
 
+    def url_origins(self, key_field: str) -> frozenset[str]:
+        """The origins of the URLs `key_field` is sent to, as these settings have them."""
+        return frozenset(url_origin(getattr(self, url)) for url in KEY_URL_FIELDS[key_field])
+
+    def key_origins(self, key_field: str) -> frozenset[str]:
+        """The origins `key_field` was entered for (a key from the environment: the
+        environment's URLs)."""
+        return self._key_origins.get(key_field) or self.url_origins(key_field)
+
     def with_overrides(self, overrides: Mapping[str, Any] | None) -> ProviderSettings:
-        """A validated copy with the admin's values on top (keys: field names, any case)."""
+        """A validated copy with the admin's values on top (keys: field names, any case).
+
+        A key in `overrides` is bound to the URLs it comes with (a BoundKey: to its own
+        origins); a key from below keeps its binding. A key whose URLs point elsewhere is
+        left out (None): it is never sent to a host it was not entered for.
+        """
         if not overrides:
             return self
         changes = {key.lower(): value for key, value in overrides.items()}
         unknown = sorted(set(changes) - set(type(self).model_fields))
         if unknown:
             raise ValueError(f"unknown provider setting(s): {', '.join(unknown)}")
+        bound = {k: v for k, v in changes.items() if isinstance(v, BoundKey)}
+        changes.update({k: v.value for k, v in bound.items()})
         # model_validate skips the environment: only these values and the overrides count.
-        return type(self).model_validate({**self.model_dump(), **changes})
+        merged = type(self).model_validate({**self.model_dump(), **changes})
+        unbound: dict[str, None] = {}
+        for key_field in KEY_URL_FIELDS:
+            if key_field in bound:
+                origins = bound[key_field].origins
+            elif key_field in changes:
+                origins = merged.url_origins(key_field)
+            else:
+                origins = self.key_origins(key_field)
+            merged._key_origins[key_field] = origins
+            if (
+                getattr(merged, key_field) is not None
+                and not merged.url_origins(key_field) <= origins
+            ):
+                log.warning(
+                    "%s left out: its URLs moved to a host it was not entered for", key_field
+                )
+                unbound[key_field] = None
+        if not unbound:
+            return merged
+        without = merged.model_copy(update=unbound)
+        without._key_origins = dict(merged._key_origins)
+        return without

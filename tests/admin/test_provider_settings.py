@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -78,7 +79,9 @@ def test_admin_switches_the_model_provider(
         row = db.get(AppSetting, "providers.openai_api_key")
         assert row is not None and row.is_secret
         assert KEY not in str(row.value)
-        assert SecretBox(TEST_SECRET).decrypt(row.value["ciphertext"]) == KEY
+        # Sealed with the host it was entered for.
+        sealed = json.loads(SecretBox(TEST_SECRET).decrypt(row.value["ciphertext"]))
+        assert sealed == {"key": KEY, "origins": ["http://127.0.0.1:9"]}
 
 
 def test_a_restarted_app_keeps_the_admins_choice(admin: TestClient, settings: Settings) -> None:
