@@ -12,10 +12,16 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import Session
 
+from ailingva.billing import ledger
+from ailingva.billing.models import TransactionKind
+from ailingva.billing.rules import MAX_BALANCE_KOPECKS
 from ailingva.core.config import Settings
+from ailingva.core.errors import AppError
 from ailingva.main import create_app
 from tests.conftest import login, make_admin, register, unique_email
 from tests.security.conftest import listener_on
@@ -224,3 +230,57 @@ def test_webhook_read_back_does_not_block_the_request_path(
             pool.shutdown()
         assert statuses <= {200, 202, 204}, statuses
         assert len(yookassa.reads) <= 2, f"{len(yookassa.reads)} read-backs for 60 posts"
+
+
+NUL = "\x00"
+
+
+@pytest.fixture
+def admin_seeing_500s(app: FastAPI, engine: Engine) -> Iterator[TestClient]:
+    # Server errors as 500 responses (as a client sees them), not as exceptions in the test.
+    with TestClient(app, raise_server_exceptions=False) as client:
+        login(client, make_admin(engine))
+        yield client
+
+
+def test_a_nul_byte_in_an_adjustment_reason(admin_seeing_500s: TestClient, app: FastAPI) -> None:
+    """Finding 5 (from test_inputs.py): a NUL byte in the adjustment reason answered 500 (on
+    PostgreSQL). Fixed: refused with a coded 422, or stored without it."""
+    student = register(TestClient(app))
+    response = admin_seeing_500s.post(
+        "/api/admin/billing/adjustments",
+        json={"user_id": student.id, "amount_kopecks": 100, "reason": f"Бонус{NUL}"},
+    )
+    if response.status_code == 422 and response.json()["error"]["code"]:
+        return
+    assert response.status_code == 201, response.text
+    assert NUL not in response.json()["description"]
+
+
+def test_a_nul_byte_in_a_package_name(admin_seeing_500s: TestClient) -> None:
+    """Finding 5 (from test_inputs.py): the same for a package's name."""
+    response = admin_seeing_500s.post(
+        "/api/admin/billing/packages", json={"name": f"Пакет{NUL}", "minutes": 10}
+    )
+    if response.status_code == 422 and response.json()["error"]["code"]:
+        return
+    assert response.status_code == 201, response.text
+    assert NUL not in response.json()["name"]
+
+
+def test_a_credit_past_the_balance_limit_is_refused_with_a_code(
+    client: TestClient, engine: Engine
+) -> None:
+    """The sane maximum behind the 64-bit columns: a credit that would take a wallet past
+    MAX_BALANCE_KOPECKS is refused (`balance_limit`) and moves nothing."""
+    student = register(client)
+    with Session(engine) as db, pytest.raises(AppError) as refused:
+        ledger.post_entry(
+            db,
+            user_id=student.id,
+            kind=TransactionKind.ADMIN_ADJUSTMENT,
+            amount_kopecks=MAX_BALANCE_KOPECKS,
+            idempotency_key=f"adjust:{uuid.uuid4().hex}",
+        )
+    assert refused.value.code == "balance_limit"
+    assert _balance(client) == 30_000
