@@ -22,6 +22,7 @@ from ailingva.admin.jobs import router as admin_jobs_router
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
 from ailingva.billing.admin_endpoints import router as admin_billing_router
+from ailingva.billing.confirmations import PaymentConfirmations
 from ailingva.billing.endpoints import router as billing_router
 from ailingva.core.config import Settings, get_settings
 from ailingva.core.csrf import CrossSiteRequestGuard
@@ -75,6 +76,7 @@ def create_app(
         warm_up.add_done_callback(_log_warm_up_failure)
         await jobs.start()
         yield
+        await app.state.payment_confirmations.aclose()
         await jobs.aclose()
         warm_up.cancel()
         await registry.aclose()
@@ -91,6 +93,7 @@ def create_app(
     app.state.limiter = AttemptLimiter(settings.redis_url)
     app.state.secret_box = secret_box
     app.state.jobs = jobs
+    app.state.payment_confirmations = PaymentConfirmations(engine, settings)
     app.state.voice_config = VoiceConfig()
 
     install_error_handlers(app)

@@ -1,18 +1,21 @@
 """Infrastructure every router uses, as `Annotated` aliases: settings, session, engine,
 providers, jobs, the secret box. Who is signed in is `ailingva.auth.deps`."""
 
+import asyncio
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from ailingva.core.config import Settings
-from ailingva.core.db import MAX_ID, session_scope
+from ailingva.core.db import MAX_ID
 from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.security import SecretBox
 from ailingva.providers.registry import ProviderRegistry
@@ -24,9 +27,58 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _db(request: Request) -> Iterator[Session]:
-    with session_scope(request.app.state.engine) as session:
+# Requests holding a database session at once, per event loop: fewer than the connection pool
+# (15 on SQLite, 20 on PostgreSQL) and the 40 request threads. A request's transaction spans
+# several thread hops (sign-in check, endpoint, commit); were more of them to wait for a
+# connection or for SQLite's write lock, parked in threads, the one holding it could get no
+# thread to commit with, and all would wait out the 30 s timeouts (50 concurrent requests on
+# SQLite answered 500). Past the limit a request waits here, on the event loop, not in a thread.
+DB_REQUESTS_AT_ONCE = 12
+_db_gates: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = WeakKeyDictionary()
+
+
+def _db_gate() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    gate = _db_gates.get(loop)
+    if gate is None:
+        gate = _db_gates[loop] = asyncio.Semaphore(DB_REQUESTS_AT_ONCE)
+    return gate
+
+
+async def _db(request: Request) -> AsyncIterator[Session]:
+    gate = _db_gate()
+    await gate.acquire()
+    loop = asyncio.get_running_loop()
+    held = [True]
+
+    def release() -> None:  # from any thread, once
+        if held:
+            held.clear()
+            loop.call_soon_threadsafe(gate.release)
+
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    session.info[_RELEASE] = release
+    try:
         yield session
+        await run_in_threadpool(session.commit)
+    except BaseException:
+        await run_in_threadpool(session.rollback)
+        raise
+    finally:
+        await run_in_threadpool(session.close)
+        release()
+
+
+_RELEASE = "release_db_gate"
+
+
+def release_db(db: Session) -> None:
+    """End the request's transaction and give its place back, for an endpoint that then waits
+    on something else (a model) and opens short sessions of its own."""
+    db.commit()
+    release = db.info.get(_RELEASE)
+    if release is not None:
+        release()
 
 
 def _limiter(request: Request) -> AttemptLimiter:

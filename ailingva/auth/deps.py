@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from ailingva.api.deps import SessionDep, SettingsDep
+from ailingva.api.deps import SessionDep, SettingsDep, release_db
 from ailingva.auth import service as auth_service
 from ailingva.auth.models import SESSION_COOKIE, Role, UserAccount
 from ailingva.core.db import utcnow
@@ -81,7 +81,7 @@ AdminUser = Annotated[UserAccount, Depends(_admin_user)]
 def _user_released(user: CurrentUser, db: SessionDep) -> UserAccount:
     """For endpoints that wait on a model: the sign-in check's transaction ends here, so the
     database is not held while the model works; they open short sessions of their own."""
-    db.commit()
+    release_db(db)
     return user
 
 

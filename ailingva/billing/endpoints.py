@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Request, Response
 from ailingva.api.deps import IdPath, Limit, Offset, SessionDep, SettingsDep
 from ailingva.auth.deps import CurrentUser
 from ailingva.billing import purchases, referrals, wallet
+from ailingva.billing.confirmations import PaymentConfirmations
 from ailingva.billing.models import PaymentStatus
 from ailingva.billing.packages import all_packages
 from ailingva.billing.payments import payment_provider
@@ -120,13 +121,13 @@ def referral(
 
 
 @router.post("/webhooks/yookassa", status_code=204)
-def yookassa_webhook(body: YooKassaNotification, db: SessionDep, settings: SettingsDep) -> Response:
+async def yookassa_webhook(
+    body: YooKassaNotification, request: Request, settings: SettingsDep
+) -> Response:
     """YooKassa's notification is only a hint: the payment's status and amount are read back
-    from YooKassa's API before anything is credited, and crediting happens once per payment."""
+    from YooKassa's API before anything is credited, and crediting happens once per payment.
+    The read-back happens after the answer (see `confirmations`), never on the request path."""
     if settings.payment_provider == "yookassa":
-        found = purchases.find_payment(db, "yookassa", body.object.id)
-        if found is not None:
-            db.commit()  # ends the read: no transaction (SQLite's write lock) waits on YooKassa
-            confirmed = payment_provider(settings).fetch(body.object.id)
-            purchases.settle_payment(db, found, confirmed.status, confirmed.amount_kopecks)
+        confirmations: PaymentConfirmations = request.app.state.payment_confirmations
+        confirmations.look_again("yookassa", body.object.id)
     return Response(status_code=204)

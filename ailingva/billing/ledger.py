@@ -2,7 +2,8 @@
 
 Every entry has an idempotency key, so a retried write is answered with the entry it already
 made. A debit is one conditional UPDATE (`balance + amount >= 0`): on PostgreSQL the row lock
-serialises concurrent debits, on SQLite the write lock does, and neither can overdraw.
+serialises concurrent debits, on SQLite the write lock does, and neither can overdraw; a
+credit past MAX_BALANCE_KOPECKS is refused the same way.
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ailingva.billing.models import TransactionKind, Wallet, WalletTransaction
+from ailingva.billing.rules import MAX_BALANCE_KOPECKS
 from ailingva.core.errors import AppError, ErrorCode
+
+
+class BalanceLimit(AppError):
+    def __init__(self) -> None:
+        super().__init__(
+            ErrorCode.BALANCE_LIMIT,
+            "Баланс не может превышать 100 000 000 ₽: операция не выполнена.",
+            409,
+        )
 
 
 class InsufficientFunds(AppError):
@@ -81,12 +92,13 @@ def post_entry(
                 .where(
                     col(Wallet.user_id) == user_id,
                     col(Wallet.balance_kopecks) + amount_kopecks >= 0,
+                    col(Wallet.balance_kopecks) + amount_kopecks <= MAX_BALANCE_KOPECKS,
                 )
                 .values(balance_kopecks=col(Wallet.balance_kopecks) + amount_kopecks)
                 .returning(col(Wallet.balance_kopecks))
             ).scalar_one_or_none()
             if new_balance is None:
-                raise InsufficientFunds()
+                raise InsufficientFunds() if amount_kopecks < 0 else BalanceLimit()
             entry = WalletTransaction(
                 user_id=user_id,
                 kind=kind,

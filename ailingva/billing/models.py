@@ -8,6 +8,10 @@ from sqlmodel import Field, SQLModel
 
 from ailingva.core.db import UTCDateTime, created_at_field, enum_type, updated_at_field
 
+# Money columns are 64-bit: a wallet past 2^31 kopecks (21 million roubles) must not overflow
+# (SQLite's INTEGER is 64-bit already; PostgreSQL's is not).
+Kopecks = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 
 class BillingPackage(SQLModel, table=True):
     __tablename__ = "billing_package"
@@ -23,7 +27,7 @@ class BillingPackage(SQLModel, table=True):
     name: str = Field(max_length=80)
     minutes: int
     discount_percent: int = Field(default=0)
-    price_kopecks: int
+    price_kopecks: int = Field(sa_type=Kopecks)
     is_active: bool = Field(default=True)
     sort_order: int = Field(default=0)
     created_at: datetime = created_at_field()
@@ -37,7 +41,7 @@ class Wallet(SQLModel, table=True):
     __table_args__ = (sa.CheckConstraint("balance_kopecks >= 0", name="balance_not_negative"),)
 
     user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", primary_key=True)
-    balance_kopecks: int = Field(default=0)
+    balance_kopecks: int = Field(default=0, sa_type=Kopecks)
     updated_at: datetime = updated_at_field()
 
 
@@ -59,8 +63,8 @@ class WalletTransaction(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", ondelete="RESTRICT")
     kind: TransactionKind = Field(sa_type=enum_type(TransactionKind), index=True)
-    amount_kopecks: int  # signed: credits positive, debits negative
-    balance_after_kopecks: int
+    amount_kopecks: int = Field(sa_type=Kopecks)  # signed: credits positive, debits negative
+    balance_after_kopecks: int = Field(sa_type=Kopecks)
     # Makes every write safe to retry: e.g. "usage:<session>:<minute>".
     idempotency_key: str = Field(max_length=128, unique=True)
     description: str = Field(default="", max_length=255)
@@ -92,7 +96,7 @@ class UsageSession(SQLModel, table=True):
     status: UsageStatus = Field(default=UsageStatus.ACTIVE, sa_type=enum_type(UsageStatus))
     price_per_minute_kopecks: int = Field(ge=0)
     minutes_charged: int = Field(default=0, ge=0)
-    amount_kopecks: int = Field(default=0, ge=0)
+    amount_kopecks: int = Field(default=0, ge=0, sa_type=Kopecks)
     started_at: datetime = created_at_field()
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -142,8 +146,10 @@ class Payment(SQLModel, table=True):
     provider: str = Field(max_length=32)
     provider_payment_id: str | None = Field(default=None, max_length=64)
     status: PaymentStatus = Field(default=PaymentStatus.PENDING, sa_type=enum_type(PaymentStatus))
-    amount_kopecks: int  # what the student pays (the package's discounted price)
-    credit_kopecks: int  # what the wallet receives (the package's minutes at the base price)
+    # What the student pays (the package's discounted price).
+    amount_kopecks: int = Field(sa_type=Kopecks)
+    # What the wallet receives (the package's minutes at the base price).
+    credit_kopecks: int = Field(sa_type=Kopecks)
     confirmation_url: str | None = Field(default=None, max_length=2048)
     # The client's Idempotency-Key: a double click buys once.
     idempotency_key: str | None = Field(default=None, max_length=128)

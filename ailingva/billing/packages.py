@@ -19,14 +19,16 @@ def package_price(minutes: int, discount_percent: int, rules: BillingRules) -> i
 def all_packages(db: Session, *, active_only: bool = False) -> list[BillingPackage]:
     query = select(BillingPackage)
     if active_only:
-        query = query.where(col(BillingPackage.is_active))
+        # A package for nothing is never on sale (nor one left over from before the rule).
+        query = query.where(col(BillingPackage.is_active), col(BillingPackage.price_kopecks) > 0)
     order = (col(BillingPackage.sort_order), col(BillingPackage.minutes))
     return list(db.exec(query.order_by(*order)).all())
 
 
 def get_package(db: Session, package_id: int, *, active_only: bool = True) -> BillingPackage:
     package = db.get(BillingPackage, package_id)
-    if package is None or (active_only and not package.is_active):
+    on_sale = package is not None and package.is_active and package.price_kopecks > 0
+    if package is None or (active_only and not on_sale):
         raise AppError(ErrorCode.UNKNOWN_PACKAGE, "Такого пакета нет.", 404)
     return package
 
@@ -35,6 +37,13 @@ def create_package(db: Session, new: PackageCreate) -> BillingPackage:
     price = new.price_kopecks
     if price is None:
         price = package_price(new.minutes, new.discount_percent, get_rules(db))
+    if price <= 0:
+        # A payment moves money or is not a payment: the provider refuses zero, so does the order.
+        raise AppError(
+            ErrorCode.FREE_PACKAGE,
+            "Пакет не может быть бесплатным: увеличьте минуты или уменьшите скидку.",
+            422,
+        )
     package = BillingPackage(
         name=new.name,
         minutes=new.minutes,

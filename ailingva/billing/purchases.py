@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ailingva.billing import ledger, referrals
@@ -37,20 +38,9 @@ def open_payment(
     """The purchase's order: new (True), or the one this idempotency key already made (False).
     The caller commits it before asking the provider, so no transaction waits on the network
     and a crash in between leaves a visible pending order, never a charge without one."""
-    if idempotency_key is not None:
-        earlier = db.exec(
-            select(Payment).where(
-                Payment.user_id == user_id, Payment.idempotency_key == idempotency_key
-            )
-        ).first()
-        if earlier is not None:
-            if earlier.package_id != package_id:
-                raise AppError(
-                    ErrorCode.IDEMPOTENCY_CONFLICT,
-                    "Этот ключ идемпотентности уже использован для другой покупки.",
-                    409,
-                )
-            return earlier, False
+    earlier = _order_for_key(db, user_id, package_id, idempotency_key)
+    if earlier is not None:
+        return earlier, False
     package = get_package(db, package_id)
     rules = get_rules(db)
     assert package.id is not None
@@ -62,9 +52,36 @@ def open_payment(
         credit_kopecks=package.minutes * rules.price_per_minute_kopecks,
         idempotency_key=idempotency_key,
     )
-    db.add(payment)
-    db.flush()
+    try:
+        with db.begin_nested():
+            db.add(payment)
+            db.flush()
+    except IntegrityError:
+        # A concurrent request with the same key made the order first: it is this one's answer.
+        earlier = _order_for_key(db, user_id, package_id, idempotency_key)
+        if earlier is None:
+            raise
+        return earlier, False
     return payment, True
+
+
+def _order_for_key(
+    db: Session, user_id: int, package_id: int, idempotency_key: str | None
+) -> Payment | None:
+    if idempotency_key is None:
+        return None
+    earlier = db.exec(
+        select(Payment).where(
+            Payment.user_id == user_id, Payment.idempotency_key == idempotency_key
+        )
+    ).first()
+    if earlier is not None and earlier.package_id != package_id:
+        raise AppError(
+            ErrorCode.IDEMPOTENCY_CONFLICT,
+            "Этот ключ идемпотентности уже использован для другой покупки.",
+            409,
+        )
+    return earlier
 
 
 def ask_provider(
@@ -115,7 +132,7 @@ def settle_payment(db: Session, payment: Payment, status: PaymentStatus, paid_ko
         description=payment_description(db, payment),
         payment_id=payment.id,
     )
-    referrals.reward_referral(db, referred_id=payment.user_id)
+    referrals.reward_referral(db, referred_id=payment.user_id, payment_id=payment.id)
 
 
 def payment_description(db: Session, payment: Payment) -> str:
@@ -142,6 +159,7 @@ def refund_payment(
         created_by_id=admin_id,
     )
     if created:
+        referrals.take_back_referral_bonuses(db, payment_id=payment.id, admin_id=admin_id)
         provider.refund(payment.provider_payment_id, payment.amount_kopecks)
     return entry
 

@@ -82,8 +82,9 @@ def referral_stats(db: Session, user_id: int) -> ReferralStats:
     return ReferralStats(invited, rewarded, int(earned))
 
 
-def reward_referral(db: Session, *, referred_id: int) -> None:
-    """Both sides' bonuses, once, when the invited student first pays."""
+def reward_referral(db: Session, *, referred_id: int, payment_id: int) -> None:
+    """Both sides' bonuses, once, when the invited student first pays; the entries name the
+    payment that earned them, so its refund takes them back."""
     referral = db.exec(select(Referral).where(Referral.referred_id == referred_id)).first()
     if referral is None or referral.rewarded_at is not None:
         return
@@ -102,6 +103,36 @@ def reward_referral(db: Session, *, referred_id: int) -> None:
                 amount_kopecks=amount,
                 idempotency_key=f"referral:{referral.id}:{side}",
                 description="Бонус за приглашение друга",
+                payment_id=payment_id,
             )
     referral.rewarded_at = utcnow()
     db.add(referral)
+
+
+def take_back_referral_bonuses(db: Session, *, payment_id: int, admin_id: int | None) -> None:
+    """The payment is refunded: the bonuses it earned leave both wallets, as far as they are
+    still there (a bonus already spent on minutes is not a debt). The referral stays rewarded:
+    a friend's next purchase does not pay it again."""
+    bonuses = db.exec(
+        select(WalletTransaction).where(
+            WalletTransaction.payment_id == payment_id,
+            WalletTransaction.kind == TransactionKind.REFERRAL_BONUS,
+            col(WalletTransaction.amount_kopecks) > 0,
+        )
+    ).all()
+    for bonus in bonuses:
+        amount = min(bonus.amount_kopecks, ledger.balance(db, bonus.user_id))
+        if amount > 0:
+            # "referral:<id>:back:<payment>:<side>": ends like the bonus's own key, so the
+            # inviter's earnings (referral_stats) count the bonus less what was taken back.
+            head, side = bonus.idempotency_key.rsplit(":", 1)
+            ledger.post_entry(
+                db,
+                user_id=bonus.user_id,
+                kind=TransactionKind.REFERRAL_BONUS,
+                amount_kopecks=-amount,
+                idempotency_key=f"{head}:back:{payment_id}:{side}",
+                description="Бонус за приглашение отменён: платёж возвращён",
+                payment_id=payment_id,
+                created_by_id=admin_id,
+            )

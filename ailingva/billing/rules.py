@@ -7,7 +7,10 @@ from ailingva.core.app_settings import get_setting, put_setting
 from ailingva.core.inputs import JsonBody
 
 RULES_KEY = "billing.rules"
-MAX_KOPECKS = 100_000_000  # one million roubles: far past any real amount, well inside int32
+MAX_KOPECKS = 100_000_000  # one million roubles: far past any real single amount
+# No wallet holds more than a hundred million roubles: far past any real balance, and the
+# 64-bit columns can never overflow (a credit past it is refused with `balance_limit`).
+MAX_BALANCE_KOPECKS = 10_000_000_000
 
 
 class BillingRules(JsonBody):

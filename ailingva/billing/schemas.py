@@ -1,9 +1,17 @@
 """Requests and responses of the billing API. Money is always integer kopecks."""
 
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from ailingva.billing.models import PaymentStatus, TransactionKind
 from ailingva.billing.rules import MAX_KOPECKS
@@ -87,15 +95,25 @@ class ReferralPublic(BaseModel):
     bonus_referred_kopecks: int
 
 
-PackageName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+def _no_control_characters(value: str) -> str:
+    # A NUL cannot be stored in PostgreSQL text, and no name or reason needs a control character.
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+OneLineText = AfterValidator(_no_control_characters)
+PackageName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), OneLineText
+]
 
 
 class PackageCreate(JsonBody):
     name: PackageName
     minutes: int = Field(ge=1, le=100_000)
     discount_percent: int = Field(default=0, ge=0, le=99)
-    # Omitted: the minutes at the base price, less the discount.
-    price_kopecks: int | None = Field(default=None, ge=0, le=MAX_KOPECKS)
+    # Omitted: the minutes at the base price, less the discount (never free: see packages.py).
+    price_kopecks: int | None = Field(default=None, ge=1, le=MAX_KOPECKS)
     sort_order: int = Field(default=0, ge=-1000, le=1000)
 
 
@@ -103,7 +121,7 @@ class PackageUpdate(JsonBody):
     name: PackageName | None = None
     minutes: int | None = Field(default=None, ge=1, le=100_000)
     discount_percent: int | None = Field(default=None, ge=0, le=99)
-    price_kopecks: int | None = Field(default=None, ge=0, le=MAX_KOPECKS)
+    price_kopecks: int | None = Field(default=None, ge=1, le=MAX_KOPECKS)
     sort_order: int | None = Field(default=None, ge=-1000, le=1000)
     is_active: bool | None = None
 
@@ -111,7 +129,9 @@ class PackageUpdate(JsonBody):
 class AdjustmentRequest(BaseModel):
     user_id: DbId
     amount_kopecks: int = Field(strict=True, ge=-MAX_KOPECKS, le=MAX_KOPECKS)
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=255)]
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=255), OneLineText
+    ]
 
     @field_validator("amount_kopecks")
     @classmethod

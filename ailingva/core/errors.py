@@ -41,6 +41,8 @@ class ErrorCode(StrEnum):
     UNKNOWN_REFERRAL_CODE = "unknown_referral_code"
     PAYMENT_PROVIDER_ERROR = "payment_provider_error"
     PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
+    FREE_PACKAGE = "free_package"
+    BALANCE_LIMIT = "balance_limit"
     LESSON_NOT_FOUND = "lesson_not_found"
     LESSON_ENDED = "lesson_ended"
     CONFLICT = "conflict"

@@ -239,6 +239,7 @@ export interface paths {
          * Yookassa Webhook
          * @description YooKassa's notification is only a hint: the payment's status and amount are read back
          *     from YooKassa's API before anything is credited, and crediting happens once per payment.
+         *     The read-back happens after the answer (see `confirmations`), never on the request path.
          */
         post: operations["yookassa_webhook_api_billing_webhooks_yookassa_post"];
         delete?: never;
