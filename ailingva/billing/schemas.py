@@ -1,11 +1,9 @@
 """Requests and responses of the billing API. Money is always integer kopecks."""
 
-import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -17,6 +15,7 @@ from ailingva.billing.models import PaymentStatus, TransactionKind
 from ailingva.billing.rules import MAX_KOPECKS
 from ailingva.core.db import DbId
 from ailingva.core.inputs import JsonBody
+from ailingva.core.text import CleanText
 
 
 class BalancePublic(BaseModel):
@@ -95,16 +94,8 @@ class ReferralPublic(BaseModel):
     bonus_referred_kopecks: int
 
 
-def _no_control_characters(value: str) -> str:
-    # A NUL cannot be stored in PostgreSQL text, and no name or reason needs a control character.
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise ValueError("control characters are not allowed")
-    return value
-
-
-OneLineText = AfterValidator(_no_control_characters)
 PackageName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), OneLineText
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), CleanText
 ]
 
 
@@ -130,7 +121,7 @@ class AdjustmentRequest(BaseModel):
     user_id: DbId
     amount_kopecks: int = Field(strict=True, ge=-MAX_KOPECKS, le=MAX_KOPECKS)
     reason: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=255), OneLineText
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=255), CleanText
     ]
 
     @field_validator("amount_kopecks")

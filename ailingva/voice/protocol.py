@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ailingva.core.db import DbId
 from ailingva.tutor.schemas import MessageText
@@ -26,17 +26,9 @@ class StartMessage(_Message):
     speak: bool = True
 
 
-def _no_control_characters(text: str) -> str:
-    """A typed turn is text: a NUL or another control character (but a line break or a tab)
-    cannot be stored, and is refused (`bad_message`) rather than losing the turn."""
-    if any((ord(char) < 32 and char not in "\n\r\t") or ord(char) == 127 for char in text):
-        raise ValueError("control characters in the text")
-    return text
-
-
 class TextMessage(_Message):
     type: Literal["text"]
-    text: Annotated[MessageText, AfterValidator(_no_control_characters)]
+    text: MessageText  # cleaned of control characters, as a typed message over HTTP
 
 
 class PlaybackMessage(_Message):
