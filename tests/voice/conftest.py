@@ -2,36 +2,33 @@
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from piper import PiperVoice, SynthesisConfig
 
 from ailingva.providers.audio import chunk_to_wav, float_to_pcm16, to_float16k
-from ailingva.providers.local.piper import PiperTTS
+from ailingva.providers.base import AudioChunk
 from ailingva.voice.session import VoiceConfig
 from ailingva.voice.turns import FRAME_BYTES, SAMPLE_RATE
 
 
 def piper_speech(models_dir: Path, text: str) -> bytes:
-    """`text` spoken by Piper (a natural voice), as 16 kHz mono PCM16."""
-
-    async def speak_it() -> bytes:
-        tts = PiperTTS("piper-joe", models_dir)
-        try:
-            wav = chunk_to_wav(await tts.synthesize(text))
-        finally:
-            await tts.aclose()
-        return float_to_pcm16(to_float16k(wav, provider="piper"))
-
-    # In a thread of its own: callers may run inside an event loop (Playwright's, a test's).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, speak_it()).result()
+    """`text` spoken by Piper (a natural voice), as 16 kHz mono PCM16. Without Piper's noise the
+    same text is the same audio every run: with it, Whisper sometimes heard "have" as "has" and
+    the test of the correction failed by chance."""
+    voice = PiperVoice.load(
+        models_dir / "piper-joe" / "en_US-joe-medium.onnx",
+        config_path=models_dir / "piper-joe" / "en_US-joe-medium.onnx.json",
+    )
+    exact = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+    pcm = b"".join(chunk.audio_int16_bytes for chunk in voice.synthesize(text, syn_config=exact))
+    wav = chunk_to_wav(AudioChunk(pcm, voice.config.sample_rate))
+    return float_to_pcm16(to_float16k(wav, provider="piper"))
 
 
 @cache
