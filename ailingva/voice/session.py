@@ -11,7 +11,6 @@ the event loop; the wallet is charged per started minute by the meter (meter.py)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable
@@ -19,7 +18,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
-import anyio
 from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.websockets import WebSocket
@@ -27,7 +25,6 @@ from starlette.websockets import WebSocket
 from ailingva.billing.ledger import InsufficientFunds
 from ailingva.core.errors import AppError
 from ailingva.lessons import service as lessons
-from ailingva.lessons.service import finish_lesson
 from ailingva.providers.audio import pcm16_to_float
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
@@ -42,8 +39,9 @@ from ailingva.tutor.prompt import PromptInput
 from ailingva.tutor.service import Exchange
 from ailingva.voice import events
 from ailingva.voice.answer import Answer
+from ailingva.voice.ending import DATABASE_AWAY, cancel, finish
 from ailingva.voice.events import SessionEndReason, SessionError
-from ailingva.voice.meter import Meter, MeterClosed, retrying
+from ailingva.voice.meter import Meter
 from ailingva.voice.partials import PartialTranscripts
 from ailingva.voice.prompt import LessonPrompt
 from ailingva.voice.protocol import (
@@ -74,11 +72,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 UNAVAILABLE = "Репетитор сейчас недоступен. Попробуйте ещё раз."
-DATABASE_AWAY = SessionError(
-    code="service_unavailable",
-    message="Сервис временно недоступен: урок сохранён, продолжите чуть позже.",
-    fatal=True,
-)
 TURN_LOST = SessionError(
     code="turn_not_saved", message="Эта реплика не сохранилась: повторите её.", fatal=False
 )
@@ -178,7 +171,7 @@ class VoiceSession:
                 log.exception("voice session of user %s failed", self.student.user_id)
                 self._fail(SERVER_ERROR, CloseCode.SERVER_ERROR)
         finally:
-            await self._finish(meter)
+            await finish(self, meter)
 
     def _balance_exhausted(self, receiver: asyncio.Task[None]) -> None:
         self.end_reason = "balance_exhausted"
@@ -346,7 +339,7 @@ class VoiceSession:
         turn = self.turn
         if turn is not None and not turn.committed.is_set():
             self.turn = None
-            await _cancel(turn.task)
+            await cancel(turn.task)
 
     async def _commit_turn(self) -> None:
         audio_ms = self._utterance_ms()
@@ -419,7 +412,7 @@ class VoiceSession:
         if turn is None or not turn.committed.is_set() or turn.finished:
             return
         self.turn = None
-        await _cancel(turn.task)
+        await cancel(turn.task)
         if turn.first_audio_at is None and turn.audio is not None:
             # Nothing was said yet: the student is still talking; hear it all as one turn.
             self.carry_audio = turn.audio
@@ -465,100 +458,7 @@ class VoiceSession:
             )
         )
 
-    # --- the end -------------------------------------------------------------------------
-
-    async def _finish(self, meter: asyncio.Task[None] | None) -> None:
-        """Whatever ended the session: the turn in progress is settled, the meter closed, the
-        lesson ended (its summary follows), and the client told why. Shielded: a server
-        cancelling the handler after the client left must not leave money or turns half-done.
-        Nothing that failed before (the meter's task included: only logged) keeps it from
-        running."""
-        with anyio.CancelScope(shield=True):
-            if meter is not None:
-                meter.cancel()
-                for outcome in await asyncio.gather(meter, return_exceptions=True):
-                    if isinstance(outcome, Exception):
-                        log.error("voice meter failed", exc_info=outcome)
-                self.meter.stopped()
-            await self._settle()
-
-    async def _settle(self) -> None:
-        self.settling = True
-        await _logged(self._settle_turn(), "settling the turn in progress")
-        await _logged(self.partials.stop(), "stopping the partial transcripts")
-        if self.prompt is not None:
-            await _logged(self.prompt.stop(), "stopping the prompt")
-        if self.background:
-            await asyncio.gather(*self.background, return_exceptions=True)
-        closed = await _logged(
-            asyncio.wait_for(self._close_records(), self.config.first_settle_seconds),
-            "ending the session's records",
-        )
-        if closed is None or self.failure is not None:
-            # The client is not kept waiting: told to come back later, while the meter and the
-            # lesson are closed as soon as the database answers again.
-            if closed is None:
-                self._fail(DATABASE_AWAY, CloseCode.TRY_AGAIN)
-            assert self.failure is not None
-            await self.transport.send(self.failure)
-            await self.transport.close(self.close_code)
-            if closed is None:
-                await _logged(
-                    retrying(
-                        self._close_records,
-                        what=f"ending voice session of user {self.student.user_id}",
-                        for_seconds=self.config.settle_seconds,
-                    ),
-                    "ending the session's records",
-                )
-            return
-        if self.lesson is not None:  # it started
-            await self.transport.send(
-                events.SessionEnded(
-                    reason=self.end_reason,
-                    minutes_charged=closed.minutes_charged,
-                    amount_kopecks=closed.amount_kopecks,
-                )
-            )
-        await self.transport.close(self.close_code)
-
-    async def _settle_turn(self) -> None:
-        turn = self.turn
-        if turn is not None and turn.finished and turn.task is not None:
-            await asyncio.gather(turn.task, return_exceptions=True)  # it is storing the turn
-        elif turn is not None and turn.committed.is_set():
-            await _cancel(turn.task)
-            if turn.text:
-                self._in_background(self._store(turn, reply=turn.played_text(), interrupted=True))
-        elif turn is not None:
-            await _cancel(turn.task)
-
-    async def _close_records(self) -> MeterClosed:
-        """Close the meter (charging the minutes due) and end the lesson; safe to repeat."""
-        closed = await self.meter.close()
-        if self.lesson is not None:
-            await finish_lesson(self.engine, self.jobs, self.student.user_id, self.lesson.lesson_id)
-        return closed
-
     def _in_background(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)
         self.background.add(task)
         task.add_done_callback(self.background.discard)
-
-
-async def _logged(work: Awaitable[T], what: str) -> T | None:
-    """`work`'s result, or None when it failed (logged): one step of the teardown must not
-    keep the others from running."""
-    try:
-        return await work
-    except Exception:
-        log.exception("voice session: %s failed", what)
-        return None
-
-
-async def _cancel(task: asyncio.Task[Any] | None) -> None:
-    if task is None or task.done():
-        return
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
