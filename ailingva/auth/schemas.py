@@ -63,3 +63,22 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 (the OAuth 2 token type, not a secret)
     expires_in: int
+
+
+# A reset link's secret (`secrets.token_urlsafe(32)`: 43 URL-safe characters).
+ResetToken = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+]
+
+
+class PasswordResetRequest(BaseModel):
+    email: EmailStr = Field(max_length=254)
+
+
+class PasswordResetCheck(BaseModel):
+    token: ResetToken
+
+
+class PasswordResetConfirm(BaseModel):
+    token: ResetToken
+    password: NewPassword
