@@ -94,14 +94,18 @@ def token(
 
 
 RESET_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (400, 410, 422)
+    code: {"model": ErrorResponse} for code in (404, 410, 422)
 }
 
 
 @router.post(
     "/password-reset",
     status_code=status.HTTP_202_ACCEPTED,
-    responses={code: {"model": ErrorResponse} for code in (422, 429)},
+    response_class=Response,
+    responses={
+        202: {"description": "Accepted: a link is mailed if the address has an account"},
+        **{code: {"model": ErrorResponse} for code in (422, 429)},
+    },
 )
 def request_password_reset(
     body: PasswordResetRequest, limiter: LimiterDep, client: ClientDep, mailer: ResetMailerDep

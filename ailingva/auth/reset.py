@@ -28,7 +28,7 @@ RESET_PAGE = "/reset-password"
 LINK_INVALID = AppError(
     ErrorCode.RESET_LINK_INVALID,
     "Ссылка для смены пароля не подходит. Скопируйте её из письма целиком или запросите новую.",
-    400,
+    404,
 )
 LINK_EXPIRED = AppError(
     ErrorCode.RESET_LINK_EXPIRED,

@@ -72,7 +72,8 @@ ResetToken = Annotated[
 
 
 class PasswordResetRequest(BaseModel):
-    email: EmailStr = Field(max_length=254)
+    # Any text: an address with no account (or no address at all) gets the same answer, no mail.
+    email: Annotated[str, Field(min_length=1, max_length=254), CleanText]
 
 
 class PasswordResetCheck(BaseModel):

@@ -3,6 +3,7 @@ import { useNavigate } from "react-router-dom";
 import { ApiError, api, unwrap, type Schemas, type UserPublic } from "../api/client";
 
 const ME_KEY = ["auth", "me"] as const;
+const RESET_LINK = "reset-link";
 
 export type AuthMode = "login" | "register";
 
@@ -84,7 +85,7 @@ export function useRequestPasswordReset() {
 /** Whether a reset link can still be used (asked before its form is shown). */
 export function useResetLinkCheck(token: string) {
   return useQuery({
-    queryKey: ["auth", "reset-link", token],
+    queryKey: ["auth", RESET_LINK, token],
     queryFn: async () => {
       await unwrap(api.POST("/api/auth/password-reset/check", { body: { token } }));
       return true; // a query must hold a value; the 204 has none
@@ -103,7 +104,8 @@ export function useResetPassword() {
     mutationFn: (body: Schemas["PasswordResetConfirm"]) =>
       unwrap(api.POST("/api/auth/password-reset/confirm", { body })),
     onSuccess: (user) => {
-      queryClient.clear();
+      // Everything but the link's own check, which would now answer "used".
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[1] !== RESET_LINK });
       queryClient.setQueryData(ME_KEY, user);
     },
   });

@@ -23,16 +23,24 @@ export function ResetPasswordPage() {
   usePageTitle("Новый пароль");
   const location = useLocation();
   const navigate = useNavigate();
-  const [token] = useState(() => tokenFrom(location.hash));
+  const [token, setToken] = useState(() => tokenFrom(location.hash));
+
+  // The secret leaves the address bar (and the history) as soon as it is read; a link opened
+  // over this page (only the fragment changes, the page stays) brings its own.
+  useEffect(() => {
+    if (!location.hash) return;
+    setToken(tokenFrom(location.hash));
+    navigate({ pathname: location.pathname, hash: "" }, { replace: true });
+  }, [location.hash, location.pathname, navigate]);
+
+  return <NewPassword key={token} token={token} />;
+}
+
+function NewPassword({ token }: { token: string }) {
   const check = useResetLinkCheck(token);
   const reset = useResetPassword();
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string>();
-
-  // The secret leaves the address bar (and the history) as soon as it is read.
-  useEffect(() => {
-    if (location.hash) navigate({ pathname: location.pathname, hash: "" }, { replace: true });
-  }, [location.hash, location.pathname, navigate]);
 
   const linkError = [check.error, reset.error].find(
     (failure) => failure instanceof ApiError && LINK_ERRORS.has(failure.code),
