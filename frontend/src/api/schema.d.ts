@@ -1110,10 +1110,7 @@ export interface components {
         };
         /** PasswordResetRequest */
         PasswordResetRequest: {
-            /**
-             * Email
-             * Format: email
-             */
+            /** Email */
             email: string;
         };
         /** PaymentPublic */
