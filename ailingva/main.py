@@ -21,6 +21,7 @@ from ailingva.admin.endpoints import router as admin_router
 from ailingva.admin.jobs import router as admin_jobs_router
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
+from ailingva.auth.reset_mailer import ResetMailer
 from ailingva.billing.admin_endpoints import router as admin_billing_router
 from ailingva.billing.confirmations import PaymentConfirmations
 from ailingva.billing.endpoints import router as billing_router
@@ -34,6 +35,7 @@ from ailingva.core.errors import (
     install_error_handlers,
 )
 from ailingva.core.headers import SecurityHeaders
+from ailingva.core.mail import Mailer
 from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.redaction import install_log_redaction
 from ailingva.core.security import SecretBox
@@ -77,6 +79,7 @@ def create_app(
         await jobs.start()
         yield
         await app.state.payment_confirmations.aclose()
+        await app.state.reset_mailer.aclose()
         await jobs.aclose()
         warm_up.cancel()
         await registry.aclose()
@@ -94,6 +97,7 @@ def create_app(
     app.state.secret_box = secret_box
     app.state.jobs = jobs
     app.state.payment_confirmations = PaymentConfirmations(engine, settings)
+    app.state.reset_mailer = ResetMailer(engine, settings, Mailer(settings))
     app.state.voice_config = VoiceConfig()
 
     install_error_handlers(app)

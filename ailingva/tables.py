@@ -1,6 +1,6 @@
 """Imports every module's tables, so `SQLModel.metadata` (and Alembic) sees the whole schema."""
 
-from ailingva.auth.models import AuthSession, UserAccount
+from ailingva.auth.models import AuthSession, PasswordResetToken, UserAccount
 from ailingva.billing.models import (
     BillingPackage,
     Payment,
@@ -28,6 +28,7 @@ __all__ = [
     "LearningState",
     "Lesson",
     "LessonTurn",
+    "PasswordResetToken",
     "Payment",
     "Referral",
     "ReferralCode",

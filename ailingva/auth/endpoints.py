@@ -1,15 +1,25 @@
-"""`/api/auth`: log in and out, who am I, bearer tokens (registering is `signup`'s)."""
+"""`/api/auth`: log in and out, who am I, bearer tokens, password reset (registering is
+`signup`'s)."""
 
 from typing import Any
 
 from fastapi import APIRouter, Response, status
 
 from ailingva.api.deps import LimiterDep, SessionDep, SettingsDep
-from ailingva.auth import service
+from ailingva.auth import reset, service
 from ailingva.auth.cookies import BrowserSignInDep
 from ailingva.auth.deps import ClientDep, CookieAuth, OptionalAuth, RequiredAuth
 from ailingva.auth.models import SESSION_COOKIE, AuthSessionKind
-from ailingva.auth.schemas import LoginRequest, TokenRequest, TokenResponse, UserPublic
+from ailingva.auth.reset_mailer import ResetMailerDep
+from ailingva.auth.schemas import (
+    LoginRequest,
+    PasswordResetCheck,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    TokenRequest,
+    TokenResponse,
+    UserPublic,
+)
 from ailingva.core.db import utcnow
 from ailingva.core.errors import ErrorResponse
 
@@ -81,3 +91,43 @@ def token(
         access_token=service.access_token_for(settings, auth, now=now),
         expires_in=settings.access_token_minutes * 60,
     )
+
+
+RESET_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (404, 410, 422)
+}
+
+
+@router.post(
+    "/password-reset",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_class=Response,
+    responses={
+        202: {"description": "Accepted: a link is mailed if the address has an account"},
+        **{code: {"model": ErrorResponse} for code in (422, 429)},
+    },
+)
+def request_password_reset(
+    body: PasswordResetRequest, limiter: LimiterDep, client: ClientDep, mailer: ResetMailerDep
+) -> Response:
+    """Mail a reset link to the address if it has an account. The answer is the same (and as
+    quick) either way: the link is made and sent after it."""
+    service.throttle_password_reset(limiter, client, email=body.email)
+    mailer.send_link(body.email)
+    return Response(status_code=status.HTTP_202_ACCEPTED)
+
+
+@router.post("/password-reset/check", status_code=204, responses=RESET_ERRORS)
+def check_password_reset(body: PasswordResetCheck, db: SessionDep) -> Response:
+    """Whether the link can still set a password (the page asks before showing its form)."""
+    reset.usable_token(db, body.token, now=utcnow())
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/password-reset/confirm", responses=RESET_ERRORS)
+def confirm_password_reset(body: PasswordResetConfirm, sign_in: BrowserSignInDep) -> UserPublic:
+    """Set the new password through the link. Every session of the account ends; this browser
+    is signed in anew (the link proved the mailbox, the student just chose the password)."""
+    now = utcnow()
+    user = reset.reset_password(sign_in.db, body.token, body.password, now=now)
+    return sign_in.signed_in(user, now=now)

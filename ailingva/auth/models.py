@@ -57,3 +57,17 @@ class AuthSession(SQLModel, table=True):
     user_agent: str | None = Field(default=None, max_length=255)
 
     user: UserAccount = Relationship(back_populates="sessions")
+
+
+class PasswordResetToken(SQLModel, table=True):
+    """A password reset link sent by mail: single use, short-lived. Only the SHA-256 of the
+    link's secret is stored, so a leaked table holds no usable link."""
+
+    __tablename__ = "password_reset_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -63,3 +63,23 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 (the OAuth 2 token type, not a secret)
     expires_in: int
+
+
+# A reset link's secret (`secrets.token_urlsafe(32)`: 43 URL-safe characters).
+ResetToken = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+]
+
+
+class PasswordResetRequest(BaseModel):
+    # Any text: an address with no account (or no address at all) gets the same answer, no mail.
+    email: Annotated[str, Field(min_length=1, max_length=254), CleanText]
+
+
+class PasswordResetCheck(BaseModel):
+    token: ResetToken
+
+
+class PasswordResetConfirm(BaseModel):
+    token: ResetToken
+    password: NewPassword

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from ailingva.auth.models import AuthSession, AuthSessionKind, Role, UserAccount
 from ailingva.auth.passwords import is_common_password
@@ -31,6 +32,9 @@ from ailingva.users.service import display_name
 # last_seen_at is written at most this often, so reads do not turn into a write each.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 REGISTRATIONS_PER_ADDRESS_PER_HOUR = 20
+# Reset mails: a few per mailbox (a lost mail, a second try), more per client address.
+RESET_REQUESTS_PER_EMAIL_PER_HOUR = 5
+RESET_REQUESTS_PER_ADDRESS_PER_HOUR = 20
 
 INVALID_CREDENTIALS = AppError(ErrorCode.INVALID_CREDENTIALS, "Неверный email или пароль.", 401)
 
@@ -84,10 +88,15 @@ def imitate_credentials(*, email: str, password: str) -> None:
 
 def make_admin(db: Session, user: UserAccount, *, password: str) -> None:
     """An existing account becomes an active admin with this password."""
-    _refuse_weak_password(password, user.email)
+    set_password(db, user, password)
     user.role = Role.ADMIN
-    user.password_hash = hash_password(password)
     user.is_active = True
+
+
+def set_password(db: Session, user: UserAccount, password: str) -> None:
+    """A new password for the account, by the same rules as at registration."""
+    _refuse_weak_password(password, user.email)
+    user.password_hash = hash_password(password)
     db.add(user)
 
 
@@ -104,6 +113,22 @@ def throttle_registration(limiter: AttemptLimiter, client: ClientInfo) -> None:
     """Count a registration from the client's address; refuse it past the hourly limit."""
     limit = AttemptLimiter.window(REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600)
     _refuse_if_throttled(limiter.claim(limit, "register-address", client.ip_address or "unknown"))
+
+
+def throttle_password_reset(limiter: AttemptLimiter, client: ClientInfo, *, email: str) -> None:
+    """Count a reset request for the mailbox and from the client's address; past either hourly
+    limit, a 429. Every address is counted alike, so the limit tells nothing of accounts."""
+    hour = 3600
+    per_email = AttemptLimiter.window(RESET_REQUESTS_PER_EMAIL_PER_HOUR, hour)
+    per_address = AttemptLimiter.window(RESET_REQUESTS_PER_ADDRESS_PER_HOUR, hour)
+    address = client.ip_address or "unknown"
+    _claim_all(
+        limiter,
+        [
+            (per_address, ("reset-address", address)),
+            (per_email, ("reset-email", normalize_email(email))),
+        ],
+    )
 
 
 def authenticate(
@@ -287,6 +312,15 @@ def access_token_for(settings: Settings, auth: Authenticated, *, now: datetime) 
         session_id=auth.session.id,
         now=now,
         lifetime=timedelta(minutes=settings.access_token_minutes),
+    )
+
+
+def revoke_all_sessions(db: Session, user_id: int, *, now: datetime) -> None:
+    """End every session of the account; the bearer tokens issued for them die with them."""
+    db.execute(
+        update(AuthSession)
+        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=now)
     )
 
 

@@ -18,6 +18,8 @@ PLACEHOLDER_SECRETS = frozenset(
     {"", "changeme", "change-me", "secret", "secret-key", "your-secret-key", "please-change-me"}
 )
 MIN_SECRET_LENGTH = 32
+# Where `make run` serves the app: the links in mails point here when PUBLIC_URL is unset.
+DEVELOPMENT_URL = "http://127.0.0.1:8000"
 
 
 class Settings(BaseSettings):
@@ -49,13 +51,23 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     access_token_minutes: int = 15
 
-    # Where students reach the app (referral links, payment return pages); the request's own
-    # address when unset.
+    # Where students reach the app (links in mails, referral links, payment return pages).
+    # Required in production; in development the request's own address, and DEVELOPMENT_URL in
+    # mails (a mail's link is never built from a request's Host header, which the sender chose).
     public_url: str | None = None
     payment_provider: Literal["test", "yookassa"] = "test"
     yookassa_shop_id: str = ""
     yookassa_secret_key: str = ""
     yookassa_api_url: str = "https://api.yookassa.ru/v3"
+
+    # Outgoing mail (password reset links). Without SMTP_HOST, development writes each mail
+    # to the log instead; production logs that it was not sent.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "AIlingva <no-reply@localhost>"
+    smtp_starttls: bool = True
 
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 20
@@ -88,6 +100,24 @@ class Settings(BaseSettings):
                 "PAYMENT_PROVIDER=yookassa needs YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY"
             )
         return self
+
+    @model_validator(mode="after")
+    def _links_and_mail_in_production(self) -> Settings:
+        if self.environment != "production":
+            return self
+        if not self.public_url:
+            raise ValueError(
+                "PUBLIC_URL must be set in production (e.g. https://ailingva.example): the links "
+                "in password reset mails are built from it"
+            )
+        if self.smtp_user and not self.smtp_starttls:
+            raise ValueError("SMTP_USER with SMTP_STARTTLS=false sends the password in clear text")
+        return self
+
+    @property
+    def mail_link_base(self) -> str:
+        """The start of every link in a mail: PUBLIC_URL, or the development address."""
+        return (self.public_url or DEVELOPMENT_URL).rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

@@ -34,6 +34,9 @@ class ErrorCode(StrEnum):
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     EMAIL_TAKEN = "email_taken"
     WEAK_PASSWORD = "weak_password"  # noqa: S105 (an error code)
+    RESET_LINK_INVALID = "reset_link_invalid"
+    RESET_LINK_EXPIRED = "reset_link_expired"
+    RESET_LINK_USED = "reset_link_used"
     CROSS_SITE_REQUEST = "cross_site_request"
     INSUFFICIENT_FUNDS = "insufficient_funds"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"

@@ -7,9 +7,12 @@ from ailingva.auth.models import Role, UserAccount
 from ailingva.auth.repository import get_user_by_email, normalize_email
 from ailingva.auth.schemas import UserPublic
 from ailingva.billing import ledger, referrals, wallet
+from ailingva.billing.rules import get_rules
 from ailingva.core.db import utcnow
+from ailingva.core.errors import AppError
 from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.learning.models import LearningState
+from ailingva.signup.schemas import Invitation, SignupOffer
 from ailingva.users.service import create_profile, default_name
 
 
@@ -54,6 +57,25 @@ def register_student(
         referrals.attach_referrer(db, user_id=user.id, referral_code=referral_code)
     wallet.grant_trial(db, user_id=user.id, email=user.email)
     return user
+
+
+def signup_offer(db: Session, *, referral_code: str | None) -> SignupOffer:
+    """The trial minutes, and the bonuses of the invitation the code stands for."""
+    rules = get_rules(db)
+    invitation = None
+    if referral_code:
+        try:
+            referrals.find_referrer(db, referral_code)
+            known = True
+        except AppError:
+            known = False
+        invitation = Invitation(
+            code=referral_code.strip().upper(),
+            known=known,
+            bonus_kopecks=rules.referral_bonus_referred_kopecks,
+            inviter_bonus_kopecks=rules.referral_bonus_referrer_kopecks,
+        )
+    return SignupOffer(trial_minutes=rules.trial_minutes, invitation=invitation)
 
 
 def unregistered_public(*, email: str, name: str) -> UserPublic:

@@ -47,7 +47,9 @@ def serve(settings: Settings, engine: object) -> Iterator[Callable[[ProviderSett
         port = _free_port()
         origin = f"http://127.0.0.1:{port}"
         app = create_app(
-            settings.model_copy(update={"frontend_dist": DIST, "allowed_origins": [origin]}),
+            settings.model_copy(
+                update={"frontend_dist": DIST, "allowed_origins": [origin], "public_url": origin}
+            ),
             providers,
         )
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")

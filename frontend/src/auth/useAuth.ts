@@ -3,6 +3,7 @@ import { useNavigate } from "react-router-dom";
 import { ApiError, api, unwrap, type Schemas, type UserPublic } from "../api/client";
 
 const ME_KEY = ["auth", "me"] as const;
+const RESET_LINK = "reset-link";
 
 export type AuthMode = "login" | "register";
 
@@ -69,6 +70,43 @@ export function useLogout() {
     onSettled: () => {
       queryClient.clear();
       navigate("/login");
+    },
+  });
+}
+
+/** Asks for a reset link by mail; the answer is the same whether the address has an account. */
+export function useRequestPasswordReset() {
+  return useMutation({
+    mutationFn: (email: string) =>
+      unwrap(api.POST("/api/auth/password-reset", { body: { email } })),
+  });
+}
+
+/** Whether a reset link can still be used (asked before its form is shown). */
+export function useResetLinkCheck(token: string) {
+  return useQuery({
+    queryKey: ["auth", RESET_LINK, token],
+    queryFn: async () => {
+      await unwrap(api.POST("/api/auth/password-reset/check", { body: { token } }));
+      return true; // a query must hold a value; the 204 has none
+    },
+    enabled: token !== "",
+    retry: false,
+    staleTime: Infinity,
+  });
+}
+
+/** Sets the new password through the link. The server ends every session of the account and
+ * signs this browser in as its owner: nothing cached from before (maybe another account) stays. */
+export function useResetPassword() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas["PasswordResetConfirm"]) =>
+      unwrap(api.POST("/api/auth/password-reset/confirm", { body })),
+    onSuccess: (user) => {
+      // Everything but the link's own check, which would now answer "used".
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[1] !== RESET_LINK });
+      queryClient.setQueryData(ME_KEY, user);
     },
   });
 }
