@@ -106,7 +106,6 @@ def summarise_lesson(db: Session, lesson_id: int, *, now: datetime) -> dict[str,
         turn_words=turn_words,
         clean_turns=clean_turns,
         good_reviews=len(good_reviews),
-        speaking_seconds=sum(t.audio_ms or 0 for t in student_turns) // 1000,
         level=estimate.level,
     )
     if student_turns:

@@ -106,6 +106,8 @@ class WhisperSTT(SpeechToTextEngine):
                 words=tuple(
                     Word(w.word.strip(), w.start, w.end, w.probability) for w in s.words or ()
                 ),
+                avg_logprob=s.avg_logprob,
+                no_speech_prob=s.no_speech_prob,
             )
             for s in segments  # a lazy generator: decoding happens while iterating
         )
@@ -149,7 +151,20 @@ def _transcribe_short(model: Any, samples: FloatAudio, language: str) -> Transcr
         text = ""
     elif len(tokens) + len(prompt) >= cap or _repeats_itself(text):
         return None
-    segments = (Segment(text=text, start=0.0, end=round(seconds, 2)),) if text else ()
+    # The score is the decoding's log-probability per token (generate() normalises by length).
+    segments = (
+        (
+            Segment(
+                text=text,
+                start=0.0,
+                end=round(seconds, 2),
+                avg_logprob=result.scores[0],
+                no_speech_prob=result.no_speech_prob,
+            ),
+        )
+        if text
+        else ()
+    )
     return Transcript(text=text, language=language, segments=segments)
 
 
