@@ -107,8 +107,8 @@ class Word:
 # Below these, speech-to-text was unsure of what it heard (Whisper's scale: a segment's mean
 # token log-probability, a word's probability); above NO_SPEECH, it may have heard no speech.
 UNSURE_SEGMENT_LOGPROB = -0.7
-UNSURE_WORD_PROBABILITY = 0.5
-UNSURE_NO_SPEECH = 0.3
+UNSURE_WORD_PROBABILITY = 0.6
+UNSURE_NO_SPEECH = 0.5
 
 
 @dataclass(frozen=True)
