@@ -48,6 +48,23 @@ export function XpChart({ data }: { data: Progress["xp_by_day"] }) {
   );
 }
 
+export function MinutesChart({ data }: { data: Progress["minutes_by_day"] }) {
+  const total = data.reduce((sum, day) => sum + day.value, 0);
+  return (
+    <ChartCard
+      title="Минуты разговора"
+      description={`Минут разговора за период: ${total}`}
+      empty={total === 0}
+    >
+      <BarChart data={data}>
+        {grid}{xAxis}{yAxis}
+        <Tooltip labelFormatter={tooltipDay} formatter={(value) => [`${String(value)} мин`, "Голосом"]} />
+        <Bar dataKey="value" name="Минуты" fill="#0369a1" radius={[4, 4, 0, 0]} />
+      </BarChart>
+    </ChartCard>
+  );
+}
+
 export function ErrorsChart({ data, categories }: {
   data: Progress["errors_by_day"];
   categories: string[];
@@ -85,11 +102,11 @@ export function ErrorsChart({ data, categories }: {
 export function WordsChart({ data }: { data: Progress["words_by_day"] }) {
   const last = data.at(-1)?.total ?? 0;
   return (
-    <ChartCard title="Слова в вашей речи" description={`Слов, сказанных без ошибок: ${last}`} empty={last === 0}>
+    <ChartCard title="Выученные слова" description={`Выучено слов: ${last}`} empty={last === 0}>
       <AreaChart data={data}>
         {grid}{xAxis}{yAxis}
         <Tooltip labelFormatter={tooltipDay} />
-        <Area type="monotone" dataKey="total" name="Всего без ошибок" stroke="#0f766e" fill="#e6f6f4" />
+        <Area type="monotone" dataKey="total" name="Всего выучено" stroke="#0f766e" fill="#e6f6f4" />
         <Area type="monotone" dataKey="new_words" name="Новые за день" stroke="#4338ca"
           fill="#eef0ff" />
       </AreaChart>
