@@ -4,6 +4,7 @@ a phone."""
 from __future__ import annotations
 
 import re
+
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine

@@ -69,9 +69,7 @@ def seed_progress(engine: Engine, user_id: int, *, now: datetime) -> SeededProgr
     add_turn(engine, voice, "That sounds fun! What did you see?", role=TUTOR)
     add_turn(engine, voice, "I saw a giraffe", audio_ms=1_500, uncertain=["I saw a giraffe"])
     add_turn(engine, voice, "A giraffe? Where was it?", role=TUTOR)
-    add_turn(
-        engine, voice, "I bought flowers for my grandmother and a coffee", audio_ms=3_900
-    )
+    add_turn(engine, voice, "I bought flowers for my grandmother and a coffee", audio_ms=3_900)
     add_turn(engine, voice, "How kind of you! What flowers?", role=TUTOR)
     _finish(engine, voice, now - day + timedelta(minutes=3))
 

@@ -67,9 +67,7 @@ def test_new_words_leave_out_common_known_and_misheard_words(
     }
 
 
-def test_a_voice_only_lesson_has_a_summary_with_content(
-    client: TestClient, engine: Engine
-) -> None:
+def test_a_voice_only_lesson_has_a_summary_with_content(client: TestClient, engine: Engine) -> None:
     account = register(client)
     seeded = seed_progress(engine, account.id, now=utcnow())
 

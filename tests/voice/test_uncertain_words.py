@@ -23,9 +23,7 @@ class UnsureSTT(FakeSTT):
     """Hears HEARD, and is unsure of "giraffe"."""
 
     async def _recognize(self, audio: AudioInput, language: str | None) -> Transcript:
-        words = tuple(
-            Word(w, 0.0, 2.0, 0.2 if w == "giraffe" else 0.95) for w in HEARD.split()
-        )
+        words = tuple(Word(w, 0.0, 2.0, 0.2 if w == "giraffe" else 0.95) for w in HEARD.split())
         segment = Segment(HEARD, 0.0, 2.0, words, avg_logprob=-0.3, no_speech_prob=0.01)
         return Transcript(HEARD, "en", (segment,))
 
