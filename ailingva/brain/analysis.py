@@ -217,13 +217,15 @@ def _words(
     assert lesson.id is not None
     used = tokens(text)
     wrong = {t.word for t in used if _inside(t, result.findings)}
-    correct = [t.word for t in used if not _inside(t, result.findings)]
+    # Words speech-to-text was unsure of may not be what the student said: no credit for them.
+    unsure = {t.word for heard in turn.uncertain_text for t in tokens(heard)}
+    correct = [t.word for t in used if not _inside(t, result.findings) and t.word not in unsure]
 
     # Grade due weak words the student used in this turn, before new weak words are added.
     for word in weak_words_in(db, user_id, {t.word for t in used}):
         if word.word in wrong:
             rating = Rating.Again
-        elif is_due(word, now):
+        elif is_due(word, now) and word.word not in unsure:
             rating = Rating.Good
         else:
             continue

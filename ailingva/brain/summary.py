@@ -12,7 +12,8 @@ from ailingva.brain.analysis import analyse_student_turn
 from ailingva.brain.level import LevelEstimate, estimate_level
 from ailingva.brain.models import BrainEvent, BrainEventKind, KnowledgeSnapshot
 from ailingva.grammar.findings import MAX_CHECKED_CHARS, Category
-from ailingva.learning.words import lesson_words, tokens, vocabulary
+from ailingva.learning.new_words import lesson_new_words
+from ailingva.learning.words import practised_words, tokens, vocabulary
 from ailingva.learning.xp import MIN_TURN_WORDS, award_lesson
 from ailingva.lessons.models import Lesson, LessonTurn, Pipeline, TurnRole
 
@@ -75,7 +76,8 @@ def summarise_lesson(db: Session, lesson_id: int, *, now: datetime) -> dict[str,
     }
 
     notes = _grammar_notes([c for a in analyses.values() for c in a.corrections])
-    practised, new = lesson_words(db, user_id=user_id, lesson_id=lesson.id)
+    practised = practised_words(db, user_id=user_id, lesson_id=lesson.id)
+    new = lesson_new_words(db, user_id, lesson.id)
     word_events = db.exec(
         select(BrainEvent).where(
             BrainEvent.lesson_id == lesson.id, BrainEvent.kind == BrainEventKind.WEAK_WORD
@@ -104,7 +106,6 @@ def summarise_lesson(db: Session, lesson_id: int, *, now: datetime) -> dict[str,
         turn_words=turn_words,
         clean_turns=clean_turns,
         good_reviews=len(good_reviews),
-        speaking_seconds=sum(t.audio_ms or 0 for t in student_turns) // 1000,
         level=estimate.level,
     )
     if student_turns:

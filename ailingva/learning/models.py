@@ -19,7 +19,6 @@ class LearningState(SQLModel, table=True):
     longest_streak_days: int = Field(default=0, ge=0)
     last_active_on: date | None = None
     lessons_completed: int = Field(default=0, ge=0)
-    speaking_seconds: int = Field(default=0, ge=0)
     level_estimate: str | None = Field(default=None, max_length=2)
     updated_at: datetime = updated_at_field()
 

@@ -217,27 +217,16 @@ def record_correct_uses(
     return newly_known
 
 
-def lesson_words(db: Session, *, user_id: int, lesson_id: int) -> tuple[list[str], list[str]]:
-    """(practised, new): words used correctly in the lesson, most used first, and those of them
-    the student had never used correctly before this lesson."""
-    uses = db.exec(
-        select(WordUse)
-        .where(WordUse.user_id == user_id, WordUse.lesson_id == lesson_id)
-        .order_by(col(WordUse.uses).desc(), col(WordUse.word))
-    ).all()
-    practised = [u.word for u in uses]
-    if not practised:
-        return [], []
-    earlier = set(
+def practised_words(db: Session, *, user_id: int, lesson_id: int) -> list[str]:
+    """The words used correctly in the lesson, most used first (`new_words.lesson_new_words`
+    says which of them were new)."""
+    return list(
         db.exec(
-            select(WordUse.word).where(
-                WordUse.user_id == user_id,
-                col(WordUse.lesson_id) < lesson_id,  # lessons are numbered in time order
-                col(WordUse.word).in_(practised),
-            )
+            select(WordUse.word)
+            .where(WordUse.user_id == user_id, WordUse.lesson_id == lesson_id)
+            .order_by(col(WordUse.uses).desc(), col(WordUse.word))
         ).all()
     )
-    return practised, [w for w in practised if w not in earlier]
 
 
 def vocabulary(db: Session, user_id: int) -> list[str]:

@@ -82,11 +82,10 @@ def award_lesson(
     turn_words: list[int],
     clean_turns: int,
     good_reviews: int,
-    speaking_seconds: int,
     level: str,
 ) -> tuple[LearningState, LessonXp]:
     """Credit one lesson to the student (once per lesson): its XP and, when the student spoke in
-    it (`turn_words`: English words per student turn), the streak day, speaking time and level.
+    it (`turn_words`: English words per student turn), the streak day and level.
     The one place that updates a student's LearningState."""
     state = db.get(LearningState, user_id)
     if state is None:
@@ -95,7 +94,6 @@ def award_lesson(
     if turn_words:
         _update_streak(state, study_day(ended_at))
         state.lessons_completed += 1
-        state.speaking_seconds += speaking_seconds
         state.level_estimate = level
     xp = lesson_xp(
         turn_words=turn_words,

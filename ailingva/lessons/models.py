@@ -77,6 +77,9 @@ class LessonTurn(SQLModel, table=True):
     # Per-stage milliseconds: stt, llm_first_token, first_audio, end_to_first_audio ...
     timings: dict[str, float] = Field(default_factory=dict, sa_type=JSONType)
     audio_ms: int | None = Field(default=None, ge=0)
+    # A spoken student turn: what speech-to-text heard without confidence (whole phrases or
+    # words); the brain does not count those words as the student's.
+    uncertain_text: list[str] = Field(default_factory=list, sa_type=JSONType)
     # A tutor turn cut short by barge-in holds only what was played.
     interrupted: bool = Field(default=False)
     created_at: datetime = created_at_field()

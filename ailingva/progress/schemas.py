@@ -9,12 +9,12 @@ from pydantic import AliasChoices, BaseModel, Field
 class ProgressTotals(BaseModel):
     lessons: int
     turns: int = Field(description="Student turns, all lessons")
-    minutes: int = Field(description="Minutes of speaking")
+    minutes: int = Field(description="Voice minutes used: the minutes the voice sessions billed")
     xp: int
     streak_days: int
     longest_streak_days: int
     level: str | None = Field(description="CEFR-style estimate, e.g. B1")
-    known_words: int
+    learned_words: int = Field(description="All the lessons' new words (learning/new_words.py)")
     weak_words: int
 
 
@@ -31,8 +31,8 @@ class DayErrors(BaseModel):
 
 class DayWords(BaseModel):
     day: date
-    new_words: int = Field(description="Words used correctly for the first time that day")
-    total: int = Field(description="All words used correctly so far")
+    new_words: int = Field(description="Words learned in the lessons started that day")
+    total: int = Field(description="All words learned so far")
 
 
 class WeakWordPublic(BaseModel):
@@ -50,6 +50,8 @@ class LessonSummaryPublic(BaseModel):
     started_at: datetime
     ended_at: datetime | None
     xp_earned: int
+    new_words: list[str] = Field(description="The lesson's new words, the most used first")
+    minutes: int = Field(description="Voice minutes billed in the lesson")
     summary: dict[str, Any] | None = Field(
         description="practised_words, new_words, weak_words, reviewed_words, grammar_notes "
         "[{category, count, note, examples}], xp {total, breakdown}, student_turns, errors, level"
@@ -60,6 +62,7 @@ class ProgressPublic(BaseModel):
     totals: ProgressTotals
     days: int = Field(description="The charts cover this many days, ending today")
     xp_by_day: list[DayCount]
+    minutes_by_day: list[DayCount] = Field(description="Voice minutes billed, by day")
     errors_by_day: list[DayErrors]
     words_by_day: list[DayWords]
     error_categories: list[str]

@@ -7,9 +7,11 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from ailingva.billing.models import UsageSession
 from ailingva.brain.models import BrainEvent, BrainEventKind
 from ailingva.grammar.findings import Category
-from ailingva.learning.models import LearningState, StudentWord, WordStatus, WordUse
+from ailingva.learning.models import LearningState, StudentWord, WordStatus
+from ailingva.learning.new_words import LearnedWord, learned_words, lesson_new_words
 from ailingva.learning.xp import study_day
 from ailingva.lessons.models import Lesson, LessonTurn, TurnRole
 from ailingva.progress.schemas import (
@@ -27,6 +29,8 @@ RECENT_LESSONS = 10
 
 
 def progress(db: Session, user_id: int, *, now: datetime, days: int) -> ProgressPublic:
+    """The numbers agree with each other: the learned words are the lessons' new words added up
+    (`learning/new_words.py`), the minutes are the voice minutes billed, by day and by lesson."""
     today = study_day(now)
     first_day = today - timedelta(days=days - 1)
     since = now - timedelta(days=days + 1)  # a margin for the time zone; days are cut below
@@ -45,32 +49,58 @@ def progress(db: Session, user_id: int, *, now: datetime, days: int) -> Progress
         .order_by(col(Lesson.number).desc())
         .limit(RECENT_LESSONS)
     ).all()
+    learned = learned_words(db, user_id)
+    minutes = _voice_minutes(db, user_id)
+    minutes_by_day: Counter[date] = Counter()
+    for usage in minutes:
+        minutes_by_day[study_day(usage.started_at)] += usage.minutes_charged
     return ProgressPublic(
-        totals=_totals(db, user_id, today),
+        totals=_totals(db, user_id, today, learned=len(learned), minutes=minutes),
         days=days,
         xp_by_day=[DayCount(day=d, value=xp[d]) for d in calendar],
+        minutes_by_day=[DayCount(day=d, value=minutes_by_day[d]) for d in calendar],
         errors_by_day=[
             DayErrors(day=d, total=errors[d].total(), by_category=dict(errors[d])) for d in calendar
         ],
-        words_by_day=_words_by_day(db, user_id, calendar),
+        words_by_day=_words_by_day(db, user_id, learned, calendar),
         error_categories=[str(c) for c in Category],
         weak_words=[WeakWordPublic.model_validate(w, from_attributes=True) for w in weak],
-        recent_lessons=[
-            LessonSummaryPublic.model_validate(lesson, from_attributes=True) for lesson in recent
-        ],
+        recent_lessons=[_lesson_summary(db, lesson, minutes) for lesson in recent],
     )
 
 
-def _totals(db: Session, user_id: int, today: date) -> ProgressTotals:
-    # A student who has not finished a lesson yet has no stored state: the defaults are theirs.
-    stored = db.get(LearningState, user_id) or LearningState(user_id=user_id)
-    words_by_status = dict(
+def _voice_minutes(db: Session, user_id: int) -> list[UsageSession]:
+    """The student's metered voice sessions that were charged (the billing meter's record)."""
+    return list(
         db.exec(
-            select(StudentWord.status, func.count())
-            .where(StudentWord.user_id == user_id)
-            .group_by(col(StudentWord.status))
+            select(UsageSession).where(
+                UsageSession.user_id == user_id, UsageSession.minutes_charged > 0
+            )
         ).all()
     )
+
+
+def _lesson_summary(db: Session, lesson: Lesson, usage: list[UsageSession]) -> LessonSummaryPublic:
+    assert lesson.id is not None
+    return LessonSummaryPublic.model_validate(
+        lesson.model_dump()
+        | {
+            "new_words": lesson_new_words(db, lesson.user_id, lesson.id),
+            "minutes": sum(u.minutes_charged for u in usage if u.lesson_id == lesson.id),
+        }
+    )
+
+
+def _totals(
+    db: Session, user_id: int, today: date, *, learned: int, minutes: list[UsageSession]
+) -> ProgressTotals:
+    # A student who has not finished a lesson yet has no stored state: the defaults are theirs.
+    stored = db.get(LearningState, user_id) or LearningState(user_id=user_id)
+    weak = db.exec(
+        select(func.count()).where(
+            StudentWord.user_id == user_id, StudentWord.status == WordStatus.WEAK
+        )
+    ).one()
     lessons = db.exec(select(func.count()).where(Lesson.user_id == user_id)).one()
     turns = db.exec(
         select(func.count())
@@ -81,13 +111,13 @@ def _totals(db: Session, user_id: int, today: date) -> ProgressTotals:
     return ProgressTotals(
         lessons=lessons,
         turns=turns,
-        minutes=round(stored.speaking_seconds / 60),
+        minutes=sum(u.minutes_charged for u in minutes),
         xp=stored.xp,
         streak_days=_current_streak(stored.streak_days, stored.last_active_on, today),
         longest_streak_days=stored.longest_streak_days,
         level=stored.level_estimate,
-        known_words=words_by_status.get(WordStatus.KNOWN, 0),
-        weak_words=words_by_status.get(WordStatus.WEAK, 0),
+        learned_words=learned,
+        weak_words=weak,
     )
 
 
@@ -125,15 +155,15 @@ def _errors_by_day(db: Session, user_id: int, since: datetime) -> defaultdict[da
     return errors
 
 
-def _words_by_day(db: Session, user_id: int, calendar: list[date]) -> list[DayWords]:
-    """New words per day (a word is new on the day of its first correct use), with the running
-    total of all words so far."""
-    first_uses = db.exec(
-        select(WordUse.word, func.min(WordUse.created_at))
-        .where(WordUse.user_id == user_id)
-        .group_by(col(WordUse.word))
-    ).all()
-    new_words = Counter(study_day(first) for _, first in first_uses)
+def _words_by_day(
+    db: Session, user_id: int, learned: list[LearnedWord], calendar: list[date]
+) -> list[DayWords]:
+    """Words learned per day (on the day their lesson started, as its card says), with the
+    running total of words learned so far."""
+    started = dict(
+        db.exec(select(Lesson.id, Lesson.started_at).where(Lesson.user_id == user_id)).all()
+    )
+    new_words = Counter(study_day(started[w.lesson_id]) for w in learned)
     running = sum(n for d, n in new_words.items() if d < calendar[0])
     words_by_day = []
     for day in calendar:

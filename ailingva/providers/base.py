@@ -104,12 +104,28 @@ class Word:
     probability: float | None = None
 
 
+# Below these, speech-to-text was unsure of what it heard (Whisper's scale: a segment's mean
+# token log-probability, a word's probability); above NO_SPEECH, it may have heard no speech.
+UNSURE_SEGMENT_LOGPROB = -0.7
+UNSURE_WORD_PROBABILITY = 0.6
+UNSURE_NO_SPEECH = 0.5
+
+
 @dataclass(frozen=True)
 class Segment:
     text: str
     start: float
     end: float
     words: tuple[Word, ...] = ()
+    # The engine's confidence, when it reports one.
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+
+    @property
+    def unsure(self) -> bool:
+        return (self.avg_logprob is not None and self.avg_logprob < UNSURE_SEGMENT_LOGPROB) or (
+            self.no_speech_prob is not None and self.no_speech_prob > UNSURE_NO_SPEECH
+        )
 
 
 @dataclass(frozen=True)
@@ -117,6 +133,21 @@ class Transcript:
     text: str
     language: str | None
     segments: tuple[Segment, ...] = ()
+
+    def uncertain_text(self) -> tuple[str, ...]:
+        """What was heard without confidence: the whole text of an unsure segment, or the
+        words whose probability is low (nothing when the engine reports no confidence)."""
+        unsure: list[str] = []
+        for segment in self.segments:
+            if segment.unsure:
+                unsure.append(segment.text)
+            else:
+                unsure += [
+                    w.text
+                    for w in segment.words
+                    if w.probability is not None and w.probability < UNSURE_WORD_PROBABILITY
+                ]
+        return tuple(unsure)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ The database is touched in short sessions before and after the model works, neve
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -117,6 +117,7 @@ async def converse(
     speak: bool,
     timings: Mapping[str, float] | None = None,
     student_audio_ms: int | None = None,
+    uncertain: Sequence[str] = (),
 ) -> AsyncGenerator[ConversationEvent, None]:
     """One text turn as events, ending with ExchangeStored. A consumer that stops early (the
     client went away) leaves nothing stored: the student may send the message again."""
@@ -140,6 +141,7 @@ async def converse(
                 prompt_text=prompt_text,
                 student_audio_ms=student_audio_ms,
                 reply_audio_ms=round(audio_ms) if speak else None,
+                uncertain=uncertain,
             )
             yield await store_exchange(engine, jobs, student, lesson, exchange)
 

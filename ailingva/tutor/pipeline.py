@@ -46,6 +46,7 @@ class Transcribed:
 
     text: str
     ms: float
+    uncertain: tuple[str, ...] = ()  # what it heard without confidence (Transcript.uncertain_text)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ async def transcribe(providers: Providers, speech: Speech) -> Transcribed:
     """The student's words (English), cut to the length of a typed message."""
     start = time.perf_counter()
     heard = await providers.stt.transcribe(speech.samples, "en")
-    return Transcribed(heard.text.strip()[:MAX_MESSAGE_CHARS], _ms_since(start))
+    text = heard.text.strip()[:MAX_MESSAGE_CHARS]
+    return Transcribed(text, _ms_since(start), heard.uncertain_text())
 
 
 # The prompt, or how to read it once the words are heard: a voice turn's history may change

@@ -59,6 +59,7 @@ async def voice_chat(
         speak=speak,
         timings={"stt": heard.ms},
         student_audio_ms=round(len(samples) / STT_SAMPLE_RATE * 1000),
+        uncertain=heard.uncertain,
     )
     return await collect_reply(events, transcript=heard.text)
 

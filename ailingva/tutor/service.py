@@ -67,6 +67,7 @@ class Exchange:
     student_audio_ms: int | None = None
     reply_audio_ms: int | None = None
     interrupted: bool = False
+    uncertain: Sequence[str] = ()  # what speech-to-text heard without confidence
 
 
 def record_exchange(
@@ -87,6 +88,7 @@ def record_exchange(
     student.prompt_text = exchange.prompt_text
     student.corrections = [f.as_json() for f in exchange.findings]
     student.timings, student.audio_ms = hearing, exchange.student_audio_ms
+    student.uncertain_text = list(exchange.uncertain)
     tutor = new_turn(seq=seq + 2, role=TurnRole.TUTOR, text=exchange.reply)
     tutor.timings = {k: v for k, v in exchange.timings.items() if k not in hearing}
     tutor.audio_ms, tutor.interrupted = exchange.reply_audio_ms, exchange.interrupted

@@ -45,6 +45,7 @@ class Answer:
     audio: bytes | None  # None for a typed turn
     end_of_speech: float  # perf_counter of the last voiced frame (or of the typed message)
     text: str | None = None  # the typed text, or what speech-to-text heard
+    uncertain: tuple[str, ...] = ()  # what speech-to-text heard without confidence
     number: int = 0  # given when the turn is the tutor's
     committed: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
@@ -95,7 +96,7 @@ class Answer:
     async def follow(self, event: TurnEvent) -> None:
         """Keep what the pipeline made and send (or hold) its events for the client."""
         if isinstance(event, Transcribed):
-            self.text = event.text
+            self.text, self.uncertain = event.text, event.uncertain
             self.timings["stt"] = event.ms
             await self.emit(events.TurnTranscript(text=event.text))
         elif isinstance(event, CorrectionsFound):

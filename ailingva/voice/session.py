@@ -431,6 +431,7 @@ class VoiceSession:
         self._turn_over(turn)
         exchange = Exchange(
             student_text=turn.text,
+            uncertain=turn.uncertain,
             findings=turn.findings,
             reply=reply,
             timings=turn.timings,

@@ -81,9 +81,11 @@ def add_turn(
     role: TurnRole = TurnRole.STUDENT,
     corrections: list[dict[str, Any]] | None = None,
     audio_ms: int | None = None,
+    uncertain: list[str] | None = None,
     at: datetime | None = None,
 ) -> int:
-    """A conversation turn; a student turn's `corrections` are the TABLE's unless given."""
+    """A conversation turn; a student turn's `corrections` are the TABLE's unless given;
+    `uncertain`: what speech-to-text heard without confidence."""
     if corrections is None and role == TurnRole.STUDENT:
         corrections = table_corrections(text)
     with session_scope(engine) as db:
@@ -104,6 +106,7 @@ def add_turn(
             text=text,
             corrections=corrections or [],
             audio_ms=audio_ms,
+            uncertain_text=uncertain or [],
         )
         if at is not None:
             turn.created_at = at

@@ -9,6 +9,7 @@ from ailingva.learning.xp import study_day
 from ailingva.lessons.models import TurnRole
 from tests.brain.helpers import add_turn, end_lesson, new_lesson
 from tests.conftest import register
+from tests.progress.seed import meter_voice
 
 
 def test_progress_needs_a_signed_in_student(client: TestClient) -> None:
@@ -28,10 +29,11 @@ def test_a_new_student_has_empty_progress(client: TestClient) -> None:
         "streak_days": 0,
         "longest_streak_days": 0,
         "level": None,
-        "known_words": 0,
+        "learned_words": 0,
         "weak_words": 0,
     }
-    assert len(body["xp_by_day"]) == len(body["errors_by_day"]) == len(body["words_by_day"]) == 7
+    charts = ("xp_by_day", "minutes_by_day", "errors_by_day", "words_by_day")
+    assert [len(body[chart]) for chart in charts] == [7, 7, 7, 7]
     assert body["weak_words"] == [] and body["recent_lessons"] == []
     assert "articles" in body["error_categories"]
 
@@ -39,6 +41,7 @@ def test_a_new_student_has_empty_progress(client: TestClient) -> None:
 def test_progress_after_a_lesson(client: TestClient, engine: Engine) -> None:
     account = register(client)
     lesson = new_lesson(engine, account.id, topic="Pets")
+    meter_voice(engine, account.id, lesson, 2, utcnow())
     add_turn(engine, lesson, "I have cat and he go to magazine", audio_ms=90_000)
     add_turn(engine, lesson, "Tell me more!", role=TurnRole.TUTOR)
     add_turn(engine, lesson, "My cat likes fish very much", audio_ms=40_000)
@@ -55,7 +58,7 @@ def test_progress_after_a_lesson(client: TestClient, engine: Engine) -> None:
     assert (totals["lessons"], totals["turns"], totals["minutes"]) == (1, 2, 2)
     assert totals["xp"] == summary["xp"]["total"] > 0
     assert totals["streak_days"] == 1 and totals["level"] == summary["level"]
-    assert totals["weak_words"] == 1 and totals["known_words"] == 0
+    assert totals["weak_words"] == 1 and totals["learned_words"] == 2  # "cat", "fish"
     today = body["xp_by_day"][-1]
     assert today == {"day": study_day(utcnow()).isoformat(), "value": summary["xp"]["total"]}
     assert body["errors_by_day"][-1]["by_category"] == {
@@ -64,11 +67,12 @@ def test_progress_after_a_lesson(client: TestClient, engine: Engine) -> None:
         "word_choice": 1,
     }
     assert body["errors_by_day"][-1]["total"] == 3
-    assert body["words_by_day"][-1]["total"] >= 4
+    assert body["words_by_day"][-1]["total"] == 2
     (weak,) = body["weak_words"]
     assert weak["word"] == "shop" and weak["due_at"] is not None
     (recent,) = body["recent_lessons"]
     assert recent["lesson_id"] == lesson and recent["topic"] == "Pets"
+    assert recent["minutes"] == 2 and recent["new_words"] == ["cat", "fish"]
     assert recent["summary"]["grammar_notes"][0]["note"]
 
 

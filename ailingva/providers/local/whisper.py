@@ -106,6 +106,8 @@ class WhisperSTT(SpeechToTextEngine):
                 words=tuple(
                     Word(w.word.strip(), w.start, w.end, w.probability) for w in s.words or ()
                 ),
+                avg_logprob=s.avg_logprob,
+                no_speech_prob=s.no_speech_prob,
             )
             for s in segments  # a lazy generator: decoding happens while iterating
         )
@@ -141,6 +143,7 @@ def _transcribe_short(model: Any, samples: FloatAudio, language: str) -> Transcr
         suppress_blank=True,
         suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
         return_scores=True,
+        return_logits_vocab=True,
         return_no_speech_prob=True,
     )[0]
     tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
@@ -149,8 +152,47 @@ def _transcribe_short(model: Any, samples: FloatAudio, language: str) -> Transcr
         text = ""
     elif len(tokens) + len(prompt) >= cap or _repeats_itself(text):
         return None
-    segments = (Segment(text=text, start=0.0, end=round(seconds, 2)),) if text else ()
+    end = round(seconds, 2)
+    # The score is the decoding's log-probability per token (generate() normalises by length).
+    segments = (
+        (
+            Segment(
+                text=text,
+                start=0.0,
+                end=end,
+                words=tuple(
+                    Word(word, 0.0, end, probability)
+                    for word, probability in _word_probabilities(
+                        tokenizer, tokens, result.logits[0]
+                    )
+                ),
+                avg_logprob=result.scores[0],
+                no_speech_prob=result.no_speech_prob,
+            ),
+        )
+        if text
+        else ()
+    )
     return Transcript(text=text, language=language, segments=segments)
+
+
+def _word_probabilities(
+    tokenizer: Any, tokens: list[int], logits: list[Any]
+) -> list[tuple[str, float]]:
+    """Each decoded word with its probability (the mean of its tokens', as faster-whisper's word
+    timestamps give it): a greedy decoding's step `i` scored `tokens[i]` among all tokens. The
+    words span the whole utterance (this decoding has no word timestamps)."""
+    words: list[tuple[str, list[float]]] = []
+    for token, step in zip(tokens, logits, strict=False):
+        scores = np.asarray(step, dtype=np.float64).reshape(-1)
+        top = scores.max()
+        probability = float(np.exp(scores[token] - top) / np.exp(scores - top).sum())
+        piece = tokenizer.decode([token])
+        if piece.startswith(" ") or not words:
+            words.append((piece.strip(), [probability]))
+        else:
+            words[-1] = (words[-1][0] + piece, [*words[-1][1], probability])
+    return [(word, sum(p) / len(p)) for word, p in words if word]
 
 
 def _repeats_itself(text: str) -> bool:

@@ -829,12 +829,12 @@ export interface components {
             day: string;
             /**
              * New Words
-             * @description Words used correctly for the first time that day
+             * @description Words learned in the lessons started that day
              */
             new_words: number;
             /**
              * Total
-             * @description All words used correctly so far
+             * @description All words learned so far
              */
             total: number;
         };
@@ -1033,6 +1033,16 @@ export interface components {
             /** Xp Earned */
             xp_earned: number;
             /**
+             * New Words
+             * @description The lesson's new words, the most used first
+             */
+            new_words: string[];
+            /**
+             * Minutes
+             * @description Voice minutes billed in the lesson
+             */
+            minutes: number;
+            /**
              * Summary
              * @description practised_words, new_words, weak_words, reviewed_words, grammar_notes [{category, count, note, examples}], xp {total, breakdown}, student_turns, errors, level
              */
@@ -1147,6 +1157,11 @@ export interface components {
             days: number;
             /** Xp By Day */
             xp_by_day: components["schemas"]["DayCount"][];
+            /**
+             * Minutes By Day
+             * @description Voice minutes billed, by day
+             */
+            minutes_by_day: components["schemas"]["DayCount"][];
             /** Errors By Day */
             errors_by_day: components["schemas"]["DayErrors"][];
             /** Words By Day */
@@ -1169,7 +1184,7 @@ export interface components {
             turns: number;
             /**
              * Minutes
-             * @description Minutes of speaking
+             * @description Voice minutes used: the minutes the voice sessions billed
              */
             minutes: number;
             /** Xp */
@@ -1183,8 +1198,11 @@ export interface components {
              * @description CEFR-style estimate, e.g. B1
              */
             level: string | null;
-            /** Known Words */
-            known_words: number;
+            /**
+             * Learned Words
+             * @description All the lessons' new words (learning/new_words.py)
+             */
+            learned_words: number;
             /** Weak Words */
             weak_words: number;
         };

@@ -1,6 +1,6 @@
 import { Link } from "react-router-dom";
 import { Loadable } from "../components/Loadable";
-import { ErrorsChart, WordsChart, XpChart } from "../progress/Charts";
+import { ErrorsChart, MinutesChart, WordsChart, XpChart } from "../progress/Charts";
 import { LessonSummaries } from "../progress/LessonSummaries";
 import { useProgress } from "../progress/queries";
 import { Totals } from "../progress/Totals";
@@ -28,6 +28,7 @@ export function ProgressPage() {
             )}
             <div className="chart-grid">
               <XpChart data={data.xp_by_day} />
+              <MinutesChart data={data.minutes_by_day} />
               <WordsChart data={data.words_by_day} />
               <ErrorsChart data={data.errors_by_day} categories={data.error_categories} />
             </div>

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import {
-  Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis,
+  Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, ResponsiveContainer, Tooltip, XAxis,
+  YAxis,
 } from "recharts";
 import { categoryName } from "../tutor/categories";
 import { formatDay } from "./format";
@@ -48,6 +49,23 @@ export function XpChart({ data }: { data: Progress["xp_by_day"] }) {
   );
 }
 
+export function MinutesChart({ data }: { data: Progress["minutes_by_day"] }) {
+  const total = data.reduce((sum, day) => sum + day.value, 0);
+  return (
+    <ChartCard
+      title="Минуты разговора"
+      description={`Минут разговора за период: ${total}`}
+      empty={total === 0}
+    >
+      <BarChart data={data}>
+        {grid}{xAxis}{yAxis}
+        <Tooltip labelFormatter={tooltipDay} formatter={(value) => [`${String(value)} мин`, "Голосом"]} />
+        <Bar dataKey="value" name="Минуты" fill="#0369a1" radius={[4, 4, 0, 0]} />
+      </BarChart>
+    </ChartCard>
+  );
+}
+
 export function ErrorsChart({ data, categories }: {
   data: Progress["errors_by_day"];
   categories: string[];
@@ -85,14 +103,15 @@ export function ErrorsChart({ data, categories }: {
 export function WordsChart({ data }: { data: Progress["words_by_day"] }) {
   const last = data.at(-1)?.total ?? 0;
   return (
-    <ChartCard title="Слова в вашей речи" description={`Слов, сказанных без ошибок: ${last}`} empty={last === 0}>
-      <AreaChart data={data}>
+    <ChartCard title="Выученные слова" description={`Выучено слов: ${last}`} empty={last === 0}>
+      <ComposedChart data={data}>
         {grid}{xAxis}{yAxis}
         <Tooltip labelFormatter={tooltipDay} />
-        <Area type="monotone" dataKey="total" name="Всего без ошибок" stroke="#0f766e" fill="#e6f6f4" />
-        <Area type="monotone" dataKey="new_words" name="Новые за день" stroke="#4338ca"
-          fill="#eef0ff" />
-      </AreaChart>
+        <Legend wrapperStyle={{ fontSize: 13 }} />
+        {/* The running total only grows: drawn in steps, never a curve that dips. */}
+        <Area type="stepAfter" dataKey="total" name="Всего выучено" stroke="#0f766e" fill="#e6f6f4" />
+        <Bar dataKey="new_words" name="Новые за день" fill="#4338ca" radius={[4, 4, 0, 0]} />
+      </ComposedChart>
     </ChartCard>
   );
 }

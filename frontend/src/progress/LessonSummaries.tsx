@@ -1,7 +1,30 @@
+import { formatMinutes, plural } from "../billing/format";
 import { categoryName } from "../tutor/categories";
 import { formatDate } from "./format";
 import type { LessonSummary } from "./queries";
-import { readSummary } from "./summary";
+import { readSummary, type ReadSummary } from "./summary";
+
+/** "4 реплики · 3 минуты голосом · 2 ошибки": what the lesson was, typed or spoken. */
+function facts(lesson: LessonSummary, summary: ReadSummary): string {
+  const turns = summary.studentTurns;
+  const parts = [`${turns} ${plural(turns, ["реплика", "реплики", "реплик"])}`];
+  if (lesson.minutes > 0) parts.push(`${formatMinutes(lesson.minutes)} голосом`);
+  const errors = summary.errors;
+  parts.push(errors === 0 ? "без ошибок" : `${errors} ${plural(errors, ["ошибка", "ошибки", "ошибок"])}`);
+  return parts.join(" · ");
+}
+
+function NewWords({ words }: { words: string[] }) {
+  if (words.length === 0) {
+    return <p className="muted">Новых слов в этом уроке нет.</p>;
+  }
+  return (
+    <div className="word-chips">
+      <span className="muted">Новые слова ({words.length}):</span>
+      {words.map((word) => <span key={word} className="chip" lang="en">{word}</span>)}
+    </div>
+  );
+}
 
 function LessonCard({ lesson }: { lesson: LessonSummary }) {
   const summary = readSummary(lesson.summary);
@@ -16,6 +39,10 @@ function LessonCard({ lesson }: { lesson: LessonSummary }) {
       {lesson.summary === null && (
         <p className="muted">{lesson.ended_at ? "Итоги урока готовятся…" : "Урок ещё идёт."}</p>
       )}
+      {lesson.summary !== null && summary.studentTurns === 0 && (
+        <p className="muted">В этом уроке вы ничего не сказали.</p>
+      )}
+      {summary.studentTurns > 0 && <p className="lesson-facts">{facts(lesson, summary)}</p>}
       {summary.grammarNotes.length > 0 && (
         <ul className="grammar-notes">
           {summary.grammarNotes.map((note) => (
@@ -37,12 +64,7 @@ function LessonCard({ lesson }: { lesson: LessonSummary }) {
           ))}
         </ul>
       )}
-      {summary.newWords.length > 0 && (
-        <div className="word-chips">
-          <span className="muted">Новые слова:</span>
-          {summary.newWords.map((word) => <span key={word} className="chip" lang="en">{word}</span>)}
-        </div>
-      )}
+      {summary.studentTurns > 0 && <NewWords words={lesson.new_words} />}
     </article>
   );
 }

@@ -16,7 +16,7 @@ function tiles(totals: TotalsData): Tile[] {
     },
     { icon: GraduationCap, label: "Уровень", value: totals.level ?? "—",
       note: totals.level ? undefined : "определим после пары уроков" },
-    { icon: Award, label: "Выучено слов", value: formatCount(totals.known_words),
+    { icon: Award, label: "Выучено слов", value: formatCount(totals.learned_words),
       note: `${totals.weak_words} на повторении` },
   ];
 }

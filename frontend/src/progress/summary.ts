@@ -7,7 +7,8 @@ type GrammarNote = {
 };
 
 export type ReadSummary = {
-  newWords: string[];
+  studentTurns: number;
+  errors: number;
   grammarNotes: GrammarNote[];
 };
 
@@ -16,11 +17,7 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-function words(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  return value.map((item) => (isObject(item) ? item.word : item))
-    .filter((item): item is string => typeof item === "string" && item !== "");
-}
+const count = (value: unknown): number => (typeof value === "number" ? value : 0);
 
 /** "Согласование: в Present Simple…" under the heading "Согласование": the text without its label. */
 function withoutLabel(note: string): string {
@@ -32,7 +29,7 @@ function notes(value: unknown): GrammarNote[] {
   if (!Array.isArray(value)) return [];
   return value.filter(isObject).map((note) => ({
     category: String(note.category ?? ""),
-    count: typeof note.count === "number" ? note.count : 0,
+    count: count(note.count),
     note: typeof note.note === "string" ? withoutLabel(note.note) : "",
     examples: (Array.isArray(note.examples) ? note.examples : []).filter(isObject).map((e) => ({
       original: String(e.original ?? ""),
@@ -44,7 +41,8 @@ function notes(value: unknown): GrammarNote[] {
 export function readSummary(summary: Json | null | undefined): ReadSummary {
   const source = summary ?? {};
   return {
-    newWords: words(source.new_words),
+    studentTurns: count(source.student_turns),
+    errors: count(source.errors),
     grammarNotes: notes(source.grammar_notes),
   };
 }
