@@ -60,7 +60,10 @@ class LiveSessions:
     """Who has a voice session open in this process, and the channel to the other ones."""
 
     def __init__(self, redis_url: str | None) -> None:
-        self._sessions: defaultdict[int, set[Endable]] = defaultdict(set)
+        # Each session with the event loop it runs on: an order may arrive on another thread.
+        self._sessions: defaultdict[int, dict[Endable, asyncio.AbstractEventLoop]] = defaultdict(
+            dict
+        )
         self._redis_url = redis_url
         self._redis: aioredis.Redis | None = None
         self._listener: asyncio.Task[None] | None = None
@@ -68,13 +71,13 @@ class LiveSessions:
 
     @contextlib.contextmanager
     def serving(self, user_id: int, session: Endable) -> Iterator[None]:
-        self._sessions[user_id].add(session)
+        self._sessions[user_id][session] = asyncio.get_running_loop()
         try:
             yield
         finally:
             sessions = self._sessions.get(user_id)
             if sessions is not None:
-                sessions.discard(session)
+                sessions.pop(session, None)
                 if not sessions:
                     del self._sessions[user_id]
 
@@ -112,8 +115,8 @@ class LiveSessions:
         self._end_here(user_id, reason)
 
     def _end_here(self, user_id: int, reason: EndReason) -> None:
-        for session in list(self._sessions.get(user_id, ())):
-            session.end(reason)
+        for session, loop in list(self._sessions.get(user_id, {}).items()):
+            loop.call_soon_threadsafe(session.end, reason)
 
     async def _listen(self, client: aioredis.Redis) -> None:
         while True:
