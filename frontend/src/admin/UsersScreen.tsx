@@ -4,7 +4,7 @@ import { formatRub } from "../billing/format";
 import { Loadable } from "../components/Loadable";
 import { Pager } from "../components/Pager";
 import { usePageTitle } from "../usePageTitle";
-import { ROLE_LABELS, STATUS_LABELS, dateOnly, formatWhen } from "./labels";
+import { ROLE_LABELS, STATUS_LABELS, formatWhen } from "./labels";
 import { USERS_PAGE, useUsers, type UserFilters } from "./queries";
 
 export function UsersScreen() {
@@ -73,7 +73,6 @@ export function UsersScreen() {
                     <th scope="col">Статус</th>
                     <th scope="col">Баланс</th>
                     <th scope="col">Последний вход</th>
-                    <th scope="col">Регистрация</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -91,7 +90,6 @@ export function UsersScreen() {
                       </td>
                       <td data-label="Баланс">{formatRub(user.balance_kopecks)}</td>
                       <td data-label="Последний вход">{formatWhen(user.last_login_at)}</td>
-                      <td data-label="Регистрация">{dateOnly.format(new Date(user.created_at))}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -140,7 +140,7 @@ describe("admin panel", () => {
     const list = await screen.findByRole("list", { name: "Записи журнала" });
     expect(within(list).getByText("openai_api_key: изменён")).toBeTruthy();
     expect(within(list).getByText("llm_provider: local → openai")).toBeTruthy();
-    expect(within(list).getByText("status: Активен → Заблокирован")).toBeTruthy();
+    expect(within(list).getByText("статус: Активен → Заблокирован")).toBeTruthy();
     const target = within(list).getByRole("link", { name: "anna@example.com" });
     expect(target.getAttribute("href")).toBe("/admin/users/7");
     expect(within(list).getByText("Причина: Спам")).toBeTruthy();

@@ -1,4 +1,5 @@
 import type { Schemas } from "../api/client";
+import { formatRub } from "../billing/format";
 
 export type AdminUserRow = Schemas["AdminUserRow"];
 export type AuditEntry = Schemas["AuditEntryPublic"];
@@ -65,13 +66,31 @@ export function formatValue(value: unknown): string {
   return typeof value === "number" ? String(value) : JSON.stringify(value);
 }
 
-/** "роль: Ученик → Администратор"; a key only as "изменён" (its value is never recorded). */
+const FIELD_LABELS: Record<string, string> = {
+  role: "роль",
+  status: "статус",
+  balance_kopecks: "баланс",
+  sign_ins: "открытых сеансов",
+  transaction_id: "операция",
+  payment_id: "платёж",
+  name: "название",
+  minutes: "минут",
+  discount_percent: "скидка, %",
+  price_kopecks: "цена",
+  is_active: "в продаже",
+};
+
+/** "роль: Ученик → Администратор"; money in roubles; a key only as "изменён" (its value is
+ * never recorded). */
 export function describeChanges(changes: Record<string, unknown>): string[] {
   return Object.entries(changes).map(([field, change]) => {
     const { from, to } = (change ?? {}) as { from?: unknown; to?: unknown };
+    const label = FIELD_LABELS[field] ?? field;
     if (!("from" in (change as object)) && typeof to === "string" && to in SECRET_WORDS) {
-      return `${field}: ${SECRET_WORDS[to]}`;
+      return `${label}: ${SECRET_WORDS[to]}`;
     }
-    return `${field}: ${formatValue(from)} → ${formatValue(to)}`;
+    const shown = (value: unknown) => field.endsWith("_kopecks") && typeof value === "number"
+      ? formatRub(value) : formatValue(value);
+    return `${label}: ${shown(from)} → ${shown(to)}`;
   });
 }
