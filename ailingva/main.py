@@ -17,8 +17,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from ailingva.admin import service as admin_service
+from ailingva.admin.audit import router as admin_audit_router
 from ailingva.admin.endpoints import router as admin_router
 from ailingva.admin.jobs import router as admin_jobs_router
+from ailingva.admin.users import router as admin_users_router
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
 from ailingva.auth.reset_mailer import ResetMailer
@@ -50,6 +52,7 @@ from ailingva.signup.endpoints import router as signup_router
 from ailingva.tutor.endpoints import router as tutor_router
 from ailingva.voice.endpoints import document_messages
 from ailingva.voice.endpoints import router as voice_router
+from ailingva.voice.live import LiveSessions
 from ailingva.voice.session import VoiceConfig
 from ailingva.worker.queue import build_job_queue
 
@@ -77,7 +80,9 @@ def create_app(
         warm_up = asyncio.create_task(_warm_up(registry))
         warm_up.add_done_callback(_log_warm_up_failure)
         await jobs.start()
+        await app.state.live_sessions.start()
         yield
+        await app.state.live_sessions.aclose()
         await app.state.payment_confirmations.aclose()
         await app.state.reset_mailer.aclose()
         await jobs.aclose()
@@ -99,6 +104,7 @@ def create_app(
     app.state.payment_confirmations = PaymentConfirmations(engine, settings)
     app.state.reset_mailer = ResetMailer(engine, settings, Mailer(settings))
     app.state.voice_config = VoiceConfig()
+    app.state.live_sessions = LiveSessions(settings.redis_url)
 
     install_error_handlers(app)
     document_error_shape(app)
@@ -126,6 +132,8 @@ def create_app(
         voice_router,
         progress_router,
         admin_router,
+        admin_users_router,
+        admin_audit_router,
         admin_billing_router,
         admin_jobs_router,
     ):

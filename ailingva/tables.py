@@ -12,6 +12,7 @@ from ailingva.billing.models import (
 )
 from ailingva.brain.models import BrainEvent, KnowledgeSnapshot, TutorRule
 from ailingva.core.app_settings import AppSetting
+from ailingva.core.audit import AuditEntry
 from ailingva.core.db import metadata
 from ailingva.learning.models import LearningState, StudentWord, WordUse
 from ailingva.lessons.models import Lesson, LessonTurn
@@ -20,6 +21,7 @@ from ailingva.worker.models import FailedJob
 
 __all__ = [
     "AppSetting",
+    "AuditEntry",
     "AuthSession",
     "BillingPackage",
     "BrainEvent",

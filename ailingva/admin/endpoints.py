@@ -1,4 +1,4 @@
-"""`/api/admin`: the admin's view of the service."""
+"""`/api/admin/settings`: the providers, models, voices and keys in force, changed at run time."""
 
 from collections.abc import Collection
 from typing import Any
@@ -10,11 +10,8 @@ from sqlmodel import Session
 
 from ailingva.admin import service as admin_service
 from ailingva.admin.service import EDITABLE_PROVIDER_FIELDS, SECRET_PROVIDER_FIELDS
-from ailingva.api.deps import Limit, Offset, ProvidersDep, SecretBoxDep, SessionDep
-from ailingva.auth import repository as auth_repository
-from ailingva.auth import service as auth_service
+from ailingva.api.deps import ProvidersDep, SecretBoxDep, SessionDep
 from ailingva.auth.deps import AdminUser
-from ailingva.auth.schemas import UserPublic
 from ailingva.core.errors import AppError, ErrorCode, ErrorResponse
 from ailingva.core.security import mask_secret
 from ailingva.providers.base import ProviderError
@@ -26,25 +23,6 @@ router = APIRouter(
     tags=["admin"],
     responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}},
 )
-
-
-class UserList(BaseModel):
-    items: list[UserPublic]
-    total: int
-
-
-@router.get("/users")
-def list_users(
-    db: SessionDep,
-    _: AdminUser,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> UserList:
-    users, total = auth_repository.list_users(db, limit=limit, offset=offset)
-    return UserList(items=[auth_service.user_public(db, u) for u in users], total=total)
-
-
-# --- provider settings ------------------------------------------------------------------------
 
 
 class SettingItem(BaseModel):
@@ -137,6 +115,9 @@ def update_provider_settings(
     assert admin.id is not None
     admin_service.save_provider_overrides(
         db, box, body.values, in_force=built.settings, updated_by_id=admin.id
+    )
+    admin_service.record_provider_change(
+        db, admin, before=in_force, after=built.settings, changes=body.values
     )
     background.add_task(registry.use, built)
     return _settings_public(db, built)

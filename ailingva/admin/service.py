@@ -13,7 +13,9 @@ from typing import Any
 from pydantic import SecretStr
 from sqlmodel import Session, col, select
 
+from ailingva.auth.models import UserAccount
 from ailingva.core.app_settings import AppSetting, put_setting
+from ailingva.core.audit import SECRET_CHANGED, SECRET_REMOVED, AuditAction, change, record
 from ailingva.core.security import SecretBox
 from ailingva.providers.settings import KEY_URL_FIELDS, BoundKey, ProviderSettings
 
@@ -121,3 +123,41 @@ def keys_moved_away(
         and getattr(before, key) is not None
         and getattr(after, key) is None
     ]
+
+
+def _shown(value: Any) -> Any:
+    """A setting's value as the journal keeps it (JSON: paths and enums as text)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def record_provider_change(
+    db: Session,
+    admin: UserAccount,
+    *,
+    before: ProviderSettings,
+    after: ProviderSettings,
+    changes: Collection[str],
+) -> None:
+    """The journal's entry for a change of provider settings: each field from and to, an API
+    key only as changed or removed."""
+    recorded: dict[str, Any] = {}
+    for name in sorted(changes):
+        if name in SECRET_PROVIDER_FIELDS:
+            recorded[name] = {
+                "to": SECRET_REMOVED if getattr(after, name) is None else SECRET_CHANGED
+            }
+        else:
+            old, new = _shown(getattr(before, name)), _shown(getattr(after, name))
+            if old != new:
+                recorded[name] = change(old, new)
+    record(
+        db,
+        actor_id=admin.id,
+        actor_email=admin.email,
+        action=AuditAction.PROVIDER_SETTINGS_CHANGED,
+        target_type="providers",
+        target_label="Провайдеры",
+        changes=recorded,
+    )

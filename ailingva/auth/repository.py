@@ -1,6 +1,6 @@
 """The accounts' queries that more than one caller makes."""
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, select
 
 from ailingva.auth.models import AuthSession, UserAccount
 from ailingva.core.errors import AppError, ErrorCode
@@ -19,13 +19,6 @@ def get_user(db: Session, user_id: int) -> UserAccount:
     if user is None:
         raise AppError(ErrorCode.NOT_FOUND, "Пользователь не найден.", 404)
     return user
-
-
-def list_users(db: Session, *, limit: int, offset: int) -> tuple[list[UserAccount], int]:
-    query = select(UserAccount).order_by(col(UserAccount.id)).offset(offset).limit(limit)
-    users = db.exec(query).all()
-    total = db.exec(select(func.count()).select_from(UserAccount)).one()
-    return list(users), total
 
 
 def has_signed_in_from(db: Session, user_id: int, ip_address: str) -> bool:

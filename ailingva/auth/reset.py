@@ -121,5 +121,5 @@ def reset_password(db: Session, secret: str, password: str, *, now: datetime) ->
         )
         .values(used_at=now)
     )
-    service.revoke_all_sessions(db, user.id, now=now)
+    service.revoke_all(db, user.id, now=now)
     return user

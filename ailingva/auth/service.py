@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from ailingva.auth.models import AuthSession, AuthSessionKind, Role, UserAccount
@@ -37,6 +37,11 @@ RESET_REQUESTS_PER_EMAIL_PER_HOUR = 5
 RESET_REQUESTS_PER_ADDRESS_PER_HOUR = 20
 
 INVALID_CREDENTIALS = AppError(ErrorCode.INVALID_CREDENTIALS, "Неверный email или пароль.", 401)
+ACCOUNT_BLOCKED = AppError(
+    ErrorCode.ACCOUNT_BLOCKED,
+    "Аккаунт заблокирован администратором. Напишите в поддержку, чтобы узнать подробности.",
+    403,
+)
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,8 @@ def authenticate(
     password: str,
     now: datetime,
 ) -> UserAccount:
-    """The same answer for an unknown email, a wrong password and a disabled account.
+    """The same answer for an unknown email and a wrong password; a blocked account is told
+    so only with its right password (which tells a guesser nothing new).
 
     Each attempt claims its slots before the password is checked, so concurrent guesses cannot
     all be checked against one count. Failures are counted per account and address pair (the
@@ -165,9 +171,11 @@ def authenticate(
 
     if user is None:
         spend_password_check_time(password)
-    ok = user is not None and verify_password(user.password_hash, password) and user.is_active
+    ok = user is not None and verify_password(user.password_hash, password)
     if not ok or user is None:
         raise INVALID_CREDENTIALS
+    if not user.is_active:
+        raise ACCOUNT_BLOCKED
     # The right password: this attempt was no failure, and the owner's own typos are forgiven.
     for claim in claims:
         limiter.release(claim)
@@ -315,16 +323,29 @@ def access_token_for(settings: Settings, auth: Authenticated, *, now: datetime) 
     )
 
 
-def revoke_all_sessions(db: Session, user_id: int, *, now: datetime) -> None:
-    """End every session of the account; the bearer tokens issued for them die with them."""
-    db.execute(
-        update(AuthSession)
-        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
-        .values(revoked_at=now)
-    )
-
-
 def revoke(db: Session, auth_session: AuthSession, *, now: datetime) -> None:
     if auth_session.revoked_at is None:
         auth_session.revoked_at = now
         db.add(auth_session)
+
+
+def revoke_all(db: Session, user_id: int, *, now: datetime) -> int:
+    """End every session of the account (browsers and API clients; their bearer tokens die
+    with them); how many were still open."""
+    result = db.execute(
+        sa.update(AuthSession)
+        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def set_blocked(db: Session, user: UserAccount, blocked: bool, *, now: datetime) -> None:
+    """Block (no sign-in; every session ends at once) or unblock the account. Unblocking
+    revives no session: the owner signs in again."""
+    user.is_active = not blocked
+    db.add(user)
+    if blocked:
+        assert user.id is not None
+        revoke_all(db, user.id, now=now)

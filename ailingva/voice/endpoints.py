@@ -15,6 +15,7 @@ from ailingva.core.csrf import origin_allowed
 from ailingva.core.db import in_session, utcnow
 from ailingva.tutor.conversation import Student
 from ailingva.voice.events import ServerEvent
+from ailingva.voice.live import LiveSessions
 from ailingva.voice.protocol import ClientMessage
 from ailingva.voice.session import VoiceConfig, VoiceSession
 
@@ -44,7 +45,9 @@ async def voice(websocket: WebSocket) -> None:
         student=student,
         config=config,
     )
-    await session.run()
+    live: LiveSessions = state.live_sessions
+    with live.serving(student.user_id, session):
+        await session.run()
 
 
 async def _authenticate(websocket: WebSocket, settings: Settings) -> Student | None:

@@ -41,6 +41,7 @@ from ailingva.voice import events
 from ailingva.voice.answer import Answer
 from ailingva.voice.ending import DATABASE_AWAY, cancel, finish
 from ailingva.voice.events import SessionEndReason, SessionError
+from ailingva.voice.live import ENDINGS, EndReason
 from ailingva.voice.meter import Meter
 from ailingva.voice.partials import PartialTranscripts
 from ailingva.voice.prompt import LessonPrompt
@@ -145,6 +146,7 @@ class VoiceSession:
         self.end_reason: SessionEndReason = "stopped"
         self.close_code = CloseCode.NORMAL
         self.failure: SessionError | None = None  # the session cannot go on: why, for the client
+        self.receiver: asyncio.Task[None] | None = None  # once started
 
     # --- the loop ------------------------------------------------------------------------
 
@@ -153,7 +155,7 @@ class VoiceSession:
         try:
             if not await self._await_start():
                 return
-            receiver = asyncio.create_task(self._receive_loop())
+            receiver = self.receiver = asyncio.create_task(self._receive_loop())
             meter = asyncio.create_task(
                 self.meter.run(
                     partial(self._balance_exhausted, receiver),
@@ -183,6 +185,18 @@ class VoiceSession:
         later), and is settled once the database is back."""
         self._fail(DATABASE_AWAY, CloseCode.TRY_AGAIN)
         receiver.cancel()
+
+    def end(self, reason: EndReason) -> None:
+        """An admin's order (the account blocked, its sign-ins ended): the session ends as
+        one the wallet ran out on does, settled, and the client is told why."""
+        error, close_code = ENDINGS[reason]
+        self._fail(error, close_code)
+        if self.receiver is not None:
+            self.receiver.cancel()
+        else:  # not started yet: nothing to settle
+            self._in_background(
+                self.transport.close_with_error(error.code, error.message, close_code)
+            )
 
     def _fail(self, error: SessionError, close_code: CloseCode) -> None:
         if self.failure is None:

@@ -30,7 +30,9 @@ class CloseCode(IntEnum):
     SERVER_ERROR = 1011
     TRY_AGAIN = 1013
     PROTOCOL = 4400
+    SIGNED_OUT = 4401  # an admin ended the student's sessions
     BALANCE = 4402
+    ACCOUNT_BLOCKED = 4403
     IDLE = 4408
     FLOOD = 4429
 

@@ -2,7 +2,10 @@ import { lazy, Suspense } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
 import { Layout } from "./components/Layout";
 import { RequireAuth } from "./components/RequireAuth";
-import { AdminPage } from "./pages/AdminPage";
+import { AdminLayout } from "./admin/AdminLayout";
+import { AuditScreen } from "./admin/AuditScreen";
+import { UserScreen } from "./admin/UserScreen";
+import { UsersScreen } from "./admin/UsersScreen";
 import { AuthPage } from "./pages/AuthPage";
 import { BillingPage } from "./pages/BillingPage";
 import { ForgotPasswordPage } from "./pages/ForgotPasswordPage";
@@ -41,14 +44,20 @@ export function App() {
           }
         />
         <Route path="/billing" element={<BillingPage />} />
-        <Route
-          path="/admin"
-          element={
-            <RequireAuth role="admin">
-              <AdminPage />
-            </RequireAuth>
-          }
-        />
+      </Route>
+      <Route
+        path="/admin"
+        element={
+          <RequireAuth role="admin">
+            <AdminLayout />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<Navigate to="users" replace />} />
+        <Route path="users" element={<UsersScreen />} />
+        <Route path="users/:userId" element={<UserScreen />} />
+        <Route path="audit" element={<AuditScreen />} />
+        <Route path="*" element={<NotFoundPage />} />
       </Route>
       <Route path="*" element={<NotFoundPage />} />
     </Routes>

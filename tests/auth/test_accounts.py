@@ -74,7 +74,7 @@ def test_unknown_email_and_wrong_password_answer_the_same(client: TestClient) ->
     assert wrong_password.json()["error"]["code"] == "invalid_credentials"
 
 
-def test_disabled_account_cannot_sign_in(client: TestClient, engine: Engine) -> None:
+def test_blocked_account_cannot_sign_in(client: TestClient, engine: Engine) -> None:
     account = register(client)
     with Session(engine) as db:
         user = db.get(UserAccount, account.id)
@@ -86,7 +86,12 @@ def test_disabled_account_cannot_sign_in(client: TestClient, engine: Engine) -> 
     login = client.post(
         "/api/auth/login", json={"email": account.email, "password": account.password}
     )
-    assert login.status_code == 401 and login.json()["error"]["code"] == "invalid_credentials"
+    # Told why only with the right password: a guesser learns nothing new.
+    assert login.status_code == 403 and login.json()["error"]["code"] == "account_blocked"
+    wrong = client.post(
+        "/api/auth/login", json={"email": account.email, "password": "Not the password 1"}
+    )
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "invalid_credentials"
 
 
 def test_same_email_in_other_case_is_taken(client: TestClient) -> None:

@@ -5,7 +5,7 @@ import { Pager } from "../components/Pager";
 import { formatRub, formatSignedRub } from "./format";
 import { HISTORY_PAGE_SIZE, useTransactions } from "./queries";
 
-const KIND_LABELS: Record<Schemas["TransactionKind"], string> = {
+export const KIND_LABELS: Record<Schemas["TransactionKind"], string> = {
   trial_bonus: "Пробные минуты",
   purchase: "Покупка пакета",
   usage_charge: "Занятие с репетитором",

@@ -1,0 +1,57 @@
+import { ArrowLeft, LogOut, ScrollText, Users, type LucideIcon } from "lucide-react";
+import { Link, NavLink, Outlet } from "react-router-dom";
+import { useLogout, useUser } from "../auth/useAuth";
+import { Brand } from "../components/Brand";
+import "./admin.css";
+
+type Screen = { path: string; label: string; icon: LucideIcon };
+
+/** The admin's screens, in the order of the menu: a new screen is one line here and one route. */
+export const ADMIN_SCREENS: readonly Screen[] = [
+  { path: "users", label: "Пользователи", icon: Users },
+  { path: "audit", label: "Журнал", icon: ScrollText },
+];
+
+export function AdminLayout() {
+  const user = useUser();
+  const logout = useLogout();
+  return (
+    <div className="shell admin-shell">
+      <a className="skip-link" href="#main">Перейти к содержимому</a>
+      <header className="topbar">
+        <div className="topbar-inner admin-topbar">
+          <Link to="/admin" className="brand-link" aria-label="Админ-панель AIlingva">
+            <Brand />
+          </Link>
+          <span className="admin-tag">Админ-панель</span>
+          <div className="account">
+            <Link to="/student" className="btn btn-ghost" title="К урокам">
+              <ArrowLeft size={18} aria-hidden="true" /> <span className="btn-label">К урокам</span>
+            </Link>
+            <span className="account-name" title={user.email}>{user.name}</span>
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => logout.mutate()}
+              disabled={logout.isPending}
+            >
+              <LogOut size={18} aria-hidden="true" /> <span className="btn-label">Выйти</span>
+            </button>
+          </div>
+        </div>
+      </header>
+      <div className="admin-body">
+        <nav className="admin-nav" aria-label="Разделы админ-панели">
+          {ADMIN_SCREENS.map(({ path, label, icon: Icon }) => (
+            <NavLink key={path} to={`/admin/${path}`}>
+              <Icon size={18} aria-hidden="true" /> {label}
+            </NavLink>
+          ))}
+        </nav>
+        <main id="main" className="admin-main" tabIndex={-1}>
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}
