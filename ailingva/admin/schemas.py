@@ -71,7 +71,6 @@ class LearningPublic(BaseModel):
     longest_streak_days: int
     last_active_on: date | None
     lessons_completed: int
-    speaking_seconds: int
     level_estimate: str | None
 
 
@@ -88,6 +87,7 @@ class StudentDetail(BaseModel):
     account: AdminUserRow
     open_sign_ins: int
     voice_sessions_here: int = Field(description="Voice sessions this app process serves now")
+    voice_minutes: int = Field(description="Voice minutes charged, all time")
     profile: ProfilePublic | None
     learning: LearningPublic | None
     wallet: WalletPublic

@@ -20,6 +20,7 @@ from ailingva.admin.schemas import (
     TutorRulePublic,
     WalletPublic,
 )
+from ailingva.billing.metering import charged_usages
 from ailingva.billing.wallet import balance_view
 from ailingva.brain import memory
 from ailingva.brain.memory import MAX_PROMPT_RULES
@@ -44,6 +45,7 @@ def student_detail(db: Session, user_id: int, *, now: datetime, voice_here: int)
         account=account,
         open_sign_ins=open_sign_ins(db, user_id, now=now),
         voice_sessions_here=voice_here,
+        voice_minutes=sum(u.minutes_charged for u in charged_usages(db, user_id)),
         profile=ProfilePublic.model_validate(profile) if profile else None,
         learning=LearningPublic.model_validate(learning) if learning else None,
         wallet=WalletPublic(

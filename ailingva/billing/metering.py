@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from ailingva.billing import ledger
 from ailingva.billing.models import TransactionKind, UsageSession, UsageStatus
@@ -88,3 +88,15 @@ def stop_metering(db: Session, usage_id: int, *, now: datetime) -> UsageSession:
     close_usage(db, usage, now=now)
     db.flush()
     return usage
+
+
+def charged_usages(db: Session, user_id: int) -> list[UsageSession]:
+    """The student's voice sessions that were charged: the billing meter's record of the
+    minutes spoken (progress and the admin's student page count minutes from it)."""
+    return list(
+        db.exec(
+            select(UsageSession).where(
+                UsageSession.user_id == user_id, UsageSession.minutes_charged > 0
+            )
+        ).all()
+    )

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from ailingva.billing.metering import charged_usages
 from ailingva.billing.models import UsageSession
 from ailingva.brain.models import BrainEvent, BrainEventKind
 from ailingva.grammar.findings import Category
@@ -50,7 +51,7 @@ def progress(db: Session, user_id: int, *, now: datetime, days: int) -> Progress
         .limit(RECENT_LESSONS)
     ).all()
     learned = learned_words(db, user_id)
-    minutes = _voice_minutes(db, user_id)
+    minutes = charged_usages(db, user_id)
     minutes_by_day: Counter[date] = Counter()
     for usage in minutes:
         minutes_by_day[study_day(usage.started_at)] += usage.minutes_charged
@@ -66,17 +67,6 @@ def progress(db: Session, user_id: int, *, now: datetime, days: int) -> Progress
         error_categories=[str(c) for c in Category],
         weak_words=[WeakWordPublic.model_validate(w, from_attributes=True) for w in weak],
         recent_lessons=[_lesson_summary(db, lesson, minutes) for lesson in recent],
-    )
-
-
-def _voice_minutes(db: Session, user_id: int) -> list[UsageSession]:
-    """The student's metered voice sessions that were charged (the billing meter's record)."""
-    return list(
-        db.exec(
-            select(UsageSession).where(
-                UsageSession.user_id == user_id, UsageSession.minutes_charged > 0
-            )
-        ).all()
     )
 
 

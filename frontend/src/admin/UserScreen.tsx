@@ -45,7 +45,7 @@ export function UserScreen() {
                   <div><dt>Уроков пройдено</dt><dd>{learning?.lessons_completed ?? 0}</dd></div>
                   <div>
                     <dt>Говорил</dt>
-                    <dd>{formatMinutes(Math.round((learning?.speaking_seconds ?? 0) / 60))}</dd>
+                    <dd>{formatMinutes(data.voice_minutes)}</dd>
                   </div>
                   <div><dt>XP и серия</dt><dd>{learning?.xp ?? 0} XP, {learning?.streak_days ?? 0} дн.</dd></div>
                   <div><dt>Слова</dt><dd>{data.weak_words} слабых, {data.known_words} знакомых</dd></div>

@@ -1270,8 +1270,6 @@ export interface components {
             last_active_on: string | null;
             /** Lessons Completed */
             lessons_completed: number;
-            /** Speaking Seconds */
-            speaking_seconds: number;
             /** Level Estimate */
             level_estimate: string | null;
         };
@@ -1666,6 +1664,11 @@ export interface components {
              * @description Voice sessions this app process serves now
              */
             voice_sessions_here: number;
+            /**
+             * Voice Minutes
+             * @description Voice minutes charged, all time
+             */
+            voice_minutes: number;
             profile: components["schemas"]["ProfilePublic"] | null;
             learning: components["schemas"]["LearningPublic"] | null;
             wallet: components["schemas"]["WalletPublic"];
