@@ -70,6 +70,8 @@ class ProviderSettings(BaseSettings):
     local_threads: int = 2
     local_llm_context: int = 4096
     local_stt_word_timestamps: bool = False
+    # The model the brain's deep grammar pass scores candidate corrections with ("none": off).
+    analysis_model: str = "qwen2.5-coder-0.5b"
 
     # Any OpenAI-compatible server: OpenAI itself, llama.cpp server, vLLM, Ollama.
     openai_base_url: str = "https://api.openai.com/v1"
