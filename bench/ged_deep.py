@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ailingva.grammar.deep.analyser import DeepAnalyser, beside, to_finding
 from ailingva.grammar.deep.candidates import Edit, EditKind
-from ailingva.grammar.deep.classifier import Classifier, fit
+from ailingva.grammar.deep.classifier import L2, Classifier, fit
 from ailingva.grammar.deep.features import EditScores, vector
 from ailingva.grammar.findings import Finding
 
@@ -65,6 +65,13 @@ def score_all(
     return out, (spent / fresh if fresh else 0.0)
 
 
+def cached_texts(cache: Path) -> set[str]:
+    """The sentences `cache` has scores for."""
+    if not cache.exists():
+        return set()
+    return {json.loads(line)["text"] for line in cache.read_text(encoding="utf-8").splitlines()}
+
+
 def _to_json(s: EditScores) -> dict[str, object]:
     data = asdict(s)
     data["edit"]["kind"] = str(s.edit.kind)
@@ -100,6 +107,7 @@ def train(
     *,
     threshold: float,
     min_delta: float,
+    l2: float = L2,
 ) -> Classifier:
     x, y = [], []
     for i in rows:
@@ -107,7 +115,7 @@ def train(
             if s.scored:
                 x.append(vector(s))
                 y.append(yi)
-    return fit(x, y, threshold=threshold, min_delta=min_delta)
+    return fit(x, y, threshold=threshold, min_delta=min_delta, l2=l2)
 
 
 def folds_of(n: int, k: int) -> list[int]:

@@ -233,6 +233,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--folds", type=int, help="cross-validate the classifier in K folds")
     parser.add_argument("--cache", type=Path, help="keep the model's scores in this file")
+    parser.add_argument(
+        "--cached-only", action="store_true", help="only the sentences the cache has scored"
+    )
     parser.add_argument("--train-out", type=Path, help="write the weights trained on all data")
     parser.add_argument("--gate", type=float, default=SITE_GATE)
     parser.add_argument("--first-gate", type=float, default=FIRST_GATE)
@@ -240,6 +243,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--min-delta", type=float, default=MIN_DELTA)
     args = parser.parse_args(argv)
     sentences = read_sentences(args.data)[args.skip :][: args.limit]
+    if args.cached_only and args.cache is not None:
+        known = ged_deep.cached_texts(args.cache)
+        sentences = [s for s in sentences if sentence_text(s) in known]
     if args.path == "live":
         found, seconds = live_findings(sentences)
         report(sentences, found, seconds / len(sentences), args.hyp_out)

@@ -113,7 +113,7 @@ class DeepAnalyser:
             return []
         accepted: list[tuple[float, EditScores]] = []
         for s in scored:
-            if not s.scored or s.delta < classifier.min_delta:
+            if not s.scored or preference(s) < classifier.min_delta:
                 continue
             p = classifier.probability(vector(s))
             if p >= classifier.threshold:
@@ -138,6 +138,12 @@ class DeepAnalyser:
 def beside(found: Sequence[DeepFinding], live: Sequence[Finding]) -> list[DeepFinding]:
     """The deep findings that cover no word a live finding covers."""
     return [d for d in found if all(_apart(d.finding, f) for f in live)]
+
+
+def preference(s: EditScores) -> float:
+    """How much the model prefers the edit: the window's log-probability gain; for an inserted
+    article, the gain of the words after it (an extra token always costs probability)."""
+    return s.delta_after if s.edit.kind == EditKind.ARTICLE_INSERT else s.delta
 
 
 def _site_min(text: str, scores: list[TokenScore], e: Edit) -> float:

@@ -17,6 +17,7 @@ WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 # The defaults the bench trains with (tuned for precision by cross-validation on the dev data).
 THRESHOLD = 0.6
 MIN_DELTA = 1.0
+L2 = 10.0
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def fit(
     *,
     threshold: float,
     min_delta: float,
-    l2: float = 1.0,
+    l2: float = L2,
     steps: int = 300,
 ) -> Classifier:
     """Logistic regression by Newton's method on standardised features, L2-regularised."""
