@@ -202,5 +202,6 @@ MODELS: dict[str, ModelSpec] = {
     )
 }
 
-DEFAULT_SET = ("whisper-base", "qwen2.5-coder-1.5b", "piper-joe")
+# The 0.5B model is the deep grammar pass's scorer (brain/deep.py, ANALYSIS_MODEL).
+DEFAULT_SET = ("whisper-base", "qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b", "piper-joe")
 TEST_SET = ("whisper-tiny-en", "smollm2-135m", "piper-joe")
