@@ -107,6 +107,7 @@ def train(
     *,
     threshold: float,
     min_delta: float,
+    kind_thresholds: dict[str, float] | None = None,
     l2: float = L2,
 ) -> Classifier:
     x, y = [], []
@@ -115,7 +116,9 @@ def train(
             if s.scored:
                 x.append(vector(s))
                 y.append(yi)
-    return fit(x, y, threshold=threshold, min_delta=min_delta, l2=l2)
+    return fit(
+        x, y, threshold=threshold, min_delta=min_delta, kind_thresholds=kind_thresholds, l2=l2
+    )
 
 
 def folds_of(n: int, k: int) -> list[int]:

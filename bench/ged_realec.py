@@ -20,12 +20,13 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wordfreq import zipf_frequency
 
 from ailingva.grammar.checker import get_checker
 from ailingva.grammar.deep.analyser import FIRST_GATE, SITE_GATE, DeepAnalyser
-from ailingva.grammar.deep.classifier import MIN_DELTA, THRESHOLD, Classifier
+from ailingva.grammar.deep.classifier import KIND_THRESHOLDS, MIN_DELTA, THRESHOLD, Classifier
 from ailingva.grammar.findings import Finding
 from ailingva.providers.local.scorer import DEFAULT_MODEL, LlamaScorer
 from ailingva.providers.settings import ProviderSettings
@@ -203,7 +204,15 @@ def run_analysis(sentences: list[Sentence], args: argparse.Namespace) -> str:
         if s.scored
     )
     print(f"candidates {sum(map(len, scored))}, scored {n_scored}, fixing an error {n_right}")
-    options = {"threshold": args.threshold, "min_delta": args.min_delta}
+    kind_thresholds = dict(KIND_THRESHOLDS)
+    for item in args.kind_threshold or ():
+        kind, value = item.split("=")
+        kind_thresholds[kind] = float(value)
+    options: dict[str, Any] = {
+        "threshold": args.threshold,
+        "min_delta": args.min_delta,
+        "kind_thresholds": kind_thresholds,
+    }
     everyone = range(len(sentences))
     if args.folds:
         fold = ged_deep.folds_of(len(sentences), args.folds)
@@ -241,6 +250,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--first-gate", type=float, default=FIRST_GATE)
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
     parser.add_argument("--min-delta", type=float, default=MIN_DELTA)
+    parser.add_argument(
+        "--kind-threshold", action="append", help="KIND=P: the threshold of one kind of edit"
+    )
     args = parser.parse_args(argv)
     sentences = read_sentences(args.data)[args.skip :][: args.limit]
     if args.cached_only and args.cache is not None:

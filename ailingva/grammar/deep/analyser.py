@@ -116,7 +116,7 @@ class DeepAnalyser:
             if not s.scored or preference(s) < classifier.min_delta:
                 continue
             p = classifier.probability(vector(s))
-            if p >= classifier.threshold:
+            if p >= classifier.threshold_for(s.edit.kind):
                 accepted.append((p, s))
         chosen: list[DeepFinding] = []
         for p, s in sorted(accepted, key=lambda a: -a[0]):
