@@ -1,9 +1,16 @@
 """Grammatical error detection on REALEC (MultiGED-2023 format): token P, R and F0.5.
 
-Usage: python -m bench.ged_realec [--data PATH] [--hyp-out FILE] [--limit N]
+Usage: python -m bench.ged_realec [--path live|analysis] [--data PATH] [--hyp-out FILE]
+       [--limit N] [--model NAME] [--folds K] [--cache FILE] [--train-out FILE]
 
 Scores the `i` (incorrect) label the way the shared task does ("all"), and again only on common
 alphabetic English words ("real-word": the errors a speech transcript can contain).
+
+`--path live` is the live grammar engine; `--path analysis` adds the deep pass (candidate edits
+scored by the local language model, kept by the classifier). With `--folds K` the classifier is
+trained K times, each time on the other folds' sentences, so every sentence is judged by weights
+that never saw it; `--train-out` writes the weights trained on all sentences. `--cache` keeps
+the model's scores of each sentence, so a second run with other thresholds is quick.
 """
 
 from __future__ import annotations
@@ -13,11 +20,17 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wordfreq import zipf_frequency
 
 from ailingva.grammar.checker import get_checker
+from ailingva.grammar.deep.analyser import FIRST_GATE, SITE_GATE, DeepAnalyser
+from ailingva.grammar.deep.classifier import KIND_THRESHOLDS, MIN_DELTA, THRESHOLD, Classifier
 from ailingva.grammar.findings import Finding
+from ailingva.providers.local.scorer import DEFAULT_MODEL, LlamaScorer
+from ailingva.providers.settings import ProviderSettings
+from bench import ged_deep
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "realec_dev_a.tsv"
 NO_SPACE_BEFORE = frozenset({",", ".", "!", "?", ";", ":", ")", "]", "}", "%", "n't"})
@@ -105,31 +118,45 @@ def is_real_word(token: str) -> bool:
     return token.isalpha() and zipf_frequency(token.lower(), "en") >= REAL_WORD_ZIPF
 
 
-def run(data: Path, hyp_out: Path | None, limit: int | None) -> str:
-    """Score the checker on `data`; print the report and return its last line."""
-    sentences = read_sentences(data)[:limit]
+def live_findings(sentences: list[Sentence]) -> tuple[list[list[Finding]], float]:
+    """The live engine's findings of each sentence, and the seconds it took."""
     checker = get_checker()
-    every, real = Counts(), Counts()
-    hypotheses: list[list[str]] = []
+    found: list[list[Finding]] = []
     started = time.perf_counter()
     for first in range(0, len(sentences), BATCH):
         batch = sentences[first : first + BATCH]
-        joined = [join_tokens([token for token, _ in sentence]) for sentence in batch]
-        results = checker.check_many([text for text, _ in joined])
-        for sentence, (_, offsets), findings in zip(batch, joined, results, strict=True):
-            labels = label_tokens(offsets, findings)
-            hypotheses.append(labels)
-            for (token, gold), hyp in zip(sentence, labels, strict=True):
-                every.add(gold, hyp)
-                if is_real_word(token):
-                    real.add(gold, hyp)
+        found.extend(checker.check_many([sentence_text(s) for s in batch]))
         done = first + len(batch)
         print(f"\r{done}/{len(sentences)} sentences", end="", file=sys.stderr, flush=True)
-    elapsed = time.perf_counter() - started
     print(file=sys.stderr)
+    return found, time.perf_counter() - started
+
+
+def sentence_text(sentence: Sentence) -> str:
+    return join_tokens([token for token, _ in sentence])[0]
+
+
+def report(
+    sentences: list[Sentence],
+    findings: list[list[Finding]],
+    seconds_each: float,
+    hyp_out: Path | None,
+) -> str:
+    """Score `findings`; print the report and return its last line."""
+    every, real = Counts(), Counts()
+    hypotheses: list[list[str]] = []
+    for sentence, found in zip(sentences, findings, strict=True):
+        _, offsets = join_tokens([token for token, _ in sentence])
+        labels = label_tokens(offsets, found)
+        hypotheses.append(labels)
+        for (token, gold), hyp in zip(sentence, labels, strict=True):
+            every.add(gold, hyp)
+            if is_real_word(token):
+                real.add(gold, hyp)
     if hyp_out is not None:
         write_hypotheses(hyp_out, sentences, hypotheses)
-    speed = len(sentences) / elapsed if elapsed else 0.0
+    speed = 1.0 / seconds_each if seconds_each else 0.0
+    elapsed = seconds_each * len(sentences)
     for name, counts in (("all", every), ("real-word", real)):
         p, r, f = counts.scores()
         print(
@@ -152,13 +179,90 @@ def write_hypotheses(path: Path, sentences: list[Sentence], labels: list[list[st
     path.write_text("\n".join(blocks) + "\n", encoding="utf-8")
 
 
+def run_analysis(sentences: list[Sentence], args: argparse.Namespace) -> str:
+    """The live findings plus the deep pass's; print the report and return its last line."""
+    live, live_seconds = live_findings(sentences)
+    texts = [sentence_text(s) for s in sentences]
+    scorer = LlamaScorer(args.model, args.models_dir, n_threads=args.threads)
+    scorer.warm_up()
+    analyser = DeepAnalyser(
+        get_checker().parse, scorer, None, gate=args.gate, first_gate=args.first_gate
+    )
+    scored, deep_seconds = ged_deep.score_all(analyser, texts, args.cache)
+
+    def gold_of(i: int, findings: list[Finding]) -> list[str]:
+        _, offsets = join_tokens([token for token, _ in sentences[i]])
+        marks = label_tokens(offsets, findings)
+        return [gold for (_, gold), mark in zip(sentences[i], marks, strict=True) if mark == "i"]
+
+    labels = ged_deep.edit_labels(texts, scored, gold_of)
+    n_scored = sum(s.scored for edits in scored for s in edits)
+    n_right = sum(
+        y
+        for ys, edits in zip(labels, scored, strict=True)
+        for y, s in zip(ys, edits, strict=True)
+        if s.scored
+    )
+    print(f"candidates {sum(map(len, scored))}, scored {n_scored}, fixing an error {n_right}")
+    kind_thresholds = dict(KIND_THRESHOLDS)
+    for item in args.kind_threshold or ():
+        kind, value = item.split("=")
+        kind_thresholds[kind] = float(value)
+    options: dict[str, Any] = {
+        "threshold": args.threshold,
+        "min_delta": args.min_delta,
+        "kind_thresholds": kind_thresholds,
+    }
+    everyone = range(len(sentences))
+    if args.folds:
+        fold = ged_deep.folds_of(len(sentences), args.folds)
+        classifiers = [
+            ged_deep.train(scored, labels, [i for i in everyone if fold[i] != f], **options)
+            for f in range(args.folds)
+        ]
+    else:
+        fold, classifiers = [0] * len(sentences), [Classifier.load()]
+    combined, kinds = ged_deep.decide_all(analyser, texts, scored, classifiers, fold, live, gold_of)
+    for kind in sorted({k for k, _ in kinds}):
+        print(f"deep {kind:15} right {kinds[kind, True]:4} wrong {kinds[kind, False]:4}")
+    if args.train_out is not None:
+        ged_deep.train(scored, labels, everyone, **options).save(args.train_out)
+    return report(sentences, combined, (live_seconds / len(sentences)) + deep_seconds, args.hyp_out)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--path", choices=("live", "analysis"), default="live")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="MultiGED .tsv file")
     parser.add_argument("--hyp-out", type=Path, help="write per-token labels here")
     parser.add_argument("--limit", type=int, help="only the first N sentences")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N sentences")
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="the scoring language model")
+    parser.add_argument("--models-dir", type=Path, default=ProviderSettings().models_dir)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--folds", type=int, help="cross-validate the classifier in K folds")
+    parser.add_argument("--cache", type=Path, help="keep the model's scores in this file")
+    parser.add_argument(
+        "--cached-only", action="store_true", help="only the sentences the cache has scored"
+    )
+    parser.add_argument("--train-out", type=Path, help="write the weights trained on all data")
+    parser.add_argument("--gate", type=float, default=SITE_GATE)
+    parser.add_argument("--first-gate", type=float, default=FIRST_GATE)
+    parser.add_argument("--threshold", type=float, default=THRESHOLD)
+    parser.add_argument("--min-delta", type=float, default=MIN_DELTA)
+    parser.add_argument(
+        "--kind-threshold", action="append", help="KIND=P: the threshold of one kind of edit"
+    )
     args = parser.parse_args(argv)
-    run(args.data, args.hyp_out, args.limit)
+    sentences = read_sentences(args.data)[args.skip :][: args.limit]
+    if args.cached_only and args.cache is not None:
+        known = ged_deep.cached_texts(args.cache)
+        sentences = [s for s in sentences if sentence_text(s) in known]
+    if args.path == "live":
+        found, seconds = live_findings(sentences)
+        report(sentences, found, seconds / len(sentences), args.hyp_out)
+    else:
+        run_analysis(sentences, args)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,9 @@ from ailingva.providers.local.pull import pull_models
 from ailingva.providers.settings import ProviderSettings
 from ailingva.tables import metadata
 
+# The brain's deep grammar pass loads a language model; tests that want it pass one explicitly.
+os.environ.setdefault("ANALYSIS_MODEL", "none")
+
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 STRONG_PASSWORD = "Correct horse 42 battery"
 

@@ -2,8 +2,9 @@
 words) and, through the tutor's rules, what the tutor should do next.
 
 Never commits: the jobs in `tasks.py` own the transactions. The grammar findings are those the
-live pipeline stored with the student turn; the grammar engine is not run again here (it is busy
-with the next voice turn).
+live pipeline stored with the student turn (the live rules are not run again), plus what the deep
+pass (`deep.py`: candidate edits scored by the local language model) adds to them; every
+ERROR_DETECTED event says which pass found it (`pipeline`: live or analysis).
 
 Idempotency: the ANALYSIS turn (role=brain, pipeline=analysis, source_turn_id=the student turn)
 is the marker of an analysed turn, and a unique index allows one per student turn. Everything one
@@ -25,6 +26,7 @@ from fsrs import Rating
 from sqlmodel import Session, col, select
 
 from ailingva.brain import repository, tutor_rules
+from ailingva.brain.deep import DeepPass
 from ailingva.brain.models import BrainEvent, BrainEventKind, RecordEvent
 from ailingva.grammar.findings import MAX_CHECKED_CHARS, Category, Finding
 from ailingva.learning.words import (
@@ -88,8 +90,11 @@ def _stored_findings(turn: LessonTurn) -> list[Finding]:
     return findings
 
 
-def analyse_student_turn(db: Session, turn_id: int, *, now: datetime) -> TurnAnalysis | None:
-    """Analyse a student turn once; None when there is nothing (more) to do."""
+def analyse_student_turn(
+    db: Session, turn_id: int, *, now: datetime, deep: DeepPass | None = None
+) -> TurnAnalysis | None:
+    """Analyse a student turn once (with the deep pass when one is given); None when there is
+    nothing (more) to do."""
     turn = db.get(LessonTurn, turn_id)
     if turn is None or turn.role != TurnRole.STUDENT or turn.id is None:
         return None
@@ -103,8 +108,16 @@ def analyse_student_turn(db: Session, turn_id: int, *, now: datetime) -> TurnAna
     # Words are read from as much of the turn as the grammar engine checked: the text the stored
     # findings' offsets refer to, so no character may be dropped.
     text = turn.text[:MAX_CHECKED_CHARS]
-    findings = _stored_findings(turn)
+    live = _stored_findings(turn)
+    found = deep.analyse(text, live) if deep is not None else []
+    confidence = {d.finding: d.confidence for d in found}
+    findings = sorted([*live, *confidence], key=lambda f: f.start)
     result = TurnAnalysis(turn_id=turn.id, findings=findings)
+
+    def as_json(finding: Finding) -> dict[str, Any]:
+        if finding not in confidence:
+            return {**finding.as_json(), "pipeline": "live"}
+        return {**finding.as_json(), "pipeline": "analysis", "confidence": confidence[finding]}
 
     # Claim the turn first: a concurrent run of the same job fails here, not at the end.
     marker = LessonTurn(
@@ -113,7 +126,7 @@ def analyse_student_turn(db: Session, turn_id: int, *, now: datetime) -> TurnAna
         role=TurnRole.BRAIN,
         pipeline=Pipeline.ANALYSIS,
         source_turn_id=turn.id,
-        corrections=[f.as_json() for f in findings],
+        corrections=[as_json(f) for f in findings],
         created_at=now,
     )
     db.add(marker)
@@ -132,13 +145,16 @@ def analyse_student_turn(db: Session, turn_id: int, *, now: datetime) -> TurnAna
         )
 
     for finding in findings:
-        record(BrainEventKind.ERROR_DETECTED, finding.as_json())
+        record(BrainEventKind.ERROR_DETECTED, as_json(finding))
 
     _words(db, result, text, turn, lesson, now, record)
     result.rules_created, result.rules_retired = tutor_rules.update_rules(
         db, user_id, findings, now=now, record=record
     )
-    marker.timings = {"analysis_ms": round((time.perf_counter() - started) * 1000, 1)}
+    marker.timings = {
+        "analysis_ms": round((time.perf_counter() - started) * 1000, 1),
+        "deep_findings": len(found),
+    }
     db.flush()
     return result
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from ailingva.brain import repository
 from ailingva.brain.analysis import analyse_student_turn
+from ailingva.brain.deep import DeepPass
 from ailingva.brain.level import LevelEstimate, estimate_level
 from ailingva.brain.models import BrainEvent, BrainEventKind, KnowledgeSnapshot
 from ailingva.grammar.findings import MAX_CHECKED_CHARS, Category
@@ -46,13 +47,16 @@ GRAMMAR_NOTES: dict[Category, str] = {
 }
 
 
-def summarise_lesson(db: Session, lesson_id: int, *, now: datetime) -> dict[str, Any] | None:
+def summarise_lesson(
+    db: Session, lesson_id: int, *, now: datetime, deep: DeepPass | None = None
+) -> dict[str, Any] | None:
     """Write the lesson's summary, XP, the student's streak and level, and a knowledge snapshot.
 
     Once per lesson: the summary is the marker, read under a row lock. Student turns whose
-    analysis has not run yet are analysed first, so the summary sees the whole lesson; that is
-    database work only (the turns carry their findings), so the lock is held briefly, and nothing
-    live waits on it: only ending the lesson writes its row, and that came before this job.
+    analysis has not run yet are analysed first (with the deep pass, about a second a turn), so
+    the summary sees the whole lesson and the error-free XP counts what the analysis found;
+    nothing live waits on the lock: only ending the lesson writes its row, and that came before
+    this job.
     """
     lesson = db.get(Lesson, lesson_id, with_for_update=True, populate_existing=True)
     if lesson is None or lesson.summary is not None or lesson.id is None:
@@ -65,7 +69,7 @@ def summarise_lesson(db: Session, lesson_id: int, *, now: datetime) -> dict[str,
     ).all()
     for turn in student_turns:
         assert turn.id is not None
-        analyse_student_turn(db, turn.id, now=now)
+        analyse_student_turn(db, turn.id, now=now, deep=deep)
     analyses = {
         t.source_turn_id: t
         for t in db.exec(
@@ -119,6 +123,7 @@ def summarise_lesson(db: Session, lesson_id: int, *, now: datetime) -> dict[str,
         "weak_words": weak[:MAX_SUMMARY_WORDS],
         "reviewed_words": sorted(good_reviews),
         "grammar_notes": notes,
+        "deep_findings": _deep_findings([c for a in analyses.values() for c in a.corrections]),
         "xp": xp.as_json(),
         "streak_days": state.streak_days,
         "level": state.level_estimate,
@@ -176,6 +181,13 @@ def _grammar_notes(corrections: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return notes
+
+
+def _deep_findings(corrections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the deep pass added to the live corrections, with its Russian explanations."""
+    keys = ("original", "correction", "category", "explanation")
+    found = [{k: c.get(k) for k in keys} for c in corrections if c.get("pipeline") == "analysis"]
+    return found[:MAX_SUMMARY_WORDS]
 
 
 def _estimate_level(db: Session, user_id: int) -> LevelEstimate:

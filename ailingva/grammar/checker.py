@@ -53,6 +53,11 @@ class GrammarChecker:
                 results[i] = _select(capped[i], self._candidates(doc))
         return results
 
+    def parse(self, text: str) -> Doc:
+        """spaCy's parse of `text` (as much of it as `check` reads), for the deep pass."""
+        with self._lock:
+            return self._nlp(_cap(text))
+
     def _candidates(self, doc: Doc) -> list[Finding]:
         """Every rule's and Harper's findings on one text, overlapping ones included."""
         candidates: list[Finding] = []

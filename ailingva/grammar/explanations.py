@@ -61,6 +61,17 @@ TEMPLATES: dict[str, str] = {
     "amount_number": "amount — о неисчисляемом; для исчисляемых ({noun}) говорим number: "
     "«the number of {noun}».",
     "look_watch": "Смотреть телевизор или фильм — watch: «{phrase}».",
+    # the deep pass (deep/): a language model preferred the edit; `phrase` is the corrected words
+    "deep_article_insert": "Здесь нужен артикль: «{phrase}».",
+    "deep_article_delete": "Артикль «{original}» здесь лишний: «{phrase}».",
+    "deep_article_swap": "Здесь нужен другой артикль: «{phrase}» ({correction}, а не {original}).",
+    "deep_prep_sub": "С этим словом употребляется другой предлог: «{phrase}» ({correction}, а не "
+    "{original}).",
+    "deep_prep_delete": "Предлог «{original}» здесь лишний: «{phrase}».",
+    "deep_verb_form": "Здесь нужна другая форма глагола: «{phrase}» ({correction}, а не "
+    "{original}).",
+    "deep_noun_number": "Здесь нужно другое число существительного: «{phrase}» ({correction}, а "
+    "не {original}).",
     # harper lints without a rule of our own
     "spelling": "Опечатка: правильно «{correction}».",
     "split_word": "Пишется слитно: «{correction}».",

@@ -70,6 +70,10 @@ class ProviderSettings(BaseSettings):
     local_threads: int = 2
     local_llm_context: int = 4096
     local_stt_word_timestamps: bool = False
+    # The model the brain's deep grammar pass scores candidate corrections with ("none": off).
+    # Off by default until its precision on real-word errors reaches 0.60 and its work is kept
+    # out of live turns on the same cores (issues #14 and #15).
+    analysis_model: str = "none"
 
     # Any OpenAI-compatible server: OpenAI itself, llama.cpp server, vLLM, Ollama.
     openai_base_url: str = "https://api.openai.com/v1"

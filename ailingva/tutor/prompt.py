@@ -93,6 +93,8 @@ def user_message(text: str, findings: Sequence[Finding], memory: TutorMemory) ->
         notes.append("For this student: " + " ".join(memory.rules))
     if memory.review_words:
         notes.append("Use one of the words they are learning: " + ", ".join(memory.review_words))
+    if memory.mention:
+        notes.append(f"Once, briefly, by the way: their last turn had {memory.mention}")
     return text if not notes else f"{text} ({'. '.join(n.rstrip('.') for n in notes)})"
 
 

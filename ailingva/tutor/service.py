@@ -50,7 +50,7 @@ def prompt_input(
 ) -> PromptInput:
     return PromptInput(
         profile=student_profile(db, user_id, email),
-        memory=brain_memory.tutor_memory(db, user_id, now=now),
+        memory=brain_memory.tutor_memory(db, user_id, now=now, lesson_id=lesson_id),
         history=history(db, lesson_id),
     )
 

@@ -151,7 +151,7 @@ def test_stored_corrections_are_read_back_and_bad_entries_skipped(
     assert len([r for r in caplog.records if "skipped" in r.getMessage()]) == 6
     with Session(engine) as db:
         (marker,) = analysis_turns(db, turn)
-        assert marker.corrections == [buyed]
+        assert marker.corrections == [{**buyed, "pipeline": "live"}]
 
 
 BAD_INPUTS = [

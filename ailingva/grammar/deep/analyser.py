@@ -1,0 +1,232 @@
+"""The deep pass: candidate edits scored by a language model, kept by a classifier.
+
+For each candidate (`candidates.py`) the sentence is scored with and without the edit over a
+window of words after it (`scoring.py`); sites the model already finds likely are skipped, which
+keeps the pass at a fraction of a second a sentence. The classifier (`classifier.py`) turns the
+scores and bigram counts into a probability; an edit is reported when that probability and the
+model's preference both pass their tuned thresholds, and no other finding covers its words.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from ailingva.grammar.deep.candidates import CATEGORY, Edit, EditKind, candidates
+from ailingva.grammar.deep.classifier import Classifier
+from ailingva.grammar.deep.features import EditScores, add_bigrams, vector
+from ailingva.grammar.deep.scoring import LanguageScorer, TokenScore, total, window_end
+from ailingva.grammar.explanations import explain
+from ailingva.grammar.findings import Category, Finding
+
+log = logging.getLogger(__name__)
+
+# Words after an edit whose log-probability counts (the edit's effect is mostly local).
+WINDOW_WORDS = 4
+# A site whose every token has at least this log-probability is left alone (not re-scored).
+SITE_GATE = -2.0
+# An edit is re-scored only when its first word is at most this much less likely than the
+# original's at the site (read from the original's scores: no extra model work).
+FIRST_GATE = -1.0
+# For an inserted article, its own log-probability above this floor stands for the gain.
+INSERT_FLOOR = -2.0
+AGREEMENT_PAIRS = frozenset(
+    {
+        frozenset(p)
+        for p in (("is", "are"), ("am", "is"), ("am", "are"), ("was", "were"), ("has", "have"),
+                  ("does", "do"))
+    }
+)  # fmt: skip
+SOURCE = "analysis"
+
+
+@dataclass(frozen=True)
+class DeepFinding:
+    finding: Finding
+    confidence: float
+    edit: Edit
+
+
+class DeepAnalyser:
+    """Build once. Not thread-safe (the scorer keeps one context): callers serialise."""
+
+    def __init__(
+        self,
+        parse: Callable[[str], Doc],
+        scorer: LanguageScorer,
+        classifier: Classifier | None,
+        *,
+        gate: float = SITE_GATE,
+        first_gate: float = FIRST_GATE,
+        window: int = WINDOW_WORDS,
+    ) -> None:
+        self._parse = parse
+        self._scorer = scorer
+        self._classifier = classifier
+        self._gate = gate
+        self._first_gate = first_gate
+        self._window = window
+
+    def score_edits(self, text: str) -> list[EditScores]:
+        """Every candidate edit of `text` with its features (the model's and the bigrams')."""
+        doc = self._parse(text)
+        edits = candidates(doc)
+        if not edits:
+            return []
+        original = self._scorer.token_logprobs(text, 0, len(text))
+        results = [EditScores(e, _site_min(text, original, e)) for e in edits]
+        for s in results:
+            add_bigrams(text, s)
+            if s.site_min <= self._gate:
+                new, old = _first_words(text, s.edit)
+                lp_new, lp_old = self._scorer.next_logprobs(text, s.edit.start, [new, old])
+                # An inserted article is nearly always likelier than the noun it precedes: what
+                # counts is whether the model expects one there at all.
+                insert = s.edit.kind == EditKind.ARTICLE_INSERT
+                s.first_gain = lp_new - INSERT_FLOOR if insert else lp_new - lp_old
+        # Right to left: each edit shares the longest prefix with the one scored before it.
+        for s in sorted(results, key=lambda r: (-r.edit.start, -r.edit.end)):
+            if s.site_min <= self._gate and s.first_gain >= self._first_gate:
+                self._score(text, original, s)
+        _margins(results)
+        return results
+
+    def _score(self, text: str, original: list[TokenScore], s: EditScores) -> None:
+        e = s.edit
+        end = window_end(text, e.end, self._window)
+        shift = len(e.replacement) - (e.end - e.start)
+        before = [t for t in original if t[1] > e.start and t[0] < end]
+        edited = self._scorer.token_logprobs(e.apply(text), e.start, end + shift)
+        s.delta = total(edited) - total(before)
+        s.delta_after = total(edited, e.start + len(e.replacement)) - total(before, e.end)
+        s.scored = True
+
+    def decide(
+        self, text: str, scored: Sequence[EditScores], classifier: Classifier | None = None
+    ) -> list[DeepFinding]:
+        """The edits the classifier (by default the analyser's) accepts, none overlapping."""
+        classifier = classifier or self._classifier
+        if classifier is None:
+            return []
+        accepted: list[tuple[float, EditScores]] = []
+        for s in scored:
+            if not s.scored or preference(s) < classifier.min_delta:
+                continue
+            p = classifier.probability(vector(s))
+            if p >= classifier.threshold_for(s.edit.kind):
+                accepted.append((p, s))
+        chosen: list[DeepFinding] = []
+        for p, s in sorted(accepted, key=lambda a: -a[0]):
+            finding = to_finding(text, s.edit)
+            if all(_apart(finding, c.finding) for c in chosen):
+                chosen.append(DeepFinding(finding, p, s.edit))
+        return sorted(chosen, key=lambda d: d.finding.start)
+
+    def analyse(self, text: str, live: Sequence[Finding] = ()) -> list[DeepFinding]:
+        """What the deep pass adds to the live findings of `text` (never overlapping them)."""
+        try:
+            found = self.decide(text, self.score_edits(text))
+        except Exception:  # the analysis must not fail a turn: it then adds nothing
+            log.exception("deep grammar pass failed")
+            return []
+        return beside(found, live)
+
+
+def beside(found: Sequence[DeepFinding], live: Sequence[Finding]) -> list[DeepFinding]:
+    """The deep findings that cover no word a live finding covers."""
+    return [d for d in found if all(_apart(d.finding, f) for f in live)]
+
+
+def preference(s: EditScores) -> float:
+    """How much the model prefers the edit: the window's log-probability gain; for an inserted
+    article, the gain of the words after it (an extra token always costs probability)."""
+    return s.delta_after if s.edit.kind == EditKind.ARTICLE_INSERT else s.delta
+
+
+def _site_min(text: str, scores: list[TokenScore], e: Edit) -> float:
+    """The lowest log-probability among the tokens from the word before the edit to the word
+    after it."""
+    left = text.rfind(" ", 0, max(0, e.start - 1)) + 1
+    right = window_end(text, e.end, 1)
+    around = [lp for start, end, lp in scores if end > left and start < right]
+    return min(around) if around else 0.0
+
+
+def _first_words(text: str, e: Edit) -> tuple[str, str]:
+    """The word the edited text has at the edit's start, and the word the original has there."""
+    new = (e.replacement + text[e.end :]).split()
+    old = text[e.start :].split()
+    return (new[0] if new else ""), (old[0] if old else "")
+
+
+def _margins(results: list[EditScores]) -> None:
+    """Each scored edit's lead over the best other scored edit at the same site."""
+    by_site: dict[tuple[int, int], list[EditScores]] = {}
+    for s in results:
+        if s.scored:
+            by_site.setdefault((s.edit.start, s.edit.end), []).append(s)
+    for group in by_site.values():
+        for s in group:
+            others = [o.delta for o in group if o is not s]
+            s.margin = s.delta - max(others) if others else s.delta
+
+
+def _apart(a: Finding, b: Finding) -> bool:
+    """Whether two findings cover different words (an empty span sits before its offset)."""
+    if a.start == a.end:
+        return not b.start <= a.start < max(b.end, b.start + 1)
+    if b.start == b.end:
+        return _apart(b, a)
+    return a.end <= b.start or b.end <= a.start
+
+
+def category_of(edit: Edit) -> Category:
+    if edit.kind == EditKind.VERB_FORM:
+        pair = frozenset((edit.original.lower(), edit.replacement.lower()))
+        if pair in AGREEMENT_PAIRS or _differ_by_s(edit.original.lower(), edit.replacement.lower()):
+            return Category.AGREEMENT
+    return CATEGORY[edit.kind]
+
+
+def _differ_by_s(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    return long in {short + "s", short + "es"} or (
+        short.endswith("y") and long == short[:-1] + "ies"
+    )
+
+
+def to_finding(text: str, edit: Edit) -> Finding:
+    """The edit as a finding over whole words: an inserted article is shown on the word it goes
+    before ("point" -> "the point"), a deleted word alone ("the" -> "")."""
+    start, end, correction = edit.start, edit.end, edit.replacement
+    if edit.kind == EditKind.ARTICLE_INSERT:
+        end = window_end(text, start, 1)
+        correction = edit.replacement + text[start:end]
+    elif edit.replacement == "" or edit.kind == EditKind.ARTICLE_DELETE:
+        start, end, correction = _deleted_word(text, edit)
+    original = text[start:end]
+    corrected = edit.apply(text)
+    after = edit.start + len(edit.replacement)
+    words = [
+        *corrected[: edit.start].split()[-2:],
+        *edit.replacement.split(),
+        *corrected[after:].split()[:2],
+    ]
+    explanation = explain(
+        f"deep_{edit.kind}", original=original, correction=correction, phrase=" ".join(words)
+    )
+    return Finding(start, end, original, correction, category_of(edit), explanation, source=SOURCE)
+
+
+def _deleted_word(text: str, edit: Edit) -> tuple[int, int, str]:
+    """The span of the one word a deletion removes, and what replaces it ("")."""
+    start = edit.start
+    while start < edit.end and text[start] == " ":
+        start += 1
+    end = start
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return start, end, ""
