@@ -1,6 +1,6 @@
 import { lazy, Suspense } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
-import { Layout } from "./components/Layout";
+import { Layout, LayoutIfSignedIn } from "./components/Layout";
 import { RequireAuth } from "./components/RequireAuth";
 import { AdminPage } from "./pages/AdminPage";
 import { AuthPage } from "./pages/AuthPage";
@@ -46,7 +46,9 @@ export function App() {
           }
         />
       </Route>
-      <Route path="*" element={<NotFoundPage />} />
+      <Route element={<LayoutIfSignedIn />}>
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
     </Routes>
   );
 }
