@@ -99,6 +99,8 @@ describe("the conversation pane", () => {
   it("follows again once the student scrolls back down to the end", () => {
     const { pane, size, rerender } = renderConversation(lesson);
     size.content = 900;
+    rerender(<Conversation turns={[...lesson]} onReplay={() => undefined} />);
+    expect(pane.scrollTop).toBe(600);
     scrollPane(pane, 100);
     expect(screen.getByRole("button", { name: /К новым/ })).toBeTruthy();
     scrollPane(pane, 590); // near enough to the end
@@ -106,6 +108,17 @@ describe("the conversation pane", () => {
     size.content = 1000;
     rerender(<Conversation turns={[...lesson, tutor(3, "And dogs?")]} onReplay={() => undefined} />);
     expect(pane.scrollTop).toBe(700);
+  });
+
+  it("keeps following when the pane itself gets shorter", () => {
+    const { pane, size, rerender } = renderConversation(lesson);
+    size.content = 900;
+    rerender(<Conversation turns={[...lesson]} onReplay={() => undefined} />);
+    size.visible = 200; // a notice appeared under the pane: the end is out of sight for now
+    fireEvent.scroll(pane);
+    size.content = 1000;
+    rerender(<Conversation turns={[...lesson, tutor(3, "And dogs?")]} onReplay={() => undefined} />);
+    expect(pane.scrollTop).toBe(800);
   });
 });
 

@@ -1,9 +1,11 @@
 import { ArrowDown, Volume2 } from "lucide-react";
+import { useRef } from "react";
 import type { ChatTurn, StudentTurn, TutorTurn } from "./conversation";
 import { CorrectedText } from "./CorrectedText";
 import { textLang } from "./lang";
 import { formatLatency } from "./latency";
 import { useFollowNewest } from "./useFollowNewest";
+import { usePaneHeight } from "./usePaneHeight";
 
 function StudentBubble({ turn }: { turn: StudentTurn }) {
   return (
@@ -45,7 +47,10 @@ type Props = { turns: ChatTurn[]; onReplay: (turn: TutorTurn) => void };
 
 /** The turns in their own scrolling pane, which follows the newest reply. */
 function ChatLog({ turns, onReplay }: Props) {
-  const { pane, onScroll, away, toNewest } = useFollowNewest<HTMLDivElement>(turns);
+  const pane = useRef<HTMLDivElement>(null);
+  // Sized first, then scrolled: the pane's end is where it is once it has its height.
+  usePaneHeight(pane, ".tutor-panel");
+  const { onScroll, away, toNewest } = useFollowNewest(pane, turns);
   return (
     <div className="chat-pane">
       <div

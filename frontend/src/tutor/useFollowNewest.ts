@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useRef, useState } from "react";
+import { useCallback, useLayoutEffect, useRef, useState, type RefObject } from "react";
 
 /** This close to the bottom (px) still counts as reading the newest reply. */
 const NEAR_BOTTOM_PX = 40;
@@ -9,28 +9,34 @@ function nearBottom(pane: HTMLElement): boolean {
 
 /**
  * Keeps a scrolling pane at its newest content as it grows (a reply streaming in, its latency
- * line appearing), but never pulls the student back down while they read higher up. Only the
- * pane scrolls: the page, its header and the controls stay where they are.
+ * line appearing), but never pulls the student back down once they scrolled up to read. Only
+ * the pane scrolls: the page, its header and the controls stay where they are.
  */
-export function useFollowNewest<T extends HTMLElement>(content: unknown) {
-  const pane = useRef<T>(null);
+export function useFollowNewest(pane: RefObject<HTMLElement | null>, content: unknown) {
   const following = useRef(true);
+  const lastTop = useRef(0);
   const [away, setAway] = useState(false);
 
   const toNewest = useCallback(() => {
     const element = pane.current;
     if (!element) return;
     element.scrollTop = element.scrollHeight;
+    lastTop.current = element.scrollTop;
     following.current = true;
     setAway(false);
-  }, []);
+  }, [pane]);
 
+  // Only a move up is the student's: the pane also scrolls when it is resized or its content
+  // shrinks, and that must not stop it following.
   const onScroll = useCallback(() => {
     const element = pane.current;
     if (!element) return;
-    following.current = nearBottom(element);
+    const top = element.scrollTop;
+    if (nearBottom(element)) following.current = true;
+    else if (top < lastTop.current) following.current = false;
+    lastTop.current = top;
     setAway(!following.current);
-  }, []);
+  }, [pane]);
 
   useLayoutEffect(() => {
     if (following.current) toNewest();
@@ -47,7 +53,7 @@ export function useFollowNewest<T extends HTMLElement>(content: unknown) {
     observer.observe(element);
     Array.from(element.children).forEach((child) => observer.observe(child));
     return () => observer.disconnect();
-  }, [toNewest]);
+  }, [pane, toNewest]);
 
-  return { pane, onScroll, away, toNewest };
+  return { onScroll, away, toNewest };
 }
