@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.e2e.conftest import register_in_browser
 
@@ -39,9 +39,9 @@ def _send(page: Page, text: str, replies: int) -> None:
     "viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}], ids=str
 )
 def test_the_newest_reply_stays_in_view_and_the_page_does_not_move(
-    browser: Browser, live_server: str, viewport: dict[str, int]
+    browser: Browser, live_server: str, viewport: ViewportSize
 ) -> None:
-    page = browser.new_context(viewport=viewport, locale="ru-RU").new_page()  # type: ignore[arg-type]
+    page = browser.new_context(viewport=viewport, locale="ru-RU").new_page()
     register_in_browser(page, f"{live_server}/register")
     expect(page).to_have_url(f"{live_server}/student")
     for count, line in enumerate(LINES, start=1):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy import Engine
 
 from tests.conftest import STRONG_PASSWORD, make_admin
@@ -11,7 +11,7 @@ from tests.e2e.conftest import register_in_browser
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 # Each route and what shows that it has finished loading.
 STUDENT_ROUTES = {
     "/student": "Здравствуйте",
@@ -46,7 +46,9 @@ def _phone_page(browser: Browser) -> Page:
     return browser.new_context(viewport=PHONE, locale="ru-RU").new_page()
 
 
-def test_every_page_fits_a_phone_signed_out_and_as_a_student(browser: Browser, live_server: str) -> None:
+def test_every_page_fits_a_phone_signed_out_and_as_a_student(
+    browser: Browser, live_server: str
+) -> None:
     page = _phone_page(browser)
     for route, ready in SIGNED_OUT_ROUTES.items():
         _assert_fits(page, live_server, route, ready)
