@@ -80,7 +80,13 @@ def test_no_minutes_lead_to_the_top_up(
 ) -> None:
     page, email = _student(quiet_microphone, live_server)
     expect(page.locator(".mic-label")).to_have_text("Нажмите, чтобы говорить")
-    # The minutes go while the page still shows them (another tab, another device).
+    # The minutes go while the page still shows them (another tab, another device): until the
+    # click, the page's re-reads of the balance get the answer it had.
+    stale = page.request.get(f"{live_server}/api/billing/balance").body()
+    page.route(
+        "**/api/billing/balance",
+        lambda route: route.fulfill(body=stale, content_type="application/json"),
+    )
     with Session(engine) as db:
         user = get_user_by_email(db, email)
         assert user is not None and user.id is not None
@@ -95,6 +101,7 @@ def test_no_minutes_lead_to_the_top_up(
         )
         db.commit()
     page.get_by_role("button", name="Говорить с репетитором голосом").click()
+    page.unroute("**/api/billing/balance")
 
     mic = page.locator(".mic")
     expect(mic.locator(".mic-label")).to_have_text("Минуты закончились", timeout=20_000)
