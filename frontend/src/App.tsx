@@ -1,6 +1,6 @@
 import { lazy, Suspense } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
-import { Layout } from "./components/Layout";
+import { Layout, LayoutIfSignedIn } from "./components/Layout";
 import { RequireAuth } from "./components/RequireAuth";
 import { AdminLayout } from "./admin/AdminLayout";
 import { AuditScreen } from "./admin/AuditScreen";
@@ -59,7 +59,9 @@ export function App() {
         <Route path="audit" element={<AuditScreen />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
-      <Route path="*" element={<NotFoundPage />} />
+      <Route element={<LayoutIfSignedIn />}>
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
     </Routes>
   );
 }

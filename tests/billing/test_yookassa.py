@@ -267,3 +267,19 @@ def test_no_transaction_waits_on_yookassa(
     assert _notify(shop, provider_id) == 204
     assert held == [0, 0]  # the purchase's create, the webhook's read-back
     assert shop.get(f"/api/billing/payments/{payment['id']}").json()["status"] == "succeeded"
+
+
+def test_the_page_offers_no_test_payments_with_yookassa(
+    shop: TestClient, yookassa: tuple[FakeYooKassa, str]
+) -> None:
+    state, _ = yookassa
+    register(shop)
+    assert shop.get("/api/billing/balance").json()["test_payments"] is False
+    # A "declined card" asked for anyway changes nothing: the real provider decides.
+    package = shop.get("/api/billing/packages").json()[0]
+    response = shop.post(
+        "/api/billing/purchase", json={"package_id": package["id"], "test_outcome": "failed"}
+    )
+    assert response.status_code == 201
+    assert response.json()["status"] == "pending"
+    assert len(state.payments) == 1

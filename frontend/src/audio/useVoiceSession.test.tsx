@@ -3,6 +3,7 @@ import { act, renderHook } from "@testing-library/react";
 import { BILLING_KEY } from "../billing/queries";
 import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { conversationReducer, emptyConversation, type ConversationAction } from "../tutor/conversation";
 import { REPORT_INTERVAL_MS } from "./player";
 import { useVoiceSession } from "./useVoiceSession";
 
@@ -127,18 +128,17 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function renderSession() {
+function renderSession(dispatch = vi.fn()) {
   const queryClient = new QueryClient();
   const wrapper = ({ children }: { children: ReactNode }) => (
     <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
   );
-  const dispatch = vi.fn();
   return renderHook(() => useVoiceSession({ lessonId: null, dispatch }), { wrapper });
 }
 
 /** A session started by the student's click, connected, with the microphone open. */
-async function liveSession() {
-  const hook = renderSession();
+async function liveSession(dispatch = vi.fn()) {
+  const hook = renderSession(dispatch);
   await act(async () => {
     await hook.result.current.start();
   });
@@ -271,5 +271,31 @@ describe("the voice session's audio", () => {
     expect(track.stop).toHaveBeenCalled();
     expect(FakeAudioContext.made).toHaveLength(1);
     expect(FakeAudioContext.made[0]?.close).toHaveBeenCalledTimes(1);
+  });
+
+  it("keeps a spoken reply's speech in the page, so that it can be played again", async () => {
+    const dispatch = vi.fn();
+    const { socket } = await liveSession(dispatch);
+    act(() => {
+      socket.receive({ type: "transcript", turn: 1, text: "I like cats." });
+      socket.receive({ type: "reply_delta", turn: 1, text: "Cats are great. " });
+      socket.receive({ type: "reply_sentence", turn: 1, sentence: 0, text: "Cats are great.",
+        sample_rate: 16_000 });
+      socket.receive(pcm(300));
+      socket.receive(pcm(200));
+      socket.receive({ type: "reply_delta", turn: 1, text: "Why?" });
+      socket.receive({ type: "reply_sentence", turn: 1, sentence: 1, text: "Why?",
+        sample_rate: 16_000 });
+      socket.receive(pcm(100));
+      socket.receive({ type: "reply_done", turn: 1 });
+    });
+    const actions = dispatch.mock.calls.map(([action]) => action as ConversationAction);
+    const reply = actions.reduce(conversationReducer, emptyConversation).turns.at(-1);
+    expect(reply).toMatchObject({ role: "tutor", text: "Cats are great. Why?", streaming: false });
+    const clips = reply?.role === "tutor" ? reply.clips : [];
+    expect(clips).toHaveLength(2);
+    // 500 ms and 100 ms of 16 kHz PCM16, each with its 44-byte header.
+    expect(clips.map((clip) => atob(clip).length)).toEqual([44 + 16_000, 44 + 3_200]);
+    expect(socket.sent.filter((message) => typeof message !== "string")).toHaveLength(0);
   });
 });

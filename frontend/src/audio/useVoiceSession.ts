@@ -4,6 +4,7 @@ import { BILLING_KEY } from "../billing/queries";
 import type { ConversationAction } from "../tutor/conversation";
 import { microphoneProblem, openMicrophone, type Microphone } from "./microphone";
 import { PcmPlayer, webAudioSink } from "./player";
+import { SpokenClips } from "./spokenClips";
 import {
   PROTOCOL_VERSION, parseServerEvent, voiceUrl, type ClientMessage, type ServerEvent,
 } from "./protocol";
@@ -43,11 +44,14 @@ export function conversationAction(event: ServerEvent): ConversationAction | nul
  * shown elsewhere on the page.
  */
 const CHARGED = new Set<ServerEvent["type"]>(["session_started", "balance", "session_ended"]);
+/** The reply's speech is complete: its last sentence is kept for replay. */
+const SPEECH_OVER = new Set<ServerEvent["type"]>(["reply_done", "reply_interrupted", "turn_completed"]);
 
 type Live = {
   socket: WebSocket;
   microphone: Microphone | null;
   player: PcmPlayer;
+  spoken: SpokenClips;
   /** The session's one AudioContext: the microphone's worklet and the tutor's voice. */
   audio: AudioContext;
 };
@@ -79,13 +83,15 @@ export function useVoiceSession({ lessonId, dispatch }: Options) {
     if (current.socket.readyState <= WebSocket.OPEN) current.socket.close(1000);
   }, []);
 
-  const handle = useCallback((event: ServerEvent, player: PcmPlayer) => {
+  const handle = useCallback((event: ServerEvent, { player, spoken }: Live) => {
     if (event.type === "speech_started" && player.playing) player.stop();
     if (event.type === "reply_interrupted") player.stop();
     if (event.type === "reply_sentence") {
       if (event.sentence === 0) player.startReply();
       player.setSampleRate(event.sample_rate);
+      spoken.startSentence(event.sentence, event.sample_rate);
     }
+    if (SPEECH_OVER.has(event.type)) spoken.finish();
     if (event.type === "transcript" && typed.current === event.text) {
       typed.current = null;
     } else {
@@ -107,18 +113,20 @@ export function useVoiceSession({ lessonId, dispatch }: Options) {
       report: (playedMs) => send({ type: "playback", played_ms: playedMs }),
       onPlaying: (playing) => update({ type: "playing", playing }),
     });
+    const spoken = new SpokenClips((sentence, wav) => dispatch({ type: "reply_clip", sentence, wav }));
     const socket = new WebSocket(voiceUrl(window.location));
     socket.binaryType = "arraybuffer";
-    const session: Live = { socket, microphone: null, player, audio };
+    const session: Live = { socket, microphone: null, player, spoken, audio };
     live.current = session;
     socket.onmessage = ({ data }: MessageEvent<string | ArrayBuffer>) => {
       if (typeof data !== "string") {
         player.push(data);
+        spoken.push(data);
         return;
       }
       const event = parseServerEvent(data);
       if (!event) return;
-      handle(event, player);
+      handle(event, session);
       if (CHARGED.has(event.type)) void queryClient.invalidateQueries({ queryKey: BILLING_KEY });
       if (event.type === "session_ended" || (event.type === "error" && event.fatal)) release();
     };
@@ -142,7 +150,7 @@ export function useVoiceSession({ lessonId, dispatch }: Options) {
         release();
       }
     };
-  }, [lessonId, handle, release, send, queryClient]);
+  }, [lessonId, dispatch, handle, release, send, queryClient]);
 
   const stop = useCallback(() => {
     release();

@@ -79,7 +79,7 @@ describe("voice session states", () => {
     expect(states.map((state) => [state.minutesLeft, state.lowBalance])).toEqual([
       [null, false], [59, false], [1, false], [1, true], [1, true],
     ]);
-    expect(states.at(-1)).toMatchObject({ phase: "ended", ended: "balance_exhausted" });
+    expect(states.at(-1)).toMatchObject({ phase: "no_minutes", ended: "balance_exhausted" });
   });
 
   it("shows the server's message; only a fatal error ends the session", () => {
@@ -94,11 +94,22 @@ describe("voice session states", () => {
     expect(fatal).toMatchObject({ phase: "error", error: "Слишком много ошибок." });
   });
 
+  it("takes a start refused for money as minutes run out, not as a failure", () => {
+    const refused = run([
+      { type: "connect" },
+      {
+        type: "error", code: "insufficient_funds",
+        message: "Недостаточно средств на балансе. Пополните баланс.", fatal: true,
+      },
+    ]).at(-1);
+    expect(refused).toMatchObject({ phase: "no_minutes", error: null });
+  });
+
   it("says the connection dropped, or that the minutes ran out (close code 4402)", () => {
     const live = run([{ type: "connect" }, started]).at(-1) as VoiceState;
     expect(voiceReducer(live, { type: "closed", code: 1006 })).toMatchObject({ phase: "error" });
     expect(voiceReducer(live, { type: "closed", code: 4402 }))
-      .toMatchObject({ phase: "ended", ended: "balance_exhausted" });
+      .toMatchObject({ phase: "no_minutes", ended: "balance_exhausted" });
     expect(voiceReducer(live, { type: "hang_up" })).toMatchObject({ phase: "off", minutesLeft: 59 });
   });
 

@@ -2,7 +2,9 @@ import type { ServerEvent, SessionEndReason } from "./protocol";
 import { CLOSE_BALANCE_EXHAUSTED } from "./protocol";
 
 export type VoicePhase =
-  | "off" | "connecting" | "listening" | "thinking" | "speaking" | "error" | "ended";
+  | "off" | "connecting" | "listening" | "thinking" | "speaking" | "error" | "ended"
+  /** The wallet cannot pay a minute: the session was refused or stopped for money. */
+  | "no_minutes";
 
 export type VoiceState = {
   phase: VoicePhase;
@@ -37,6 +39,12 @@ export const voiceOff: VoiceState = {
 };
 
 const CONNECTION_LOST = "Связь с сервером прервалась. Нажмите на микрофон, чтобы продолжить.";
+/** The server's code for a start the wallet cannot pay (closed with 4402 after it). */
+const NO_MONEY = "insufficient_funds";
+
+function outOfMinutes(state: VoiceState): VoiceState {
+  return { ...state, phase: "no_minutes", ended: "balance_exhausted", error: null, playing: false };
+}
 
 /** Still talking to the server (connecting or in a session). */
 export function isLive(phase: VoicePhase): boolean {
@@ -88,6 +96,7 @@ export function voiceReducer(state: VoiceState, event: VoiceEvent): VoiceState {
     case "low_balance":
       return { ...state, minutesLeft: event.minutes_left, lowBalance: true };
     case "error":
+      if (event.code === NO_MONEY) return outOfMinutes(state);
       if (event.fatal) return { ...state, phase: "error", error: event.message, playing: false };
       return {
         ...state,
@@ -95,12 +104,11 @@ export function voiceReducer(state: VoiceState, event: VoiceEvent): VoiceState {
         phase: state.phase === "thinking" ? "listening" : state.phase,
       };
     case "session_ended":
+      if (event.reason === "balance_exhausted") return outOfMinutes(state);
       return { ...state, phase: "ended", ended: event.reason, playing: false };
     case "closed":
       if (!isLive(state.phase)) return state;
-      if (event.code === CLOSE_BALANCE_EXHAUSTED) {
-        return { ...state, phase: "ended", ended: "balance_exhausted", playing: false };
-      }
+      if (event.code === CLOSE_BALANCE_EXHAUSTED) return outOfMinutes(state);
       return { ...state, phase: "error", error: state.error ?? CONNECTION_LOST, playing: false };
     case "failed":
       return { ...state, phase: "error", error: event.message, playing: false };
@@ -119,4 +127,5 @@ export const PHASE_LABELS: Record<VoicePhase, string> = {
   speaking: "Говорю",
   error: "Ошибка",
   ended: "Разговор завершён",
+  no_minutes: "Минуты закончились",
 };

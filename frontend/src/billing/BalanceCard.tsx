@@ -1,6 +1,6 @@
 import { Hourglass } from "lucide-react";
 import type { Schemas } from "../api/client";
-import { formatCount, formatRub, minuteWord } from "./format";
+import { formatCount, formatRub, minutesStatus, minuteWord } from "./format";
 
 /** "59 минут" with a big number: what the student really has left. */
 export function MinutesLeft({ minutes }: { minutes: number }) {
@@ -11,10 +11,16 @@ export function MinutesLeft({ minutes }: { minutes: number }) {
   );
 }
 
+const WARNINGS = {
+  empty: "Минуты закончились. Пополните баланс, чтобы снова говорить с репетитором.",
+  low: "Минуты заканчиваются. Пополните баланс, чтобы занятие не прервалось на полуслове.",
+};
+
 export function BalanceCard({ balance }: { balance: Schemas["BalancePublic"] }) {
+  const status = minutesStatus(balance);
   return (
     <section
-      className={balance.low_balance ? "card balance-card is-low" : "card balance-card"}
+      className={status === "ok" ? "card balance-card" : "card balance-card is-low"}
       aria-labelledby="balance-title"
     >
       <h2 id="balance-title">Осталось разговора</h2>
@@ -23,10 +29,10 @@ export function BalanceCard({ balance }: { balance: Schemas["BalancePublic"] }) 
         На счёте {formatRub(balance.balance_kopecks)} ·{" "}
         {formatRub(balance.price_per_minute_kopecks)} за минуту
       </p>
-      {balance.low_balance && (
+      {status !== "ok" && (
         <p className="notice notice-warning">
           <Hourglass size={20} aria-hidden="true" />
-          Минуты заканчиваются. Пополните баланс, чтобы занятие не прервалось на полуслове.
+          {WARNINGS[status]}
         </p>
       )}
     </section>

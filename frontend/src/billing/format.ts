@@ -43,3 +43,10 @@ export function formatSignedRub(kopecks: number): string {
 export function formatCount(n: number): string {
   return count.format(n);
 }
+
+/** What the page says of the minutes left: none (voice is closed), few, or enough. */
+export function minutesStatus(balance: { minutes_left: number; low_balance: boolean }):
+  "empty" | "low" | "ok" {
+  if (balance.minutes_left <= 0) return "empty";
+  return balance.low_balance ? "low" : "ok";
+}

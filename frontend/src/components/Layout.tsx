@@ -1,7 +1,15 @@
-import { ChartColumn, House, LogOut, ShieldCheck, Wallet } from "lucide-react";
+import { ChartColumn, House, LoaderCircle, LogOut, ShieldCheck, Wallet } from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router-dom";
-import { useLogout, useUser } from "../auth/useAuth";
+import { useLogout, useMe, useUser } from "../auth/useAuth";
 import { Brand } from "./Brand";
+import { StatusScreen } from "./StatusScreen";
+
+/** Pages anyone may see (a missing page): with the navigation for a signed-in user. */
+export function LayoutIfSignedIn() {
+  const me = useMe();
+  if (me.isPending) return <StatusScreen icon={LoaderCircle} title="Загружаем…" busy />;
+  return me.data ? <Layout /> : <Outlet />;
+}
 
 export function Layout() {
   const user = useUser();

@@ -2,13 +2,21 @@ import type { LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { usePageTitle } from "../usePageTitle";
 
-type Props = { icon: LucideIcon; title: string; busy?: boolean; children?: ReactNode };
+type Props = {
+  icon: LucideIcon;
+  title: string;
+  busy?: boolean;
+  /** Inside the signed-in layout, which has the page's `main` already. */
+  embedded?: boolean;
+  children?: ReactNode;
+};
 
-/** A centred full-page message: loading, a server problem, or a missing page. */
-export function StatusScreen({ icon: Icon, title, busy = false, children }: Props) {
+/** A centred message: loading, a server problem, or a missing page. */
+export function StatusScreen({ icon: Icon, title, busy = false, embedded = false, children }: Props) {
   usePageTitle(title);
+  const Wrapper = embedded ? "div" : "main";
   return (
-    <main className="status-screen" aria-busy={busy}>
+    <Wrapper className={embedded ? "status-screen is-embedded" : "status-screen"} aria-busy={busy}>
       <div className="status-card" role={busy ? "status" : undefined}>
         <span className={busy ? "status-icon spin" : "status-icon"} aria-hidden="true">
           <Icon size={32} />
@@ -16,6 +24,6 @@ export function StatusScreen({ icon: Icon, title, busy = false, children }: Prop
         <h1>{title}</h1>
         {children}
       </div>
-    </main>
+    </Wrapper>
   );
 }

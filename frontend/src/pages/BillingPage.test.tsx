@@ -82,6 +82,23 @@ describe("billing page", () => {
     expect(within(card).getByText(/Минуты заканчиваются/)).toBeTruthy();
   });
 
+  it("says the minutes are over at zero, not that they are running out", async () => {
+    renderBilling({}, { ...balance, balance_kopecks: 200, minutes_left: 0, low_balance: true });
+
+    const card = await screen.findByRole("region", { name: "Осталось разговора" });
+    expect(plain(card)).toContain("0 минут");
+    expect(within(card).getByText(/Минуты закончились/)).toBeTruthy();
+    expect(within(card).queryByText(/заканчиваются/)).toBeNull();
+  });
+
+  it("shows the test payment controls only with the test provider", async () => {
+    renderBilling({}, { ...balance, test_payments: false });
+    await screen.findByRole("article", { name: "Старт" });
+    expect(screen.queryByText("Для разработчиков")).toBeNull();
+    expect(screen.queryByLabelText(/Имитировать отказ банка/)).toBeNull();
+    expect(screen.queryByText(/Тестовая оплата/)).toBeNull();
+  });
+
   it("buys a package once per click with an Idempotency-Key and refreshes the balance",
     async () => {
       renderBilling({ "POST /api/billing/purchase": () => json(201, payment("succeeded")) });
@@ -102,7 +119,8 @@ describe("billing page", () => {
     renderBilling({ "POST /api/billing/purchase": () => json(201, payment("failed")) });
     const user = userEvent.setup();
     const start = await screen.findByRole("article", { name: "Старт" });
-    await user.click(screen.getByText("Для разработчиков"));
+    expect(screen.getByText(/Тестовая оплата: деньги не списываются/)).toBeTruthy();
+    await user.click(await screen.findByText("Для разработчиков"));
     await user.click(screen.getByLabelText(/Имитировать отказ банка/));
     await user.click(within(start).getByRole("button", { name: "Купить" }));
 

@@ -22,8 +22,11 @@ export function ProgressPage() {
             <Totals totals={data.totals} />
             {data.totals.lessons === 0 && (
               <p className="notice">
-                Вы ещё не занимались. <Link to="/student">Начните первый урок</Link> — и здесь
-                появятся ваши слова, ошибки и опыт.
+                {/* One run of text: the notice lays out its children side by side. */}
+                <span>
+                  Вы ещё не занимались. <Link to="/student">Начните первый урок</Link> — и здесь
+                  появятся ваши слова, ошибки и опыт.
+                </span>
               </p>
             )}
             <div className="chart-grid">

@@ -2,10 +2,17 @@ import { ChartColumn, Wallet } from "lucide-react";
 import { Link } from "react-router-dom";
 import { useUser } from "../auth/useAuth";
 import { MinutesLeft } from "../billing/BalanceCard";
+import { minutesStatus } from "../billing/format";
 import { useBalance } from "../billing/queries";
 import { Loadable } from "../components/Loadable";
 import { TutorPanel } from "../tutor/TutorPanel";
 import { usePageTitle } from "../usePageTitle";
+
+const SUMMARY = {
+  empty: "Минуты закончились — пополните баланс.",
+  low: "Минуты заканчиваются — пополните баланс.",
+  ok: "голосовой практики",
+};
 
 function BalanceSummary() {
   const balance = useBalance();
@@ -14,10 +21,10 @@ function BalanceSummary() {
       <span className="card-icon" aria-hidden="true"><Wallet size={24} /></span>
       <h2 id="balance-summary-title">Баланс</h2>
       <Loadable query={balance} loading="Загружаем баланс…">
-        {({ minutes_left, low_balance }) => (
+        {(data) => (
           <>
-            <MinutesLeft minutes={minutes_left} />
-            <p>{low_balance ? "Минуты заканчиваются — пополните баланс." : "голосовой практики"}</p>
+            <MinutesLeft minutes={data.minutes_left} />
+            <p>{SUMMARY[minutesStatus(data)]}</p>
           </>
         )}
       </Loadable>

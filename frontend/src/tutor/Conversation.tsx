@@ -1,14 +1,19 @@
-import { Volume2 } from "lucide-react";
-import { useEffect, useRef } from "react";
+import { ArrowDown, Volume2 } from "lucide-react";
+import { useRef } from "react";
 import type { ChatTurn, StudentTurn, TutorTurn } from "./conversation";
 import { CorrectedText } from "./CorrectedText";
+import { textLang } from "./lang";
 import { formatLatency } from "./latency";
+import { useFollowNewest } from "./useFollowNewest";
+import { usePaneHeight } from "./usePaneHeight";
 
 function StudentBubble({ turn }: { turn: StudentTurn }) {
   return (
     <li className={turn.live ? "bubble bubble-student is-live" : "bubble bubble-student"}>
       <span className="visually-hidden">Вы: </span>
-      <p lang="en"><CorrectedText text={turn.text} corrections={turn.corrections} /></p>
+      <p lang={textLang(turn.text)}>
+        <CorrectedText text={turn.text} corrections={turn.corrections} />
+      </p>
     </li>
   );
 }
@@ -19,7 +24,7 @@ function TutorBubble({ turn, onReplay }: { turn: TutorTurn; onReplay: (turn: Tut
   return (
     <li className="bubble bubble-tutor" aria-busy={turn.streaming}>
       <span className="visually-hidden">Репетитор: </span>
-      <p lang="en">
+      <p lang={textLang(turn.text)}>
         {turn.text}
         {turn.streaming && <span className="typing" aria-hidden="true" />}
       </p>
@@ -40,13 +45,40 @@ function TutorBubble({ turn, onReplay }: { turn: TutorTurn; onReplay: (turn: Tut
 
 type Props = { turns: ChatTurn[]; onReplay: (turn: TutorTurn) => void };
 
+/** The turns in their own scrolling pane, which follows the newest reply. */
+function ChatLog({ turns, onReplay }: Props) {
+  const pane = useRef<HTMLDivElement>(null);
+  // Sized first, then scrolled: the pane's end is where it is once it has its height.
+  usePaneHeight(pane, ".tutor-panel");
+  const { onScroll, away, toNewest } = useFollowNewest(pane, turns);
+  return (
+    <div className="chat-pane">
+      <div
+        ref={pane}
+        className="chat-scroll"
+        onScroll={onScroll}
+        role="region"
+        aria-label="Переписка урока"
+        tabIndex={0}
+      >
+        <ol className="chat" aria-label="Разговор" aria-live="polite">
+          {turns.map((turn) =>
+            turn.role === "student"
+              ? <StudentBubble key={turn.key} turn={turn} />
+              : <TutorBubble key={turn.key} turn={turn} onReplay={onReplay} />)}
+        </ol>
+      </div>
+      {away && (
+        <button type="button" className="chat-newest" onClick={toNewest}>
+          <ArrowDown size={16} aria-hidden="true" /> К новым
+        </button>
+      )}
+    </div>
+  );
+}
+
 /** The lesson so far: the student's lines (with corrections) and the tutor's answers. */
 export function Conversation({ turns, onReplay }: Props) {
-  const end = useRef<HTMLDivElement>(null);
-  const last = turns.at(-1);
-  useEffect(() => {
-    end.current?.scrollIntoView?.({ block: "nearest", behavior: "smooth" });
-  }, [turns.length, last?.text]);
   if (turns.length === 0) {
     return (
       <div className="chat-empty">
@@ -56,15 +88,5 @@ export function Conversation({ turns, onReplay }: Props) {
       </div>
     );
   }
-  return (
-    <div className="chat-scroll">
-      <ol className="chat" aria-label="Разговор" aria-live="polite">
-        {turns.map((turn) =>
-          turn.role === "student"
-            ? <StudentBubble key={turn.key} turn={turn} />
-            : <TutorBubble key={turn.key} turn={turn} onReplay={onReplay} />)}
-      </ol>
-      <div ref={end} />
-    </div>
-  );
+  return <ChatLog turns={turns} onReplay={onReplay} />;
 }

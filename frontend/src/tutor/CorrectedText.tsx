@@ -22,6 +22,7 @@ function Fix({ text, correction }: { text: string; correction: Correction }) {
       <button
         type="button"
         className="fix-button"
+        lang="ru"
         aria-label={label}
         aria-expanded={open}
         aria-describedby={noteId}
@@ -29,10 +30,16 @@ function Fix({ text, correction }: { text: string; correction: Correction }) {
         onKeyDown={closeOnEscape}
         onBlur={() => setOpen(false)}
       >
-        {text && <del className="fix-original">{text}</del>}
-        <ins className="fix-correction">{correction.correction}</ins>
+        {text && <del className="fix-original" lang="en">{text}</del>}
+        <ins className="fix-correction" lang="en">{correction.correction}</ins>
       </button>
-      <span role="tooltip" id={noteId} ref={note} className={open ? "fix-note is-open" : "fix-note"}>
+      <span
+        role="tooltip"
+        id={noteId}
+        ref={note}
+        lang="ru"
+        className={open ? "fix-note is-open" : "fix-note"}
+      >
         <span className="fix-category">{categoryName(correction.category)}</span>
         {correction.explanation}
       </span>

@@ -8,15 +8,8 @@ import { ErrorMessage } from "../components/ErrorMessage";
 export function VoiceNotices({ state }: { state: VoiceState }) {
   return (
     <>
-      {state.ended === "balance_exhausted" ? (
-        <p className="notice notice-warning" role="alert">
-          <Hourglass size={20} aria-hidden="true" />
-          <span>
-            Минуты закончились, и разговор остановился. <Link to="/billing">Пополните баланс</Link>,
-            чтобы продолжить урок.
-          </span>
-        </p>
-      ) : state.lowBalance && (
+      {/* Minutes that ran out are on the microphone, with the way to top up. */}
+      {state.lowBalance && state.phase !== "no_minutes" && (
         <p className="notice notice-warning" role="alert">
           <Hourglass size={20} aria-hidden="true" />
           <span>
