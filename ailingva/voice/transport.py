@@ -112,12 +112,15 @@ class Transport:
 
     def _flooding(self) -> bool:
         """A token bucket: a steady 50 frames a second pass, and so does the burst a client
-        sends after a network or server stall; a client firing far faster does not."""
+        sends after a network stall; a client firing far faster does not. While the server
+        itself was not reading (a slow first turn on a busy machine), the client's frames
+        waited in the socket: the bucket then holds that backlog too, so reading it is not
+        the client's flood."""
         now = time.monotonic()
-        self.flood_tokens = min(
-            self.rate * FLOOD_BURST_SECONDS,
-            self.flood_tokens + (now - self.flood_checked) * self.rate,
-        )
+        unread = now - self.flood_checked
+        refilled = self.flood_tokens + unread * self.rate
+        ceiling = max(self.rate * (FLOOD_BURST_SECONDS + unread), self.flood_tokens)
+        self.flood_tokens = min(refilled, ceiling)
         self.flood_checked = now
         self.flood_tokens -= 1
         return self.flood_tokens < 0
