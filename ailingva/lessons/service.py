@@ -42,6 +42,8 @@ def open_lesson(db: Session, user_id: int, lesson_id: int | None, *, now: dateti
         if lesson.status != LessonStatus.ACTIVE or is_idle(lesson, now):
             raise AppError(ErrorCode.LESSON_ENDED, "Этот урок уже закончен: начните новый.", 409)
     else:
+        # Held until the commit: turns started at once by one student join one lesson.
+        repository.lock_student(db, user_id)
         lesson = current_lesson(db, user_id, now=now) or start_lesson(db, user_id)
     touch(db, lesson, now=now)
     return lesson

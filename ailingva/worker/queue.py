@@ -140,7 +140,7 @@ class InProcessJobQueue(JobQueue):
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        self._tickers = [
+        self._tickers += [
             loop.create_task(self._every(name, job), name=f"periodic:{name}")
             for name, job in self._periodic.items()
         ]
@@ -194,10 +194,14 @@ class InProcessJobQueue(JobQueue):
                 await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
 
     async def aclose(self) -> None:
-        for ticker in self._tickers:
+        # Only this loop's: an app served by several loops one after another (tests) starts
+        # its tickers on each.
+        loop = asyncio.get_running_loop()
+        mine = [ticker for ticker in self._tickers if ticker.get_loop() is loop]
+        for ticker in mine:
             ticker.cancel()
-        await asyncio.gather(*self._tickers, return_exceptions=True)
-        self._tickers = []
+        await asyncio.gather(*mine, return_exceptions=True)
+        self._tickers = [ticker for ticker in self._tickers if ticker not in mine]
         try:
             await self.join(self._grace)
         except TimeoutError:
