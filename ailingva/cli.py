@@ -53,7 +53,7 @@ def serve(
 @app.command()
 def worker() -> None:
     """Run background jobs from Redis (REDIS_URL); without it `serve` runs them itself."""
-    from ailingva.jobs import JOBS
+    from ailingva.jobs import JOBS, PERIODIC
     from ailingva.worker.queue import run_worker
 
     settings = get_settings()
@@ -61,7 +61,7 @@ def worker() -> None:
         typer.echo("REDIS_URL is not set: `ailingva serve` runs the jobs in-process.", err=True)
         raise typer.Exit(1)
     typer.echo(f"AIlingva worker: jobs from {_redact(settings.redis_url)}")
-    run_worker(settings, JOBS)
+    run_worker(settings, JOBS, PERIODIC)
 
 
 @app.command("create-admin")

@@ -42,7 +42,7 @@ from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.redaction import install_log_redaction
 from ailingva.core.security import SecretBox
 from ailingva.grammar.checker import get_checker
-from ailingva.jobs import JOBS
+from ailingva.jobs import JOBS, PERIODIC
 from ailingva.lessons.endpoints import router as lessons_router
 from ailingva.progress.endpoints import router as progress_router
 from ailingva.providers.base import ProviderError
@@ -69,7 +69,7 @@ def create_app(
     install_log_redaction()
     engine = make_engine(settings.database_url)
     secret_box = SecretBox(settings.secret_key, settings.previous_secret_keys)
-    jobs = build_job_queue(settings, engine, JOBS)
+    jobs = build_job_queue(settings, engine, JOBS, PERIODIC)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from ailingva.api.deps import EngineDep, IdPath, JobsDep, Limit, Offset, SessionDep
 from ailingva.auth.deps import CurrentUser, ReleasedUser
+from ailingva.core.db import utcnow
 from ailingva.core.errors import ErrorResponse
 from ailingva.lessons import service
 from ailingva.lessons.schemas import LessonDetail, LessonList, LessonPublic
@@ -26,6 +27,15 @@ def lessons(
 ) -> LessonList:
     assert user.id is not None
     return service.lesson_list(db, user.id, limit=limit, offset=offset)
+
+
+# Before `/{lesson_id}`, which would read "open" as an id.
+@router.get("/api/tutor/lessons/open")
+def open_lesson(db: SessionDep, user: CurrentUser) -> LessonDetail | None:
+    """The student's open lesson with its conversation, typed and spoken (null when there is
+    none, or it has gone idle and is about to end): what the page picks up after a reload."""
+    assert user.id is not None
+    return service.open_lesson_detail(db, user.id, now=utcnow())
 
 
 @router.get("/api/tutor/lessons/{lesson_id}", responses={404: {"model": ErrorResponse}})

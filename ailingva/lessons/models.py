@@ -33,7 +33,11 @@ class TurnRole(StrEnum):
 
 class Lesson(SQLModel, table=True):
     __tablename__ = "lesson"
-    __table_args__ = (sa.UniqueConstraint("user_id", "number", name="uq_lesson_user_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "number", name="uq_lesson_user_number"),
+        # The sweep's question: which open lessons have not been used for a while.
+        sa.Index("ix_lesson_status_last_active_at", "status", "last_active_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
@@ -42,6 +46,9 @@ class Lesson(SQLModel, table=True):
     status: LessonStatus = Field(default=LessonStatus.ACTIVE, sa_type=enum_type(LessonStatus))
     started_at: datetime = created_at_field()
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The student's last use of the lesson (started, joined, a turn, a minute of a voice
+    # session): a lesson unused for IDLE_MINUTES ends on its own (lessons.service).
+    last_active_at: datetime = created_at_field()
     # Written when the lesson ends: practised and new words, grammar notes, XP.
     summary: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
     xp_earned: int = Field(default=0, ge=0)

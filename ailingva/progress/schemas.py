@@ -5,6 +5,9 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, Field
 
+from ailingva.lessons.models import LessonStatus
+from ailingva.lessons.schemas import Correction
+
 
 class ProgressTotals(BaseModel):
     lessons: int
@@ -68,3 +71,18 @@ class ProgressPublic(BaseModel):
     error_categories: list[str]
     weak_words: list[WeakWordPublic]
     recent_lessons: list[LessonSummaryPublic]
+
+
+class LessonOutcome(BaseModel):
+    """What one lesson gave, for the card shown when it ends."""
+
+    lesson_id: int
+    number: int
+    status: LessonStatus
+    ready: bool = Field(
+        description="The brain has summarised the lesson: `xp_earned` and `new_words` are final"
+    )
+    xp_earned: int
+    student_turns: int
+    corrections: list[Correction] = Field(description="The lesson's mistakes, each once")
+    new_words: list[str] = Field(description="Words the student used for the first time")

@@ -59,12 +59,14 @@ ConversationEvent = LessonOpened | TurnEvent | ExchangeStored
 
 
 async def prepare_turn(
-    engine: Engine, student: Student, lesson_id: int | None
+    engine: Engine, jobs: JobQueue, student: Student, lesson_id: int | None
 ) -> tuple[LessonOpened, PromptInput]:
-    """Open (or continue) the lesson and read what the tutor's prompt needs; commits."""
+    """Open (or continue) the lesson and read what the tutor's prompt needs; commits. A lesson
+    of the student's left idle is ended first, so it is not continued."""
+    await lessons.end_idle_lessons(engine, jobs, user_id=student.user_id)
 
     def work(db: Session) -> tuple[LessonOpened, PromptInput]:
-        lesson = lessons.open_lesson(db, student.user_id, lesson_id)
+        lesson = lessons.open_lesson(db, student.user_id, lesson_id, now=utcnow())
         assert lesson.id is not None
         return LessonOpened(lesson.id, lesson.number), read_prompt(db, student, lesson.id)
 
@@ -121,7 +123,7 @@ async def converse(
 ) -> AsyncGenerator[ConversationEvent, None]:
     """One text turn as events, ending with ExchangeStored. A consumer that stops early (the
     client went away) leaves nothing stored: the student may send the message again."""
-    lesson, prompt = await prepare_turn(engine, student, lesson_id)
+    lesson, prompt = await prepare_turn(engine, jobs, student, lesson_id)
     yield lesson
     findings: tuple[Finding, ...] = ()
     prompt_text = text

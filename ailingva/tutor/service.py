@@ -13,7 +13,9 @@ from functools import partial
 from sqlmodel import Session, col, func, select
 
 from ailingva.brain import memory as brain_memory
+from ailingva.core.db import utcnow
 from ailingva.grammar.findings import Finding
+from ailingva.lessons import service as lessons
 from ailingva.lessons.models import Lesson, LessonTurn, Pipeline, TurnRole
 from ailingva.tutor.prompt import PromptInput, StudentProfile, history_start
 from ailingva.users.models import UserProfile
@@ -93,7 +95,7 @@ def record_exchange(
     tutor.timings = {k: v for k, v in exchange.timings.items() if k not in hearing}
     tutor.audio_ms, tutor.interrupted = exchange.reply_audio_ms, exchange.interrupted
     db.add_all((student, tutor))
-    db.flush()
+    lessons.touch(db, lesson, now=utcnow())
     return student, tutor
 
 

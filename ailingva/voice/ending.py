@@ -1,6 +1,7 @@
 """The end of a voice session, whatever ended it: the turn in progress settled, the meter
-closed, the lesson ended, the client told why. Each step is guarded, so one that fails (the
-database away) does not keep the others from running."""
+closed, the client told why. Each step is guarded, so one that fails (the database away) does
+not keep the others from running. The lesson stays open: the student may type on, or speak
+again, in the same lesson (it ends when the student ends it, or after a while unused)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
-from ailingva.lessons.service import finish_lesson
 from ailingva.voice import events
 from ailingva.voice.events import SessionError
 from ailingva.voice.meter import MeterClosed, retrying
@@ -33,8 +33,8 @@ DATABASE_AWAY = SessionError(
 
 
 async def finish(session: VoiceSession, meter: asyncio.Task[None] | None) -> None:
-    """Whatever ended the session: the turn in progress is settled, the meter closed, the
-    lesson ended (its summary follows), and the client told why. Shielded: a server
+    """Whatever ended the session: the turn in progress is settled, the meter closed, and
+    the client told why. Shielded: a server
     cancelling the handler after the client left must not leave money or turns half-done.
     Nothing that failed before (the meter's task included: only logged) keeps it from
     running."""
@@ -61,8 +61,8 @@ async def _settle(session: VoiceSession) -> None:
         "ending the session's records",
     )
     if closed is None or session.failure is not None:
-        # The client is not kept waiting: told to come back later, while the meter and the
-        # lesson are closed as soon as the database answers again.
+        # The client is not kept waiting: told to come back later, while the meter is closed
+        # as soon as the database answers again.
         if closed is None:
             session._fail(DATABASE_AWAY, CloseCode.TRY_AGAIN)
         assert session.failure is not None
@@ -102,13 +102,8 @@ async def _settle_turn(session: VoiceSession) -> None:
 
 
 async def _close_records(session: VoiceSession) -> MeterClosed:
-    """Close the meter (charging the minutes due) and end the lesson; safe to repeat."""
-    closed = await session.meter.close()
-    if session.lesson is not None:
-        await finish_lesson(
-            session.engine, session.jobs, session.student.user_id, session.lesson.lesson_id
-        )
-    return closed
+    """Close the meter (charging the minutes due); safe to repeat."""
+    return await session.meter.close()
 
 
 async def logged(work: Awaitable[T], what: str) -> T | None:

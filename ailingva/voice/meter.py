@@ -3,7 +3,8 @@
 A database error does not stop the meter: the minute is charged again until the database
 answers (the charge is idempotent by usage session and minute), for at most `grace_seconds`;
 then the session is told to end (`on_unavailable`). Closing the meter charges every minute that
-came due and was not charged yet, so no started minute is free.
+came due and was not charged yet, so no started minute is free. Each charged minute also keeps
+the session's lesson open (a live session is the student using it, turn or no turn).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ailingva.billing import metering
 from ailingva.billing.ledger import InsufficientFunds
 from ailingva.billing.wallet import BalanceView
 from ailingva.core.db import in_session, utcnow
+from ailingva.lessons import service as lessons
 from ailingva.voice.events import BalanceCharged, LowBalance
 from ailingva.voice.transport import Transport
 
@@ -55,6 +57,7 @@ class Meter:
         self.minute_seconds = minute_seconds
         self.grace_seconds = grace_seconds
         self.usage_id: int | None = None
+        self.lesson_id: int | None = None
         self.started_at = 0.0
         self.minutes_charged = 0
         self.minutes_due = 0  # the last minute that started (charged or not yet)
@@ -65,15 +68,15 @@ class Meter:
         meter and charge the first minute, in one transaction: when the minute cannot be paid
         (InsufficientFunds) nothing is written, not the lesson either."""
 
-        def work(db: Session) -> tuple[int, T, BalanceView]:
+        def work(db: Session) -> tuple[int, int, T, BalanceView]:
             lesson_id, opened = open_lesson(db)
             usage, view = metering.start_metering(
                 db, user_id=self.user_id, lesson_id=lesson_id, now=utcnow()
             )
             assert usage.id is not None
-            return usage.id, opened, view
+            return usage.id, lesson_id, opened, view
 
-        self.usage_id, opened, view = await in_session(self.engine, work)
+        self.usage_id, self.lesson_id, opened, view = await in_session(self.engine, work)
         self.started_at = time.monotonic()
         self.minutes_charged = self.minutes_due = 1
         return opened, view
@@ -92,7 +95,7 @@ class Meter:
             minute = self.minutes_charged + 1
             self.minutes_due = max(self.minutes_due, minute)
 
-            charge = partial(metering.meter_minute, usage_id=usage_id, minute=minute)
+            charge = partial(self._charge, usage_id=usage_id, minute=minute)
             try:
                 view = await retrying(
                     partial(in_session, self.engine, charge),
@@ -116,6 +119,12 @@ class Meter:
                 )
             )
             await self.warn_if_low(view)
+
+    def _charge(self, db: Session, *, usage_id: int, minute: int) -> BalanceView:
+        view = metering.meter_minute(db, usage_id=usage_id, minute=minute)
+        if self.lesson_id is not None:
+            lessons.keep_open(db, self.lesson_id, now=utcnow())
+        return view
 
     async def warn_if_low(self, view: BalanceView) -> None:
         """Once a session: the wallet pays for about one more minute."""

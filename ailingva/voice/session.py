@@ -23,6 +23,7 @@ from sqlmodel import Session
 from starlette.websockets import WebSocket
 
 from ailingva.billing.ledger import InsufficientFunds
+from ailingva.core.db import utcnow
 from ailingva.core.errors import AppError
 from ailingva.lessons import service as lessons
 from ailingva.providers.audio import pcm16_to_float
@@ -223,12 +224,14 @@ class VoiceSession:
         self.speak = message.speak
 
         def open_lesson(db: Session) -> tuple[int, tuple[LessonOpened, PromptInput]]:
-            lesson = lessons.open_lesson(db, self.student.user_id, message.lesson_id)
+            lesson = lessons.open_lesson(db, self.student.user_id, message.lesson_id, now=utcnow())
             assert lesson.id is not None
             opened = LessonOpened(lesson.id, lesson.number)
             return lesson.id, (opened, read_prompt(db, self.student, lesson.id))
 
         try:
+            # A lesson of the student's left idle is ended, not joined.
+            await lessons.end_idle_lessons(self.engine, self.jobs, user_id=self.student.user_id)
             # The first minute is paid in the lesson's own transaction: a start refused for
             # money leaves no lesson behind.
             (self.lesson, prompt), view = await self.meter.open(open_lesson)

@@ -11,6 +11,10 @@ Two runners behind one interface:
   process (`run_worker`) runs them with the same retry policy. arq is asyncio-native like the app,
   maintained and small; a job is deduplicated while queued by its id (name + arguments), and a job
   whose worker died mid-run is run again.
+
+Periodic jobs (`Periodic`: a sweep that may enqueue jobs of its own) run every `every_seconds`:
+in the app process with the in-process runner, as arq cron jobs in the worker with Redis (one
+run per tick however many workers there are).
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ import contextlib
 import json
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
+from arq.cron import CronJob, cron
 from arq.worker import Function, Retry, Worker, func
 from redis.exceptions import RedisError
 from sqlalchemy import Engine
@@ -43,6 +48,22 @@ JobArg = int | str
 # A job is `job(engine, **kwargs)`: it opens its own short DB session(s), may block (it runs in a
 # worker thread) and must be idempotent, because every runner retries it.
 Job = Callable[..., None]
+# A periodic job is `await run(engine, queue)`: it opens its own short DB sessions and may
+# enqueue jobs (after its commits); it must be safe to run twice at once.
+PeriodicRun = Callable[[Engine, "JobQueue"], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Periodic:
+    run: PeriodicRun
+    every_seconds: int = 60
+
+    def __post_init__(self) -> None:
+        # arq's cron ticks on seconds of a minute or minutes of an hour.
+        if not (60 % self.every_seconds == 0 or 3600 % self.every_seconds == 0):
+            raise ValueError("every_seconds must divide a minute or an hour")
+        if self.every_seconds > 60 and self.every_seconds % 60:
+            raise ValueError("every_seconds over a minute must be whole minutes")
 
 
 @dataclass(frozen=True)
@@ -107,12 +128,30 @@ class InProcessJobQueue(JobQueue):
         *,
         retry: RetryPolicy | None = None,
         shutdown_grace_seconds: float = 10.0,
+        periodic: Mapping[str, Periodic] | None = None,
     ) -> None:
         self._engine = engine
         self._jobs = jobs
         self._retry = retry or RetryPolicy()
         self._grace = shutdown_grace_seconds
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._periodic = dict(periodic or {})
+        self._tickers: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._tickers += [
+            loop.create_task(self._every(name, job), name=f"periodic:{name}")
+            for name, job in self._periodic.items()
+        ]
+
+    async def _every(self, name: str, job: Periodic) -> None:
+        while True:
+            await asyncio.sleep(job.every_seconds)
+            try:
+                await job.run(self._engine, self)
+            except Exception:  # the next tick tries again
+                log.exception("periodic job %s failed", name)
 
     async def enqueue(self, job: str, /, **kwargs: JobArg) -> None:
         if job not in self._jobs:
@@ -155,6 +194,14 @@ class InProcessJobQueue(JobQueue):
                 await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
 
     async def aclose(self) -> None:
+        # Only this loop's: an app served by several loops one after another (tests) starts
+        # its tickers on each.
+        loop = asyncio.get_running_loop()
+        mine = [ticker for ticker in self._tickers if ticker.get_loop() is loop]
+        for ticker in mine:
+            ticker.cancel()
+        await asyncio.gather(*mine, return_exceptions=True)
+        self._tickers = [ticker for ticker in self._tickers if ticker not in mine]
         try:
             await self.join(self._grace)
         except TimeoutError:
@@ -236,11 +283,30 @@ def _arq_function(name: str, job: Job, engine: Engine, retry: RetryPolicy) -> Fu
     return func(run, name=name, max_tries=retry.max_tries + 1)
 
 
+def _arq_cron(
+    name: str, job: Periodic, redis_url: str, engine: Engine, jobs: Mapping[str, Job], queue: str
+) -> CronJob:
+    async def run(ctx: dict[str, Any]) -> None:
+        enqueue = ArqJobQueue(redis_url, engine, jobs, queue_name=queue)
+        try:
+            await job.run(engine, enqueue)
+        finally:
+            await enqueue.aclose()
+
+    if job.every_seconds <= 60:
+        ticks: dict[str, Any] = {"second": set(range(0, 60, job.every_seconds))}
+    else:
+        ticks = {"minute": set(range(0, 60, job.every_seconds // 60)), "second": 0}
+    # A failed run is logged by arq; the next tick is the retry.
+    return cron(run, name=f"periodic:{name}", max_tries=1, **ticks)
+
+
 def build_worker(
     redis_url: str,
     engine: Engine,
     jobs: Mapping[str, Job],
     *,
+    periodic: Mapping[str, Periodic] | None = None,
     queue_name: str = DEFAULT_QUEUE_NAME,
     retry: RetryPolicy | None = None,
     burst: bool = False,
@@ -251,6 +317,10 @@ def build_worker(
     retry = retry or RetryPolicy()
     return Worker(
         functions=[_arq_function(name, job, engine, retry) for name, job in jobs.items()],
+        cron_jobs=[
+            _arq_cron(name, job, redis_url, engine, jobs, queue_name)
+            for name, job in (periodic or {}).items()
+        ],
         redis_settings=RedisSettings.from_dsn(redis_url),
         queue_name=queue_name,
         burst=burst,
@@ -261,13 +331,21 @@ def build_worker(
     )
 
 
-def build_job_queue(settings: Settings, engine: Engine, jobs: Mapping[str, Job]) -> JobQueue:
+def build_job_queue(
+    settings: Settings,
+    engine: Engine,
+    jobs: Mapping[str, Job],
+    periodic: Mapping[str, Periodic] | None = None,
+) -> JobQueue:
+    """The app's queue; with Redis the periodic jobs are the worker's (`run_worker`)."""
     if settings.redis_url:
         return ArqJobQueue(settings.redis_url, engine, jobs)
-    return InProcessJobQueue(engine, jobs)
+    return InProcessJobQueue(engine, jobs, periodic=periodic)
 
 
-def run_worker(settings: Settings, jobs: Mapping[str, Job]) -> None:
+def run_worker(
+    settings: Settings, jobs: Mapping[str, Job], periodic: Mapping[str, Periodic] | None = None
+) -> None:
     """The `ailingva worker` process: runs jobs from Redis until SIGINT/SIGTERM."""
     import os
 
@@ -281,7 +359,7 @@ def run_worker(settings: Settings, jobs: Mapping[str, Job]) -> None:
         raise RuntimeError("REDIS_URL is not set: without it `ailingva serve` runs jobs itself")
     engine = make_engine(settings.database_url)
     try:
-        build_worker(settings.redis_url, engine, jobs).run()
+        build_worker(settings.redis_url, engine, jobs, periodic=periodic).run()
     finally:
         engine.dispose()
 
@@ -292,6 +370,7 @@ __all__ = [
     "Job",
     "JobArg",
     "JobQueue",
+    "Periodic",
     "RetryPolicy",
     "UnknownJobError",
     "build_job_queue",

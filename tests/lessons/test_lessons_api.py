@@ -26,8 +26,11 @@ def test_lessons_are_listed_newest_first_a_page_at_a_time(
     client: TestClient, make_client: Any
 ) -> None:
     register(client)
-    for _ in range(3):
-        _say(client, "Hi!")
+    for number in range(1, 4):
+        lesson = _say(client, "Hi!")
+        assert lesson["lesson_number"] == number
+        if number < 3:
+            client.post(f"/api/tutor/lessons/{lesson['lesson_id']}/end")
     other = make_client()
     register(other)
     _say(other, "Hello!")
@@ -36,7 +39,7 @@ def test_lessons_are_listed_newest_first_a_page_at_a_time(
     assert first_page["total"] == 3
     assert [item["number"] for item in first_page["items"]] == [3, 2]
     assert all(item["turn_count"] == 2 for item in first_page["items"])
-    assert all(item["status"] == "active" for item in first_page["items"])
+    assert [item["status"] for item in first_page["items"]] == ["active", "ended"]
     rest = client.get("/api/tutor/lessons", params={"limit": 2, "offset": 2}).json()
     assert [item["number"] for item in rest["items"]] == [1]
     assert client.get("/api/tutor/lessons", params={"offset": 3}).json()["items"] == []

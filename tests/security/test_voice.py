@@ -85,11 +85,9 @@ def _pings_for(ws: WebSocketTestSession, received: Received, seconds: float) -> 
 
 
 def _statuses(engine: Engine) -> list[str]:
-    """The status of every usage session and lesson."""
+    """The status of every usage session (a voice session leaves its lesson open)."""
     with engine.connect() as conn:
-        usage = conn.execute(text("SELECT status FROM usage_session")).scalars().all()
-        lessons = conn.execute(text("SELECT status FROM lesson")).scalars().all()
-    return [*usage, *lessons]
+        return list(conn.execute(text("SELECT status FROM usage_session")).scalars().all())
 
 
 @pytest.mark.postgres
@@ -101,7 +99,7 @@ def test_a_database_cut_across_a_minute_boundary_is_charged_or_closed_and_settle
     stay `active`. Fixed: the meter and the teardown survive the error. Either every started
     minute is charged (the meter retries once the database is back) and `stop` is answered
     with `session_ended`, or the session ends with a coded close; in both cases the usage
-    session and the lesson are settled (not `active`) once the database is back."""
+    session is settled (not `active`) once the database is back (the lesson stays open)."""
     if not is_postgres:
         pytest.skip("cuts the connection to the real PostgreSQL (the PostgreSQL pass)")
     url = make_url(settings.database_url)
@@ -131,7 +129,7 @@ def test_a_database_cut_across_a_minute_boundary_is_charged_or_closed_and_settle
         wait_until(
             lambda: "active" not in _statuses(engine),
             timeout=30,
-            what="the usage session and the lesson to be settled",
+            what="the usage session to be settled",
         )
         if ended:
             with engine.connect() as conn:
@@ -197,7 +195,7 @@ def test_a_minute_whose_charge_fails_is_charged_once_the_database_answers(
     ended = received.of("session_ended")
     assert ended and ended[0]["minutes_charged"] >= 2, received.events
     status, minutes, _, lesson = _usage(engine)
-    assert (status, minutes, lesson) == ("closed", ended[0]["minutes_charged"], "ended")
+    assert (status, minutes, lesson) == ("closed", ended[0]["minutes_charged"], "active")
 
 
 def test_a_database_away_past_the_grace_ends_the_session_and_settles_it_later(
@@ -205,8 +203,8 @@ def test_a_database_away_past_the_grace_ends_the_session_and_settles_it_later(
 ) -> None:
     """Finding 1: the database does not answer for longer than the grace period. The session
     ends with a coded close (1013, try again later), not a free session nor a 1006; once the
-    database is back, the usage session is closed with every started minute charged and the
-    lesson is ended."""
+    database is back, the usage session is closed with every started minute charged (the
+    lesson stays open)."""
     app.state.voice_config = replace(
         app.state.voice_config, minute_seconds=0.4, charge_grace_seconds=0.6
     )
@@ -226,7 +224,7 @@ def test_a_database_away_past_the_grace_ends_the_session_and_settles_it_later(
         what="the usage session to be closed",
     )
     _, minutes, _, lesson = _usage(engine)
-    assert minutes >= 2 and lesson == "ended"  # minute 2 started: it is charged
+    assert minutes >= 2 and lesson == "active"  # minute 2 started: it is charged
 
 
 def test_a_database_error_at_the_end_is_a_coded_close_and_settled_later(
@@ -248,13 +246,13 @@ def test_a_database_error_at_the_end_is_a_coded_close_and_settled_later(
         what="the usage session to be closed",
     )
     _, minutes, _, lesson = _usage(engine)
-    assert (minutes, lesson) == (1, "ended")
+    assert (minutes, lesson) == (1, "active")  # the student may come back to it
 
 
 def test_parallel_voice_starts_by_one_student_all_start(client: TestClient) -> None:
     """Finding 6: parallel starts by one user race on the lesson number (22 of 50 got
     `conflict` on PostgreSQL). Fixed: the number is taken without a race; every start gets
-    `session_started`, each with a lesson of its own number."""
+    `session_started`, and all join the student's one open lesson."""
     register(client)
     with contextlib.ExitStack() as stack:
         sockets = [stack.enter_context(client.websocket_connect("/ws/voice")) for _ in range(30)]
@@ -268,7 +266,8 @@ def test_parallel_voice_starts_by_one_student_all_start(client: TestClient) -> N
         for ws in sockets:
             ws.send_json({"type": "stop"})
     assert [a["type"] for a in answers] == ["session_started"] * 30, answers
-    assert len({a["lesson_number"] for a in answers}) == 30
+    assert {a["lesson_number"] for a in answers} == {1}
+    assert client.get("/api/tutor/lessons").json()["total"] == 1
 
 
 def test_a_voice_start_refused_for_money_leaves_no_lesson(

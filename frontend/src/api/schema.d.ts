@@ -409,6 +409,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tutor/lessons/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open Lesson
+         * @description The student's open lesson with its conversation, typed and spoken (null when there is
+         *     none, or it has gone idle and is about to end): what the page picks up after a reload.
+         */
+        get: operations["open_lesson_api_tutor_lessons_open_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tutor/lessons/{lesson_id}": {
         parameters: {
             query?: never;
@@ -458,6 +479,27 @@ export interface paths {
          * @description Totals, charts over the last `days` days, weak words with review dates, lesson summaries.
          */
         get: operations["get_progress_api_progress_progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/progress/lessons/{lesson_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Lesson Outcome
+         * @description What a lesson gave: XP, its corrections, new words (`ready` once the brain has
+         *     summarised it, a moment after it ends).
+         */
+        get: operations["get_lesson_outcome_api_progress_lessons__lesson_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1317,6 +1359,36 @@ export interface components {
             items: components["schemas"]["LessonPublic"][];
             /** Total */
             total: number;
+        };
+        /**
+         * LessonOutcome
+         * @description What one lesson gave, for the card shown when it ends.
+         */
+        LessonOutcome: {
+            /** Lesson Id */
+            lesson_id: number;
+            /** Number */
+            number: number;
+            status: components["schemas"]["LessonStatus"];
+            /**
+             * Ready
+             * @description The brain has summarised the lesson: `xp_earned` and `new_words` are final
+             */
+            ready: boolean;
+            /** Xp Earned */
+            xp_earned: number;
+            /** Student Turns */
+            student_turns: number;
+            /**
+             * Corrections
+             * @description The lesson's mistakes, each once
+             */
+            corrections: components["schemas"]["Correction"][];
+            /**
+             * New Words
+             * @description Words the student used for the first time
+             */
+            new_words: string[];
         };
         /** LessonPublic */
         LessonPublic: {
@@ -3517,6 +3589,44 @@ export interface operations {
             };
         };
     };
+    open_lesson_api_tutor_lessons_open_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonDetail"] | null;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     lesson_api_tutor_lessons__lesson_id__get: {
         parameters: {
             query?: never;
@@ -3637,6 +3747,55 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_lesson_outcome_api_progress_lessons__lesson_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonOutcome"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

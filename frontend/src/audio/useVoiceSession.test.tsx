@@ -298,4 +298,37 @@ describe("the voice session's audio", () => {
     expect(clips.map((clip) => atob(clip).length)).toEqual([44 + 16_000, 44 + 3_200]);
     expect(socket.sent.filter((message) => typeof message !== "string")).toHaveLength(0);
   });
+
+  it("starts afresh when the lesson it was to join has ended", async () => {
+    const queryClient = new QueryClient();
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    );
+    const dispatch = vi.fn();
+    const onLessonGone = vi.fn();
+    const hook = renderHook(
+      () => useVoiceSession({ lessonId: 5, dispatch, onLessonGone }), { wrapper },
+    );
+    await act(async () => {
+      await hook.result.current.start();
+    });
+    const first = FakeSocket.made[0]!;
+    await act(async () => {
+      await first.open();
+    });
+    expect(first.messages()[0]).toMatchObject({ type: "start", lesson_id: 5 });
+    act(() => first.receive({
+      type: "error", code: "lesson_ended", message: "Этот урок уже закончен.", fatal: true,
+    }));
+
+    expect(onLessonGone).toHaveBeenCalledTimes(1);
+    expect(first.close).toHaveBeenCalled();
+    const second = FakeSocket.made[1]!;
+    await act(async () => {
+      await second.open();
+    });
+    expect(second.messages()[0]).toEqual({ type: "start", protocol: 1, speak: true });
+    expect(hook.result.current.state.phase).toBe("connecting");
+    expect(hook.result.current.state.error).toBeNull();
+  });
 });

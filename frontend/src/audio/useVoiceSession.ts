@@ -56,10 +56,18 @@ type Live = {
   audio: AudioContext;
 };
 
-type Options = { lessonId: number | null; dispatch: Dispatch<ConversationAction> };
+/** The lesson the page shows cannot be joined: it has ended (unused, or in another tab). */
+const LESSON_GONE = new Set(["lesson_ended", "lesson_not_found"]);
+
+type Options = {
+  lessonId: number | null;
+  dispatch: Dispatch<ConversationAction>;
+  /** The page's lesson had ended: the session goes on in the student's next lesson. */
+  onLessonGone?: () => void;
+};
 
 /** A live voice lesson over `/ws/voice`: microphone up, the tutor's words and speech down. */
-export function useVoiceSession({ lessonId, dispatch }: Options) {
+export function useVoiceSession({ lessonId, dispatch, onLessonGone }: Options) {
   const [state, update] = useReducer(voiceReducer, voiceOff);
   const queryClient = useQueryClient();
   const live = useRef<Live | null>(null);
@@ -101,56 +109,69 @@ export function useVoiceSession({ lessonId, dispatch }: Options) {
     update(event);
   }, [dispatch]);
 
-  const start = useCallback(async () => {
-    release();
-    update({ type: "connect" });
-    // One AudioContext for the whole session, capture and playback alike: browsers allow only
-    // a few, and each runs its own clock and resampler. Made here, on the student's click, so
-    // that the browser lets it sound; `release` closes it when the session ends.
-    const audio = new AudioContext();
-    void audio.resume().catch(() => undefined);
-    const player = new PcmPlayer(webAudioSink(audio), {
-      report: (playedMs) => send({ type: "playback", played_ms: playedMs }),
-      onPlaying: (playing) => update({ type: "playing", playing }),
-    });
-    const spoken = new SpokenClips((sentence, wav) => dispatch({ type: "reply_clip", sentence, wav }));
-    const socket = new WebSocket(voiceUrl(window.location));
-    socket.binaryType = "arraybuffer";
-    const session: Live = { socket, microphone: null, player, spoken, audio };
-    live.current = session;
-    socket.onmessage = ({ data }: MessageEvent<string | ArrayBuffer>) => {
-      if (typeof data !== "string") {
-        player.push(data);
-        spoken.push(data);
-        return;
-      }
-      const event = parseServerEvent(data);
-      if (!event) return;
-      handle(event, session);
-      if (CHARGED.has(event.type)) void queryClient.invalidateQueries({ queryKey: BILLING_KEY });
-      if (event.type === "session_ended" || (event.type === "error" && event.fatal)) release();
-    };
-    socket.onclose = ({ code }) => {
-      update({ type: "closed", code });
+  const start = useCallback(() => {
+    const connect = (lesson: number | null) => {
       release();
-    };
-    socket.onopen = async () => {
-      send({
-        type: "start", protocol: PROTOCOL_VERSION, speak: true,
-        ...(lessonId === null ? {} : { lesson_id: lessonId }),
+      update({ type: "connect" });
+      // One AudioContext for the whole session, capture and playback alike: browsers allow
+      // only a few, and each runs its own clock and resampler. Made here, on the student's
+      // click, so that the browser lets it sound; `release` closes it when the session ends.
+      const audio = new AudioContext();
+      void audio.resume().catch(() => undefined);
+      const player = new PcmPlayer(webAudioSink(audio), {
+        report: (playedMs) => send({ type: "playback", played_ms: playedMs }),
+        onPlaying: (playing) => update({ type: "playing", playing }),
       });
-      try {
-        session.microphone = await openMicrophone(audio, (frame) => {
-          if (socket.readyState === WebSocket.OPEN) socket.send(frame);
-        });
-        if (live.current !== session) session.microphone.close();
-      } catch (error) {
-        if (live.current !== session) return;
-        update({ type: "failed", message: microphoneProblem(error) });
+      const spoken = new SpokenClips(
+        (sentence, wav) => dispatch({ type: "reply_clip", sentence, wav }),
+      );
+      const socket = new WebSocket(voiceUrl(window.location));
+      socket.binaryType = "arraybuffer";
+      const session: Live = { socket, microphone: null, player, spoken, audio };
+      live.current = session;
+      let started = false;
+      socket.onmessage = ({ data }: MessageEvent<string | ArrayBuffer>) => {
+        if (typeof data !== "string") {
+          player.push(data);
+          spoken.push(data);
+          return;
+        }
+        const event = parseServerEvent(data);
+        if (!event) return;
+        if (event.type === "error" && !started && lesson !== null
+          && LESSON_GONE.has(event.code)) {
+          onLessonGone?.();
+          connect(null);
+          return;
+        }
+        if (event.type === "session_started") started = true;
+        handle(event, session);
+        if (CHARGED.has(event.type)) void queryClient.invalidateQueries({ queryKey: BILLING_KEY });
+        if (event.type === "session_ended" || (event.type === "error" && event.fatal)) release();
+      };
+      socket.onclose = ({ code }) => {
+        update({ type: "closed", code });
         release();
-      }
+      };
+      socket.onopen = async () => {
+        send({
+          type: "start", protocol: PROTOCOL_VERSION, speak: true,
+          ...(lesson === null ? {} : { lesson_id: lesson }),
+        });
+        try {
+          session.microphone = await openMicrophone(audio, (frame) => {
+            if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+          });
+          if (live.current !== session) session.microphone.close();
+        } catch (error) {
+          if (live.current !== session) return;
+          update({ type: "failed", message: microphoneProblem(error) });
+          release();
+        }
+      };
     };
-  }, [lessonId, dispatch, handle, release, send, queryClient]);
+    connect(lessonId);
+  }, [lessonId, dispatch, handle, release, send, queryClient, onLessonGone]);
 
   const stop = useCallback(() => {
     release();

@@ -61,16 +61,9 @@ async function say(text: string) {
 
 describe("text chat with the tutor", () => {
   it("shows the correction in the student's words and streams the reply", async () => {
-    let lessons: unknown[] = [];
     renderApp("/student", {
       ...common,
-      // Once the message has started lesson 5, the list says so: the page must not reload it.
-      "GET /api/tutor/lessons": () => {
-        const reply = json(200, { items: lessons, total: lessons.length });
-        lessons = [activeSummary];
-        return reply;
-      },
-      "GET /api/tutor/lessons/5": () => json(200, activeLesson),
+      "GET /api/tutor/lessons/open": () => json(200, null),
       "POST /api/tutor/message/stream": () => ndjson(reply),
     });
     await say("Yesterday I goed to the park.");
@@ -83,7 +76,7 @@ describe("text chat with the tutor", () => {
     expect(within(chat).getByRole("button", { name: /Прослушать/ })).toBeTruthy();
     expect(screen.getByRole("heading", { name: "Урок 2" })).toBeTruthy();
     expect(HTMLMediaElement.prototype.play).toHaveBeenCalled();
-    await vi.waitFor(() => expect(requestsTo("GET /api/tutor/lessons")).toHaveLength(2));
+    expect(requestsTo("GET /api/tutor/lessons/open")).toHaveLength(1);
     expect(within(chat).getByRole("button", { name: /Прослушать/ })).toBeTruthy();
     expect((await sentRequests()).find((r) => r.key.startsWith("POST"))?.body).toEqual(
       { text: "Yesterday I goed to the park.", speak: true });
@@ -92,8 +85,7 @@ describe("text chat with the tutor", () => {
   it("picks up the lesson still going after a page reload and continues it", async () => {
     renderApp("/student", {
       ...common,
-      "GET /api/tutor/lessons": () => json(200, { items: [activeSummary], total: 1 }),
-      "GET /api/tutor/lessons/5": () => json(200, activeLesson),
+      "GET /api/tutor/lessons/open": () => json(200, activeLesson),
       "POST /api/tutor/message/stream": () => ndjson(reply),
     });
     const chat = await screen.findByRole("list", { name: "Разговор" });
@@ -111,8 +103,7 @@ describe("text chat with the tutor", () => {
     let calls = 0;
     renderApp("/student", {
       ...common,
-      "GET /api/tutor/lessons": () => json(200, { items: [activeSummary], total: 1 }),
-      "GET /api/tutor/lessons/5": () => json(200, activeLesson),
+      "GET /api/tutor/lessons/open": () => json(200, activeLesson),
       "POST /api/tutor/message/stream": () => (calls++ === 0
         ? json(409, { error: { code: "lesson_ended", message: "Урок уже закончился." } })
         : ndjson([{ type: "lesson", lesson_id: 6, lesson_number: 3 }, ...reply.slice(1)])),
@@ -132,7 +123,7 @@ describe("text chat with the tutor", () => {
   it("keeps the message in the box when the tutor is unavailable", async () => {
     renderApp("/student", {
       ...common,
-      "GET /api/tutor/lessons": () => json(200, { items: [], total: 0 }),
+      "GET /api/tutor/lessons/open": () => json(200, null),
       "POST /api/tutor/message/stream": () =>
         json(503, { error: { code: "tutor_unavailable", message: "Репетитор сейчас недоступен." } }),
     });
@@ -144,17 +135,38 @@ describe("text chat with the tutor", () => {
       .value).toBe("Hello");
   });
 
-  it("ends the lesson on «Новый урок»", async () => {
+  it("ends the lesson only once the student confirms, then shows what it gave", async () => {
+    let polls = 0;
     renderApp("/student", {
       ...common,
-      "GET /api/tutor/lessons": () => json(200, { items: [activeSummary], total: 1 }),
-      "GET /api/tutor/lessons/5": () => json(200, activeLesson),
+      "GET /api/tutor/lessons/open": () => json(200, activeLesson),
       "POST /api/tutor/lessons/5/end": () => json(200, { ...activeSummary, status: "ended" }),
+      // The brain summarises a moment after the end: the card waits for it.
+      "GET /api/progress/lessons/5": () => json(200, {
+        lesson_id: 5, number: 2, status: "ended", ready: polls++ > 0, xp_earned: 35,
+        student_turns: 1, corrections: [goed], new_words: ["park", "yesterday"],
+      }),
     });
     await screen.findByRole("list", { name: "Разговор" });
-    await userEvent.setup().click(screen.getByRole("button", { name: /Новый урок/ }));
+    const user = userEvent.setup();
+    await user.click(screen.getByRole("button", { name: /Закончить урок/ }));
 
-    expect(await screen.findByText(/Скажите или напишите что-нибудь/)).toBeTruthy();
+    const dialog = screen.getByRole("alertdialog", { name: "Закончить урок 2?" });
+    await user.click(within(dialog).getByRole("button", { name: "Продолжить урок" }));
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(requestsTo("POST /api/tutor/lessons/5/end")).toHaveLength(0);
+    expect(screen.getByRole("list", { name: "Разговор" })).toBeTruthy();
+
+    await user.click(screen.getByRole("button", { name: /Закончить урок/ }));
+    await user.click(within(screen.getByRole("alertdialog"))
+      .getByRole("button", { name: "Закончить урок" }));
+    const card = await screen.findByRole("region", { name: "Урок 2 окончен" });
+    expect(await within(card).findByText("+35 XP", {}, { timeout: 3000 })).toBeTruthy();
+    expect(within(card).getByText("park")).toBeTruthy();
+    expect(within(card).getByText("Go — неправильный глагол: went.")).toBeTruthy();
+    expect(within(card).getByRole("link", { name: /Весь прогресс/ }).getAttribute("href"))
+      .toBe("/progress");
     expect(screen.getByRole("heading", { name: "Новый урок" })).toBeTruthy();
+    expect(screen.queryByRole("list", { name: "Разговор" })).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
-import { Plus } from "lucide-react";
-import { useEffect, useReducer, useRef, useState } from "react";
+import { Flag } from "lucide-react";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { useVoiceSession } from "../audio/useVoiceSession";
 import { formatMinutes } from "../billing/format";
 import { ErrorMessage } from "../components/ErrorMessage";
@@ -7,43 +7,59 @@ import { ClipQueue } from "./clips";
 import { Composer } from "./Composer";
 import { Conversation } from "./Conversation";
 import { conversationReducer, emptyConversation, type TutorTurn } from "./conversation";
+import { EndLessonDialog } from "./EndLessonDialog";
+import { LessonSummaryCard } from "./LessonSummaryCard";
 import { MicButton } from "./MicButton";
-import { useLessonToResume, useEndLesson } from "./queries";
+import { useEndLesson, useOpenLesson } from "./queries";
 import { useTextChat } from "./useTextChat";
 import { VoiceNotices } from "./VoiceNotices";
 
-/** The lesson: the conversation, the microphone and the text box. */
+/**
+ * The lesson: the conversation, the microphone and the text box. Typed and spoken turns are
+ * one lesson; it ends when the student ends it («Закончить урок»), which shows what it gave.
+ */
 export function TutorPanel() {
   const [conversation, dispatch] = useReducer(conversationReducer, emptyConversation);
   const [clips] = useState(() => new ClipQueue());
   useEffect(() => () => clips.stop(), [clips]);
+  const [confirming, setConfirming] = useState(false);
+  /** The lesson just ended, whose summary card is shown until the next lesson begins. */
+  const [endedLesson, setEndedLesson] = useState<number | null>(null);
 
   const resumed = useRef(false);
-  const resume = useLessonToResume();
+  const open = useOpenLesson();
   useEffect(() => {
-    if (resumed.current || !resume.lesson) return;
+    if (resumed.current || !open.lesson) return;
     resumed.current = true;
-    dispatch({ type: "loaded", lesson: resume.lesson });
-  }, [resume.lesson]);
+    dispatch({ type: "loaded", lesson: open.lesson });
+  }, [open.lesson]);
 
   const chat = useTextChat({ lessonId: conversation.lessonId, dispatch, clips });
-  const voice = useVoiceSession({ lessonId: conversation.lessonId, dispatch });
-  const endLesson = useEndLesson(() => {
+  const lessonGone = useCallback(() => dispatch({ type: "reset" }), []);
+  const voice = useVoiceSession({
+    lessonId: conversation.lessonId, dispatch, onLessonGone: lessonGone,
+  });
+  const endLesson = useEndLesson((lesson) => {
     clips.stop();
     dispatch({ type: "reset" });
+    setConfirming(false);
+    setEndedLesson(lesson.id);
   });
 
   const startVoice = () => {
     clips.stop();
     chat.clearError();
+    setEndedLesson(null);
     void voice.start();
   };
-  const startNewLesson = () => {
+  const confirmEnd = () => {
+    if (conversation.lessonId === null) return;
     voice.stop();
-    if (conversation.lessonId === null) dispatch({ type: "reset" });
-    else endLesson.mutate(conversation.lessonId);
+    endLesson.mutate(conversation.lessonId, { onError: () => setConfirming(false) });
   };
+  const cancelEnd = useCallback(() => setConfirming(false), []);
   const send = (text: string) => {
+    setEndedLesson(null);
     if (!voice.active) return chat.send(text);
     voice.sendText(text);
     return true;
@@ -51,6 +67,7 @@ export function TutorPanel() {
   const replay = (turn: TutorTurn) => clips.replay(turn.clips);
   const error = chat.error ?? (endLesson.isError ? endLesson.error.message : null);
   const minutes = voice.state.minutesLeft;
+  const canEnd = conversation.lessonId !== null && conversation.turns.length > 0;
 
   return (
     <section className="card tutor-panel" aria-labelledby="tutor-title">
@@ -65,20 +82,24 @@ export function TutorPanel() {
               : "Говорите или пишите по-английски — ошибки объясним по-русски."}
           </p>
         </div>
-        {conversation.turns.length > 0 && (
+        {canEnd && (
           <button
             type="button"
             className="btn btn-ghost"
-            onClick={startNewLesson}
+            onClick={() => setConfirming(true)}
             disabled={endLesson.isPending}
           >
-            <Plus size={18} aria-hidden="true" /> Новый урок
+            <Flag size={18} aria-hidden="true" /> Закончить урок
           </button>
         )}
       </header>
-      {resume.settled || conversation.turns.length > 0
-        ? <Conversation turns={conversation.turns} onReplay={replay} />
-        : <p className="muted chat-empty" role="status">Загружаем урок…</p>}
+      {endedLesson !== null && conversation.turns.length === 0 ? (
+        <LessonSummaryCard lessonId={endedLesson} onClose={() => setEndedLesson(null)} />
+      ) : open.settled || conversation.turns.length > 0 ? (
+        <Conversation turns={conversation.turns} onReplay={replay} />
+      ) : (
+        <p className="muted chat-empty" role="status">Загружаем урок…</p>
+      )}
       <VoiceNotices state={voice.state} />
       {error && <ErrorMessage>{error}</ErrorMessage>}
       <div className="tutor-controls">
@@ -90,6 +111,15 @@ export function TutorPanel() {
         />
         <Composer onSend={send} busy={chat.sending} />
       </div>
+      {confirming && (
+        <EndLessonDialog
+          lessonNumber={conversation.lessonNumber}
+          voiceActive={voice.active}
+          pending={endLesson.isPending}
+          onConfirm={confirmEnd}
+          onCancel={cancelEnd}
+        />
+      )}
     </section>
   );
 }

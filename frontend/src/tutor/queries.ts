@@ -1,53 +1,45 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRef } from "react";
-import { api, unwrap } from "../api/client";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { api, unwrap, type Schemas } from "../api/client";
 
-/** Lessons and everything they change: history, progress. */
-export const LESSONS_KEY = ["tutor", "lessons"] as const;
-const RECENT_LESSONS = 10;
+export type LessonOutcome = Schemas["LessonOutcome"];
+export type EndedLesson = Schemas["LessonPublic"];
 
-function useLessons() {
-  return useQuery({
-    queryKey: LESSONS_KEY,
-    queryFn: () =>
-      unwrap(api.GET("/api/tutor/lessons", { params: { query: { limit: RECENT_LESSONS } } })),
-  });
-}
+/** How long the page waits for the brain's summary of an ended lesson, asking every second. */
+const OUTCOME_POLLS = 30;
 
 /**
- * The lesson still going when the page opened (the newest one, if active) with its turns:
- * to pick up after a reload. Asked once; lessons started later are the page's own.
+ * The student's open lesson with its turns, typed and spoken, when the page opened: to pick
+ * up after a reload. Asked once; lessons started later are the page's own.
  */
-export function useLessonToResume() {
-  const lessons = useLessons();
-  const first = useRef<number | null | undefined>(undefined);
-  if (first.current === undefined && lessons.isSuccess) {
-    const newest = lessons.data.items[0];
-    first.current = newest?.status === "active" ? newest.id : null;
-  }
-  if (first.current === undefined && lessons.isError) first.current = null;
-  const resumeId = first.current ?? null;
-  const detail = useQuery({
-    queryKey: ["tutor", "lesson", resumeId],
-    queryFn: () =>
-      unwrap(api.GET("/api/tutor/lessons/{lesson_id}", {
-        params: { path: { lesson_id: resumeId ?? 0 } },
-      })),
-    enabled: resumeId !== null,
+export function useOpenLesson() {
+  const open = useQuery({
+    queryKey: ["tutor", "open-lesson"],
+    queryFn: () => unwrap(api.GET("/api/tutor/lessons/open")),
     staleTime: Infinity,
+    refetchOnWindowFocus: false,
   });
-  const settled = first.current !== undefined && (resumeId === null || !detail.isPending);
-  return { lesson: detail.data ?? null, settled };
+  return { lesson: open.data ?? null, settled: !open.isPending };
 }
 
-export function useEndLesson(onEnded: () => void) {
-  const queryClient = useQueryClient();
+export function useEndLesson(onEnded: (lesson: EndedLesson) => void) {
   return useMutation({
     mutationFn: (lessonId: number) =>
       unwrap(api.POST("/api/tutor/lessons/{lesson_id}/end", {
         params: { path: { lesson_id: lessonId } },
       })),
     onSuccess: onEnded,
-    onSettled: () => queryClient.invalidateQueries({ queryKey: LESSONS_KEY }),
+  });
+}
+
+/** What an ended lesson gave; asked again each second until the brain has summarised it. */
+export function useLessonOutcome(lessonId: number) {
+  return useQuery({
+    queryKey: ["tutor", "lesson-outcome", lessonId],
+    queryFn: () =>
+      unwrap(api.GET("/api/progress/lessons/{lesson_id}", {
+        params: { path: { lesson_id: lessonId } },
+      })),
+    refetchInterval: (query) =>
+      query.state.data?.ready || query.state.dataUpdateCount >= OUTCOME_POLLS ? false : 1000,
   });
 }

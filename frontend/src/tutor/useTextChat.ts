@@ -1,10 +1,8 @@
-import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useRef, useState, type Dispatch } from "react";
 import { ApiError, api, unwrap } from "../api/client";
 import type { ClipQueue } from "./clips";
 import type { ConversationAction } from "./conversation";
 import { readNdjson } from "./ndjson";
-import { LESSONS_KEY } from "./queries";
 import type { StreamEvent } from "./types";
 
 const BROKEN_STREAM = "Ответ оборвался. Попробуйте отправить сообщение ещё раз.";
@@ -34,7 +32,6 @@ type Options = {
  * the corrections, the reply as it is written and its speech sentence by sentence.
  */
 export function useTextChat({ lessonId, dispatch, clips }: Options) {
-  const queryClient = useQueryClient();
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const busy = useRef(false);
@@ -102,9 +99,8 @@ export function useTextChat({ lessonId, dispatch, clips }: Options) {
     } finally {
       busy.current = false;
       setSending(false);
-      void queryClient.invalidateQueries({ queryKey: LESSONS_KEY });
     }
-  }, [lessonId, dispatch, clips, queryClient]);
+  }, [lessonId, dispatch, clips]);
 
   return { send, sending, error, clearError: () => setError(null) };
 }
