@@ -42,6 +42,8 @@ def test_an_unsure_word_is_stored_with_the_turn_and_not_counted(
         receive_until(ws, "turn_completed")
         ws.send_json({"type": "stop"})
         receive_until(ws, "session_ended")
+    # The lesson outlives the voice session: the student ends it, and its summary follows.
+    assert client.post(f"/api/tutor/lessons/{lesson_id}/end").status_code == 200
 
     def summarised() -> bool:
         with Session(engine) as db:
