@@ -44,7 +44,12 @@ class LlamaCppLLM(LanguageModelEngine):
         self.capabilities = Capabilities(streaming=True, local=True)
 
     async def _generate(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stop: tuple[str, ...],
     ) -> AsyncGenerator[str, None]:
         request = [
             cast("ChatCompletionRequestMessage", {"role": m.role, "content": m.content})
@@ -57,7 +62,11 @@ class LlamaCppLLM(LanguageModelEngine):
                 chunks = cast(
                     "Iterator[CreateChatCompletionStreamResponse]",
                     loaded.llama.create_chat_completion(
-                        request, max_tokens=max_tokens, temperature=temperature, stream=True
+                        request,
+                        max_tokens=max_tokens,
+                        temperature=temperature,
+                        stop=list(stop) or None,
+                        stream=True,
                     ),
                 )
                 for chunk in chunks:
