@@ -24,7 +24,6 @@ from ailingva.grammar.findings import Finding
 from ailingva.providers.base import AudioChunk, ProviderError
 from ailingva.providers.registry import Providers
 from ailingva.tutor.guard import ReplyGuard, guard_reply, stop_sequences
-from ailingva.tutor.proofread import Proofreader
 from ailingva.tutor.prompt import (
     REPLY_MAX_TOKENS,
     REWRITE_MAX_TOKENS,
@@ -32,6 +31,7 @@ from ailingva.tutor.prompt import (
     build_messages,
     rewrite_messages,
 )
+from ailingva.tutor.proofread import Proofreader
 from ailingva.tutor.schemas import MAX_MESSAGE_CHARS
 
 # A sentence ends at . ! ? (or …) followed by a space; "Mr. Smith" splitting early costs nothing

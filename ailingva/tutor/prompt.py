@@ -58,23 +58,26 @@ EXAMPLES: tuple[tuple[str, tuple[tuple[str, str], ...], str], ...] = (
         (("have", "has"),),
         "Oh, a big dog! Your sister has a big dog. What is its name?",
     ),
-    ("I like reading books.", (), "Reading is a great hobby! What book are you reading now?"),
+    ("I like cooking.", (), "Cooking is a great hobby! What do you like to cook?"),
     (
-        "Where you live?",
-        (("you live", "do you live"),),
-        'Good question: "Where do you live?" I am your English tutor, so I live in this app. '
-        "And where do you live?",
-    ),
-    ("My cat is sick.", (), "Oh no, I am sorry. I hope your cat gets better soon. Is it at the vet?"),
-    (
-        "She don't like coffee.",
-        (("do", "does"),),
-        "I see. She doesn't like coffee. What does she drink in the morning?",
+        "How you feel today?",
+        (("you feel", "do you feel"),),
+        'Good question: "How do you feel today?" I feel great, thank you. And how do you feel?',
     ),
     (
-        'как сказать "собака"?',
+        "My car broke down.",
         (),
-        'We say "a dog". For example, "I walk my dog every day." Do you have a dog?',
+        "Oh no, that is bad luck. I hope it is easy to fix. How do you get to work now?",
+    ),
+    (
+        "My father don't like cats.",
+        (("do", "does"),),
+        "I see. Your father doesn't like cats. Does he like dogs?",
+    ),
+    (
+        'как сказать "кошка"?',
+        (),
+        'We say "a cat". For example, "My cat sleeps all day." Do you have a cat?',
     ),
     (
         "Я сегодня очень устал.",

@@ -90,7 +90,9 @@ def test_every_example_answer_is_short_clean_english_ending_with_a_question() ->
 
 def test_a_rewrite_keeps_the_lessons_messages_as_its_prefix() -> None:
     messages = build_messages(PromptInput(PROFILE), "I goed home.", [FINDING])
-    request = rewrite_messages(messages, "Great! You goed home.", "You goed home.", [("goed", "went")])
+    request = rewrite_messages(
+        messages, "Great! You goed home.", "You goed home.", [("goed", "went")]
+    )
     assert request[: len(messages)] == messages
     assert [m.role for m in request[len(messages) :]] == ["assistant", "user"]
     assert '"goed" -> "went"' in request[-1].content and "You goed home." in request[-1].content

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Sequence
 
-from ailingva.providers.base import ChatMessage, LanguageModelEngine, Capabilities
+from ailingva.providers.base import Capabilities, ChatMessage, LanguageModelEngine
 from ailingva.providers.fake import FakeSTT, FakeTTS
 from ailingva.providers.registry import Providers
 from ailingva.providers.settings import ProviderSettings

@@ -56,7 +56,9 @@ class LlamaCppLLM(LanguageModelEngine):
             for m in messages
         ]
 
-        def generate(stop: threading.Event) -> Iterator[str]:
+        stops = list(stop) or None
+
+        def generate(cancelled: threading.Event) -> Iterator[str]:
             loaded = self._model()
             with loaded.lock:
                 chunks = cast(
@@ -65,12 +67,12 @@ class LlamaCppLLM(LanguageModelEngine):
                         request,
                         max_tokens=max_tokens,
                         temperature=temperature,
-                        stop=list(stop) or None,
+                        stop=stops,
                         stream=True,
                     ),
                 )
                 for chunk in chunks:
-                    if stop.is_set():  # the listener went away (barge-in): free the model
+                    if cancelled.is_set():  # the listener went away (barge-in): free the model
                         return
                     delta = cast("str | None", chunk["choices"][0]["delta"].get("content"))
                     if delta:
