@@ -29,7 +29,7 @@ from ailingva.providers.base import ChatMessage, LanguageModel
 from ailingva.providers.registry import Providers, build_providers
 from ailingva.providers.settings import ProviderSettings
 from ailingva.tutor.guard import role_marker_at
-from ailingva.tutor.pipeline import CorrectionsFound, ReplyDone, SentenceSplitter, tutor_turn
+from ailingva.tutor.pipeline import CorrectionsFound, ReplyDone, sentences_of, tutor_turn
 from ailingva.tutor.prompt import PromptInput, StudentProfile
 
 PROFILE = StudentProfile("Аня", level="A2")
@@ -186,13 +186,38 @@ class Result:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-def sentences_of(text: str) -> list[str]:
-    splitter = SentenceSplitter()
-    return splitter.feed(text) + splitter.flush()
-
-
 def opener(reply: str) -> str:
     return " ".join(w.lower() for w in _WORD.findall(reply)[:2])
+
+
+_CONTRACTIONS = {"'ve": " have", "n't": " not", "'re": " are", "'m": " am", "'ll": " will"}
+
+
+def _stems(text: str) -> list[str]:
+    """Words, contractions spelled out, endings cut: "you've lived" -> you have liv."""
+    text = text.lower().replace("’", "'")
+    for short, full in _CONTRACTIONS.items():
+        text = text.replace(short, full)
+    return [re.sub(r"(ing|ed|es|s)$", "", w) or w for w in re.findall(r"[a-z]+", text)]
+
+
+def recast_in(correction: str, reply: str) -> bool:
+    """The corrected words in the reply, in order, at most three words apart ("explained to
+    me" in "explained the rule to me", "have lived" in "you've lived")."""
+    wanted, words = _stems(correction), _stems(reply)
+    for start, word in enumerate(words):
+        if word != wanted[0]:
+            continue
+        at, ok = start, True
+        for need in wanted[1:]:
+            window = words[at + 1 : at + 4]
+            if need not in window:
+                ok = False
+                break
+            at += 1 + window.index(need)
+        if ok:
+            return True
+    return False
 
 
 def check(result: Result) -> None:
@@ -208,13 +233,8 @@ def check(result: Result) -> None:
     sentences = sentences_of(reply)
     if len(sentences) > MAX_SENTENCES:
         failed["max_3_sentences"] = f"{len(sentences)} sentences"
-    lowered = reply.lower()
     wanted = [f for f in result.findings if f.correction.strip()]
-    present = [
-        f
-        for f in wanted
-        if re.search(rf"(?<!\w){re.escape(f.correction.strip().lower())}(?!\w)", lowered)
-    ]
+    present = [f for f in wanted if recast_in(f.correction, reply)]
     if len(present) < min(len(wanted), MAX_RECASTS):
         missing = ", ".join(f"{f.original!r} -> {f.correction!r}" for f in wanted)
         failed["recast"] = f"{len(present)} of the corrections present ({missing})"

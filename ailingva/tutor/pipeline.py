@@ -25,13 +25,15 @@ from ailingva.providers.base import AudioChunk, ProviderError
 from ailingva.providers.registry import Providers
 from ailingva.tutor.guard import ReplyGuard, guard_reply, stop_sequences
 from ailingva.tutor.prompt import (
+    MAX_SENTENCES,
     REPLY_MAX_TOKENS,
     REWRITE_MAX_TOKENS,
     PromptInput,
     build_messages,
+    follow_up_messages,
     rewrite_messages,
 )
-from ailingva.tutor.proofread import Proofreader
+from ailingva.tutor.proofread import Proofreader, ReplyShape, is_question
 from ailingva.tutor.schemas import MAX_MESSAGE_CHARS
 
 # A sentence ends at . ! ? (or …) followed by a space; "Mr. Smith" splitting early costs nothing
@@ -111,6 +113,11 @@ class SentenceSplitter:
         return [rest] if rest else []
 
 
+def sentences_of(text: str) -> list[str]:
+    splitter = SentenceSplitter()
+    return splitter.feed(text) + splitter.flush()
+
+
 def speakable(sentence: str) -> str:
     return " ".join(_NOT_SPOKEN.sub(" ", sentence).split())
 
@@ -181,14 +188,27 @@ async def tutor_turn(
             )
         except ProviderError:
             return None  # the sentence is dropped; the rest of the reply stands
-        splitter = SentenceSplitter()
-        written = splitter.feed(guard_reply(text, name).strip("\"'“”«» ")) + splitter.flush()
+        written = sentences_of(guard_reply(text, name).strip("\"'“”«» "))
         return written[0] if written else None
+
+    async def follow_up() -> None:
+        """The reply ended without a question: the model is asked for one."""
+        request = follow_up_messages(messages, " ".join(reply_parts))
+        with suppress(ProviderError):  # the reply stands without it
+            text = await providers.llm.complete(
+                request, max_tokens=REWRITE_MAX_TOKENS, temperature=0.5, stop=stop_sequences(name)
+            )
+            question = next(
+                (s for s in sentences_of(guard_reply(text, name)) if is_question(s)), ""
+            )
+            if question and not await find_errors(question):
+                await out(question)
 
     async def write() -> None:
         llm_start = time.perf_counter()
         guard = ReplyGuard(name)
         splitter = SentenceSplitter()
+        shape = ReplyShape(MAX_SENTENCES)
         proofreader = Proofreader(find_errors, rewrite, out)
         written = False
         try:
@@ -201,13 +221,24 @@ async def tutor_turn(
                         timings["llm_first_token"] = _ms_since(llm_start)
                         written = True
                     for sentence in splitter.feed(guard.feed(delta)):
-                        await proofreader.add(sentence)
-                    if guard.cut:  # the model began a turn that is not the tutor's
+                        for kept in shape.add(sentence):
+                            await proofreader.add(kept)
+                    # Another turn began, or the reply has its question: the model may stop.
+                    if guard.cut or shape.done:
                         break
             for sentence in splitter.feed(guard.flush()) + splitter.flush():
-                await proofreader.add(sentence)
+                for kept in shape.add(sentence):
+                    await proofreader.add(kept)
+            for kept in shape.flush():
+                await proofreader.add(kept)
             timings["llm_total"] = _ms_since(llm_start)
             await proofreader.finish()
+            if (
+                reply_parts
+                and not is_question(reply_parts[-1])
+                and len(reply_parts) < MAX_SENTENCES
+            ):
+                await follow_up()
             if not reply_parts:  # all cut or dropped: the student still gets an answer
                 await out(FALLBACK_REPLY)
         finally:

@@ -19,6 +19,7 @@ HISTORY_MIN_TURNS = 4
 HISTORY_STEP = 12
 HISTORY_MAX_TURNS = HISTORY_MIN_TURNS + HISTORY_STEP - 1
 REPLY_MAX_TOKENS = 120
+MAX_SENTENCES = 3  # of a reply, its question included
 REWRITE_MAX_TOKENS = 48  # one sentence of a reply, written again
 
 LEVEL_STYLE = {
@@ -179,3 +180,9 @@ def rewrite_messages(
         f"(Correct: {correction_note(fixes)}). Write only the new sentence."
     )
     return [*messages, ChatMessage("assistant", draft), ChatMessage("user", request)]
+
+
+def follow_up_messages(messages: Sequence[ChatMessage], reply: str) -> list[ChatMessage]:
+    """Ask for the question a reply lacks (the lesson's messages first, as for a rewrite)."""
+    request = "Now ask me one short, simple question about what I said. Write only the question."
+    return [*messages, ChatMessage("assistant", reply), ChatMessage("user", request)]

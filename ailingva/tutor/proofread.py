@@ -50,3 +50,37 @@ class Proofreader:
             else:
                 self.dropped += 1
         self._held = []
+
+
+def is_question(sentence: str) -> bool:
+    return sentence.rstrip("\"'”» )").endswith("?")
+
+
+class ReplyShape:
+    """At most `limit` sentences, ending at the question: the first sentences pass at once; a
+    question after them ends the reply; a later statement waits, in case a question follows
+    (then it is left out for it)."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._passed = 0
+        self._waiting: str | None = None
+        self.done = False
+
+    def add(self, sentence: str) -> list[str]:
+        if self.done:
+            return []
+        if self._passed < self._limit - 1:
+            self._passed += 1
+            self.done = self._passed > 1 and is_question(sentence)
+            return [sentence]
+        if is_question(sentence):
+            self.done = True
+            return [sentence]
+        self._waiting = self._waiting or sentence
+        return []
+
+    def flush(self) -> list[str]:
+        """The reply ended without a question in its last place: the statement that waited."""
+        waiting, self._waiting = self._waiting, None
+        return [] if self.done or waiting is None else [waiting]

@@ -124,3 +124,22 @@ async def test_a_clean_first_sentence_is_spoken_while_the_model_still_writes() -
     writing.set()
     seen += [e async for e in events]
     assert reply_of(seen) == "Great job! What next?"
+
+
+async def test_a_reply_ends_at_its_question_and_has_at_most_three_sentences() -> None:
+    long = "Great! You went there. It was far. It was long. Was it fun? And then? More."
+    llm = ScriptedLLM(tokens(long, 6))
+    # The statements between the second sentence and the question are left out for it.
+    assert reply_of(await turn(llm)) == "Great! You went there. Was it fun?"
+    llm = ScriptedLLM(tokens("Great! Was it fun? Student: yes. And then?", 3))
+    assert reply_of(await turn(llm)) == "Great! Was it fun?"
+
+
+async def test_a_reply_without_a_question_gets_one_from_the_model() -> None:
+    llm = ScriptedLLM(tokens("Paris is the capital of France.", 5), ["What city do you like?"])
+    assert reply_of(await turn(llm)) == "Paris is the capital of France. What city do you like?"
+    asked = llm.calls[1][0]
+    assert asked[-2] == ChatMessage("assistant", "Paris is the capital of France.")
+    # A follow-up that is no question, or not clean English, is not added.
+    llm = ScriptedLLM(tokens("Paris is the capital.", 5), ["Why you like it?"])
+    assert reply_of(await turn(llm)) == "Paris is the capital."
