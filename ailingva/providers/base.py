@@ -189,21 +189,32 @@ class SpeechToText(Provider):
 class LanguageModel(Provider):
     @abstractmethod
     def stream_chat(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int = 256,
+        temperature: float = 0.7,
+        stop: Sequence[str] = (),
     ) -> AsyncGenerator[str, None]:
-        """Yield the reply as text deltas as soon as the engine produces them."""
+        """Yield the reply as text deltas as soon as the engine produces them; the reply ends
+        before any of the `stop` sequences (which is not part of it)."""
 
     async def prefill(self, messages: Sequence[ChatMessage]) -> None:
         """Read `messages` ahead of time so that a later chat starting with them answers sooner
         (a local model keeps them in its cache); remote engines have nothing to do."""
 
     async def complete(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int = 256,
+        temperature: float = 0.7,
+        stop: Sequence[str] = (),
     ) -> str:
         parts = [
             delta
             async for delta in self.stream_chat(
-                messages, max_tokens=max_tokens, temperature=temperature
+                messages, max_tokens=max_tokens, temperature=temperature, stop=stop
             )
         ]
         return "".join(parts)
@@ -252,21 +263,33 @@ class SpeechToTextEngine(SpeechToText):
 
 class LanguageModelEngine(LanguageModel):
     async def stream_chat(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int = 256,
+        temperature: float = 0.7,
+        stop: Sequence[str] = (),
     ) -> AsyncGenerator[str, None]:
         # aclosing: a listener that leaves early (barge-in) stops the engine at once, not at GC.
         with _engine_failures(self.name):
             async with aclosing(
-                self._generate(messages, max_tokens=max_tokens, temperature=temperature)
+                self._generate(
+                    messages, max_tokens=max_tokens, temperature=temperature, stop=tuple(stop)
+                )
             ) as deltas:
                 async for delta in deltas:
                     yield delta
 
     @abstractmethod
     def _generate(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stop: tuple[str, ...],
     ) -> AsyncGenerator[str, None]:
-        """Yield the reply's text deltas."""
+        """Yield the reply's text deltas, ending before any of the `stop` sequences."""
 
 
 class TextToSpeechEngine(TextToSpeech):

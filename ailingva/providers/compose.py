@@ -112,10 +112,17 @@ class FallbackLLM(_Fallback[LanguageModel], LanguageModel):
         await self._primary.prefill(messages)
 
     def stream_chat(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int = 256,
+        temperature: float = 0.7,
+        stop: Sequence[str] = (),
     ) -> AsyncGenerator[str, None]:
         return self._stream(
-            lambda llm: llm.stream_chat(messages, max_tokens=max_tokens, temperature=temperature)
+            lambda llm: llm.stream_chat(
+                messages, max_tokens=max_tokens, temperature=temperature, stop=stop
+            )
         )
 
 

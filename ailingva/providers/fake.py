@@ -76,10 +76,16 @@ class FakeLLM(LanguageModelEngine):
         self._error = error
 
     async def _generate(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stop: tuple[str, ...],
     ) -> AsyncGenerator[str, None]:
         if self._error is not None:
             raise self._error
+        # Stop sequences are ignored: a script plays a model that writes what it was told not to.
         for token in self._tokens[:max_tokens]:
             await asyncio.sleep(0)  # a real stream yields to the loop between tokens
             yield token

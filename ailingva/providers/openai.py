@@ -35,6 +35,7 @@ from ailingva.providers.settings import ProviderSettings
 OPENAI_VOICES = ("alloy", "echo", "fable", "onyx", "nova", "shimmer")
 PCM_SAMPLE_RATE = 24_000  # what `/audio/speech` returns for response_format="pcm"
 _PCM_CHUNK_BYTES = 4_800  # 100 ms at 24 kHz
+MAX_STOP_SEQUENCES = 4
 _HINTS = {401: " (check OPENAI_API_KEY)", 404: " (this server does not offer it)"}
 
 
@@ -107,7 +108,12 @@ class OpenAILLM(_OpenAIProvider, LanguageModelEngine):
     capabilities = Capabilities(streaming=True)
 
     async def _generate(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stop: tuple[str, ...],
     ) -> AsyncGenerator[str, None]:
         finish_reason = None
         with _errors(self.name, "POST /chat/completions"):
@@ -119,6 +125,8 @@ class OpenAILLM(_OpenAIProvider, LanguageModelEngine):
                 ],
                 max_tokens=max_tokens,
                 temperature=temperature,
+                # OpenAI takes at most four; the caller lists the likeliest first.
+                stop=list(stop[:MAX_STOP_SEQUENCES]) if stop else openai.omit,
                 stream=True,
             )
             async with stream:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import aclosing, suppress
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,12 +23,24 @@ from ailingva.grammar.checker import get_checker
 from ailingva.grammar.findings import Finding
 from ailingva.providers.base import AudioChunk, ProviderError
 from ailingva.providers.registry import Providers
-from ailingva.tutor.prompt import REPLY_MAX_TOKENS, PromptInput, build_messages
+from ailingva.tutor.guard import ReplyGuard, guard_reply, stop_sequences
+from ailingva.tutor.prompt import (
+    MAX_SENTENCES,
+    REPLY_MAX_TOKENS,
+    REWRITE_MAX_TOKENS,
+    PromptInput,
+    build_messages,
+    follow_up_messages,
+    rewrite_messages,
+)
+from ailingva.tutor.proofread import Proofreader, ReplyShape, is_question
 from ailingva.tutor.schemas import MAX_MESSAGE_CHARS
 
 # A sentence ends at . ! ? (or …) followed by a space; "Mr. Smith" splitting early costs nothing
 # but a slightly earlier first sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
+# Said when nothing of the model's reply could be kept (it was all another turn or bad English).
+FALLBACK_REPLY = "Can you tell me more about it?"
 # What the model may write but must not be read aloud.
 _NOT_SPOKEN = re.compile(r"[*_#`~>|]+")
 
@@ -102,6 +114,11 @@ class SentenceSplitter:
         return [rest] if rest else []
 
 
+def sentences_of(text: str) -> list[str]:
+    splitter = SentenceSplitter()
+    return splitter.feed(text) + splitter.flush()
+
+
 def speakable(sentence: str) -> str:
     return " ".join(_NOT_SPOKEN.sub(" ", sentence).split())
 
@@ -154,28 +171,80 @@ async def tutor_turn(
     events: asyncio.Queue[TurnEvent | Exception | None] = asyncio.Queue()
     sentences: asyncio.Queue[str | None] = asyncio.Queue()
     reply_parts: list[str] = []
+    name = prompt.profile.name
+
+    async def out(sentence: str) -> None:
+        """A sentence of the reply, checked: shown and queued for speech."""
+        if "first_sentence" not in timings:
+            timings["first_sentence"] = _ms_since(start)
+        reply_parts.append(sentence)
+        await events.put(ReplyDelta(sentence if len(reply_parts) == 1 else f" {sentence}"))
+        await sentences.put(sentence)
+
+    async def rewrite(draft: str, sentence: str, found: Sequence[Finding]) -> str | None:
+        fixes = [(f.original, f.correction) for f in found]
+        request = rewrite_messages(messages, draft, sentence, fixes)
+        try:
+            text = await providers.llm.complete(
+                request, max_tokens=REWRITE_MAX_TOKENS, temperature=0.2, stop=stop_sequences(name)
+            )
+        except ProviderError:
+            return None  # the sentence is dropped; the rest of the reply stands
+        written = sentences_of(guard_reply(text, name).strip("\"'“”«» "))
+        return written[0] if written else None
+
+    async def follow_up() -> None:
+        """The reply ended without a question: the model is asked for one."""
+        request = follow_up_messages(messages, " ".join(reply_parts))
+        with suppress(ProviderError):  # the reply stands without it
+            text = await providers.llm.complete(
+                request, max_tokens=REWRITE_MAX_TOKENS, temperature=0.5, stop=stop_sequences(name)
+            )
+            question = next(
+                (s for s in sentences_of(guard_reply(text, name)) if is_question(s)), ""
+            )
+            if question and not await find_errors(question):
+                await out(question)
 
     async def write() -> None:
         llm_start = time.perf_counter()
+        guard = ReplyGuard(name)
         splitter = SentenceSplitter()
+        shape = ReplyShape(MAX_SENTENCES)
+        proofreader = Proofreader(find_errors, rewrite, out)
+        written = False
         try:
-            async for delta in providers.llm.stream_chat(messages, max_tokens=REPLY_MAX_TOKENS):
-                if not reply_parts:
-                    timings["llm_first_token"] = _ms_since(llm_start)
-                reply_parts.append(delta)
-                await events.put(ReplyDelta(delta))
-                for sentence in splitter.feed(delta):
-                    await _queue_sentence(sentence)
-            for sentence in splitter.flush():
-                await _queue_sentence(sentence)
+            stream = providers.llm.stream_chat(
+                messages, max_tokens=REPLY_MAX_TOKENS, stop=stop_sequences(name)
+            )
+            async with aclosing(stream) as deltas:
+                async for delta in deltas:
+                    if not written:
+                        timings["llm_first_token"] = _ms_since(llm_start)
+                        written = True
+                    for sentence in splitter.feed(guard.feed(delta)):
+                        for kept in shape.add(sentence):
+                            await proofreader.add(kept)
+                    # Another turn began, or the reply has its question: the model may stop.
+                    if guard.cut or shape.done:
+                        break
+            for sentence in splitter.feed(guard.flush()) + splitter.flush():
+                for kept in shape.add(sentence):
+                    await proofreader.add(kept)
+            for kept in shape.flush():
+                await proofreader.add(kept)
             timings["llm_total"] = _ms_since(llm_start)
+            await proofreader.finish()
+            if (
+                reply_parts
+                and not is_question(reply_parts[-1])
+                and len(reply_parts) < MAX_SENTENCES
+            ):
+                await follow_up()
+            if not reply_parts:  # all cut or dropped: the student still gets an answer
+                await out(FALLBACK_REPLY)
         finally:
             await sentences.put(None)
-
-    async def _queue_sentence(sentence: str) -> None:
-        if "first_sentence" not in timings:
-            timings["first_sentence"] = _ms_since(start)
-        await sentences.put(sentence)
 
     async def say() -> None:
         index = 0
@@ -210,7 +279,7 @@ async def tutor_turn(
                 raise event
             yield event
         timings["total"] = _ms_since(start)
-        yield ReplyDone("".join(reply_parts).strip(), timings)
+        yield ReplyDone(" ".join(reply_parts), timings)
     finally:
         if not worker.done():
             worker.cancel()

@@ -179,3 +179,12 @@ async def test_concurrent_turns_share_the_engines_safely(models_dir: Path) -> No
     assert all(reply.strip() for reply in replies)
     assert short.duration < long.duration  # each got its own audio, not a mix
     assert rms(short) > 0.02 and rms(long) > 0.02
+
+
+async def test_local_model_stops_before_a_stop_sequence(models_dir: Path) -> None:
+    llm = LlamaCppLLM("smollm2-135m", models_dir)
+    messages = [ChatMessage("user", "Count from 1 to 10, separated by commas.")]
+    free = await llm.complete(messages, max_tokens=40, temperature=0.0)
+    stopped = await llm.complete(messages, max_tokens=40, temperature=0.0, stop=["5", "Five"])
+    assert "5" in free  # the model counts past it unless told where to stop
+    assert stopped.strip() and "5" not in stopped and free.startswith(stopped)

@@ -115,6 +115,19 @@ async def test_chat_streams_token_by_token(llama_server: str) -> None:
 
 
 @pytest.mark.models
+async def test_chat_stops_before_a_stop_sequence(llama_server: str) -> None:
+    llm = openai_provider.build_llm(settings_for(llama_server))
+    messages = [ChatMessage("user", "Count from 1 to 10, separated by commas.")]
+    free = await llm.complete(messages, max_tokens=40, temperature=0.0)
+    # More than OpenAI takes: the first four are sent.
+    stops = ["5", "Five", "five", "FIVE", "1"]
+    stopped = await llm.complete(messages, max_tokens=40, temperature=0.0, stop=stops)
+    assert "5" in free  # the model counts past it unless told where to stop
+    assert stopped.strip() and "5" not in stopped and free.startswith(stopped)
+    await llm.aclose()
+
+
+@pytest.mark.models
 async def test_missing_audio_routes_are_clear_errors(llama_server: str) -> None:
     settings = settings_for(llama_server)
     stt = openai_provider.build_stt(settings)

@@ -45,7 +45,12 @@ class CutOffLLM(FakeLLM):
     """Streams two tokens, then the connection drops."""
 
     async def _generate(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stop: tuple[str, ...],
     ) -> AsyncGenerator[str, None]:
         yield "Good"
         yield " job"

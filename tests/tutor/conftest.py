@@ -23,12 +23,21 @@ class RecordingLLM(FakeLLM):
     def __init__(self) -> None:
         super().__init__()
         self.prompts: list[list[ChatMessage]] = []
+        self.stops: list[tuple[str, ...]] = []
 
     def stream_chat(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int = 256, temperature: float = 0.7
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int = 256,
+        temperature: float = 0.7,
+        stop: Sequence[str] = (),
     ) -> AsyncGenerator[str, None]:
         self.prompts.append(list(messages))
-        return super().stream_chat(messages, max_tokens=max_tokens, temperature=temperature)
+        self.stops.append(tuple(stop))
+        return super().stream_chat(
+            messages, max_tokens=max_tokens, temperature=temperature, stop=stop
+        )
 
 
 @pytest.fixture

@@ -423,7 +423,7 @@ def test_after_each_turn_the_model_reads_the_next_prompts_start(
 
         def read_with_history() -> bool:
             return any(
-                [m.content for m in p[1:3]] == ["I like football.", REPLY] for p in llm.prefilled
+                [m.content for m in p[-3:-1]] == ["I like football.", REPLY] for p in llm.prefilled
             )
 
         wait_until(read_with_history, timeout=10, what="the model to read the lesson so far")

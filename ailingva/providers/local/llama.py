@@ -44,24 +44,35 @@ class LlamaCppLLM(LanguageModelEngine):
         self.capabilities = Capabilities(streaming=True, local=True)
 
     async def _generate(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int, temperature: float
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stop: tuple[str, ...],
     ) -> AsyncGenerator[str, None]:
         request = [
             cast("ChatCompletionRequestMessage", {"role": m.role, "content": m.content})
             for m in messages
         ]
 
-        def generate(stop: threading.Event) -> Iterator[str]:
+        stops = list(stop) or None
+
+        def generate(cancelled: threading.Event) -> Iterator[str]:
             loaded = self._model()
             with loaded.lock:
                 chunks = cast(
                     "Iterator[CreateChatCompletionStreamResponse]",
                     loaded.llama.create_chat_completion(
-                        request, max_tokens=max_tokens, temperature=temperature, stream=True
+                        request,
+                        max_tokens=max_tokens,
+                        temperature=temperature,
+                        stop=stops,
+                        stream=True,
                     ),
                 )
                 for chunk in chunks:
-                    if stop.is_set():  # the listener went away (barge-in): free the model
+                    if cancelled.is_set():  # the listener went away (barge-in): free the model
                         return
                     delta = cast("str | None", chunk["choices"][0]["delta"].get("content"))
                     if delta:
