@@ -42,6 +42,7 @@ from ailingva.jobs import JOBS
 from ailingva.lessons.endpoints import router as lessons_router
 from ailingva.progress.endpoints import router as progress_router
 from ailingva.providers.base import ProviderError
+from ailingva.providers.local.pull import LoggedProgress, ModelPullError, models_in_use, pull_models
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.providers.settings import ProviderSettings
 from ailingva.signup.endpoints import router as signup_router
@@ -72,7 +73,7 @@ def create_app(
         app.state.providers = registry
         # Models load in the background: the app answers (health, pages) while they do, and
         # the first turn waits only for what is still loading.
-        warm_up = asyncio.create_task(_warm_up(registry))
+        warm_up = asyncio.create_task(_warm_up(registry, pull=settings.pull_models))
         warm_up.add_done_callback(_log_warm_up_failure)
         await jobs.start()
         yield
@@ -144,7 +145,18 @@ def _provider_registry(engine: Engine, box: SecretBox, base: ProviderSettings) -
         return ProviderRegistry(base)
 
 
-async def _warm_up(registry: ProviderRegistry) -> None:
+async def _warm_up(registry: ProviderRegistry, *, pull: bool) -> None:
+    if pull:
+        # First start of a container: the models volume is empty. The app answers meanwhile
+        # (health says "models": "loading"; a turn gets a clear model_missing error).
+        in_force = registry.current.settings
+        try:
+            await asyncio.to_thread(
+                pull_models, models_in_use(in_force), in_force.models_dir, LoggedProgress(log)
+            )
+        except ModelPullError:
+            registry.state = "error"
+            raise
     await asyncio.to_thread(get_checker)  # spaCy loads in ~2 s: not on the first turn
     await registry.warm_up()
 
