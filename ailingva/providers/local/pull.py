@@ -99,12 +99,12 @@ class LoggedProgress(Progress):
 def _one_puller(models_dir: Path) -> Iterator[None]:
     """One pull at a time per models directory: app processes starting together (and a worker
     container on the same volume) wait for the first instead of downloading the same files."""
-    with (models_dir / ".pull.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    directory = os.open(models_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(directory, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(directory)  # and with it the lock
 
 
 def model_problem(
