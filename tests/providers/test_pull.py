@@ -22,8 +22,8 @@ from ailingva.providers.local.pull import (
     models_in_use,
     pull_models,
 )
-from ailingva.providers.settings import ProviderSettings
 from ailingva.providers.models_cli import models_app
+from ailingva.providers.settings import ProviderSettings
 
 PART_A = b"first half of the weights " * 1000
 PART_B = b"second half" * 777
@@ -148,9 +148,7 @@ def test_the_models_pulled_at_start_up_are_those_the_local_engines_load() -> Non
     assert models_in_use(settings) == ["whisper-tiny-en", "piper-joe"]
     everything_local = ProviderSettings(_env_file=None)
     assert models_in_use(everything_local) == list(DEFAULT_SET)
-    assert models_in_use(settings.with_overrides({"tts_provider": "openai"})) == [
-        "whisper-tiny-en"
-    ]
+    assert models_in_use(settings.with_overrides({"tts_provider": "openai"})) == ["whisper-tiny-en"]
 
 
 def test_a_file_whose_hash_differs_is_refused_and_nothing_is_left(
