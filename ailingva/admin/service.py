@@ -14,6 +14,7 @@ from typing import Any
 
 from cryptography.fernet import InvalidToken
 from pydantic import SecretStr
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ailingva.core.app_settings import AppSetting, get_setting, put_setting
@@ -83,8 +84,16 @@ def _unseal(box: SecretBox, sealed: Mapping[str, Any]) -> BoundKey | str:
 
 def lock_provider_settings(db: Session) -> None:
     """Lock the stamp (PostgreSQL) to the end of the transaction, so changes are made one at a
-    time, each on top of the last one stored."""
-    db.get(AppSetting, STAMP_KEY, with_for_update=True)
+    time, each on top of the last one stored. Before the first change there is no stamp to
+    lock: it is made (empty), and of two first changes at once the second waits on it too."""
+    if db.get(AppSetting, STAMP_KEY, with_for_update=True) is not None:
+        return
+    try:
+        with db.begin_nested():
+            db.add(AppSetting(key=STAMP_KEY, value=None))
+    except IntegrityError:
+        pass  # made meanwhile by the other change
+    db.get(AppSetting, STAMP_KEY, with_for_update=True, populate_existing=True)
 
 
 def catch_up(db: Session, box: SecretBox, registry: ProviderRegistry) -> None:
