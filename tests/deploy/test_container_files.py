@@ -18,7 +18,7 @@ SERVE_VARIABLES = {"HOST", "PORT", "WORKERS", "LOG_LEVEL"}
 # compose.yaml's own: the PostgreSQL password and the published port.
 COMPOSE_VARIABLES = {"POSTGRES_PASSWORD", "APP_PORT"}
 # The container's plumbing, not AIlingva's settings.
-IMAGE_PLUMBING = {"PATH", "PYTHONUNBUFFERED"}
+IMAGE_PLUMBING = {"PATH", "PYTHONUNBUFFERED", "PIP_NO_CACHE_DIR", "PIP_DISABLE_PIP_VERSION_CHECK"}
 APP_SERVICES = ("migrate", "app", "worker", "llm")
 
 
