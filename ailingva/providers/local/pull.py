@@ -97,8 +97,8 @@ class LoggedProgress(Progress):
 
 @contextmanager
 def _one_puller(models_dir: Path) -> Iterator[None]:
-    """One pull at a time per models directory: app processes starting together (and a worker
-    container on the same volume) wait for the first instead of downloading the same files."""
+    """One pull at a time per models directory: app processes starting together (and the model
+    server's container on the same volume) wait for the first instead of fetching it again."""
     directory = os.open(models_dir, os.O_RDONLY)
     try:
         fcntl.flock(directory, fcntl.LOCK_EX)
