@@ -16,6 +16,8 @@ from alembic.config import Config as AlembicConfig
 from ailingva.core.config import PROJECT_ROOT, get_settings
 from ailingva.providers.models_cli import models_app
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
 app = typer.Typer(help="AIlingva: a voice-first English tutor.", no_args_is_help=True)
 app.add_typer(models_app, name="models", help="Offline models: list and pull (verified).")
 
@@ -73,6 +75,10 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # uvicorn restarts a worker that does not answer its supervisor in time. Its default
+        # of 5 s kills workers still starting on a busy machine, over and over (seen here under
+        # a load of 25 on 2 cores); a minute still replaces a hung one.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         reload=reload,
         proxy_headers=True,
         log_level=level.lower(),
