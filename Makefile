@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 
-.PHONY: run test lint migrate worker setup frontend chromium speech openapi clean
+.PHONY: run test lint migrate worker setup frontend chromium speech openapi image clean
 
 run: setup frontend speech ## Set up, pull the models, migrate SQLite, serve http://127.0.0.1:$(PORT)
 	$(BIN)/ailingva models pull
@@ -31,6 +31,7 @@ lint: setup frontend/node_modules/.installed ## ruff, mypy, TypeScript, and the 
 	$(BIN)/ruff format --check ailingva tests migrations bench
 	$(BIN)/mypy ailingva tests migrations bench
 	$(BIN)/lint-imports
+	$(BIN)/hadolint --failure-threshold error Dockerfile
 	$(BIN)/ailingva openapi --out frontend/openapi.json
 	cd frontend && npm run gen:api && npm run typecheck
 	git diff --exit-code -- frontend/openapi.json frontend/src/api/schema.d.ts \
@@ -46,6 +47,14 @@ worker: setup ## Run background jobs from Redis (needs REDIS_URL; without it `ma
 openapi: setup frontend/node_modules/.installed ## Regenerate the typed web client from the API
 	$(BIN)/ailingva openapi --out frontend/openapi.json
 	cd frontend && npm run gen:api
+
+# Builds the Dockerfile with podman (no Docker engine here; the script makes local stand-ins for
+# python:3.11-slim and node:20-slim) and smoke-tests the image on loopback.
+OCI_BUILD ?= ../shared/tools/oci-build.sh
+IMAGE ?= localhost/ailingva:latest
+
+image: ## Build the container image and smoke-test it (several minutes; see the README's Deploy)
+	$(OCI_BUILD) . $(IMAGE)
 
 setup: $(VENV)/.installed
 

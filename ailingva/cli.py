@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
+import uvicorn.config
 from alembic.config import Config as AlembicConfig
 
 from ailingva.core.config import PROJECT_ROOT, get_settings
 from ailingva.providers.models_cli import models_app
+
+WORKER_HEALTHCHECK_SECONDS = 60
 
 app = typer.Typer(help="AIlingva: a voice-first English tutor.", no_args_is_help=True)
 app.add_typer(models_app, name="models", help="Offline models: list and pull (verified).")
@@ -34,20 +38,59 @@ def migrate(revision: str = "head") -> None:
 def serve(
     host: Annotated[str, typer.Option(envvar="HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            envvar="WORKERS",
+            min=1,
+            help="App processes behind the one port; they share the database and Redis.",
+        ),
+    ] = 1,
+    migrate_first: Annotated[
+        bool,
+        typer.Option(
+            "--migrate",
+            help="Upgrade the database first (one app machine; with several, run "
+            "`ailingva migrate` once instead).",
+        ),
+    ] = False,
     reload: bool = False,
 ) -> None:
     """Serve the API, the WebSocket and the web app."""
+    if reload and workers > 1:
+        raise typer.BadParameter("--reload runs one process: leave out --workers")
+    # Read here, before any worker starts: in development this makes the SECRET_KEY that every
+    # worker then reads from data/secret_key, so they all sign and open the same sessions.
     settings = get_settings()
-    typer.echo(f"AIlingva: open http://{host}:{port}  (database: {_redact(settings.database_url)})")
+    if migrate_first:
+        migrate()
+    typer.echo(
+        f"AIlingva: open http://{host}:{port}  (database: {_redact(settings.database_url)}, "
+        f"{workers} process{'es' if workers > 1 else ''})"
+    )
+    level = os.environ.get("LOG_LEVEL", "info").upper()
     uvicorn.run(
         "ailingva.main:create_app",
         factory=True,
         host=host,
         port=port,
+        workers=workers,
+        # uvicorn restarts a worker that does not answer its supervisor in time. Its default
+        # of 5 s kills workers still starting on a busy machine, over and over (seen here under
+        # a load of 25 on 2 cores); a minute still replaces a hung one.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         reload=reload,
         proxy_headers=True,
-        log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+        log_level=level.lower(),
+        log_config=_log_config(level),
     )
+
+
+def _log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging, with the app's own messages (model pulls, provider swaps) beside its."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["loggers"]["ailingva"] = {"handlers": ["default"], "level": level, "propagate": False}
+    return config
 
 
 @app.command()

@@ -27,9 +27,10 @@ from ailingva.auth.reset_mailer import ResetMailer
 from ailingva.billing.admin_endpoints import router as admin_billing_router
 from ailingva.billing.confirmations import PaymentConfirmations
 from ailingva.billing.endpoints import router as billing_router
+from ailingva.core.app_settings import get_setting
 from ailingva.core.config import Settings, get_settings
 from ailingva.core.csrf import CrossSiteRequestGuard
-from ailingva.core.db import make_engine, session_scope
+from ailingva.core.db import in_session, make_engine, session_scope
 from ailingva.core.errors import (
     ErrorCode,
     document_error_shape,
@@ -46,6 +47,7 @@ from ailingva.jobs import JOBS, PERIODIC
 from ailingva.lessons.endpoints import router as lessons_router
 from ailingva.progress.endpoints import router as progress_router
 from ailingva.providers.base import ProviderError
+from ailingva.providers.local.pull import LoggedProgress, ModelPullError, models_in_use, pull_models
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.providers.settings import ProviderSettings
 from ailingva.signup.endpoints import router as signup_router
@@ -60,6 +62,8 @@ log = logging.getLogger(__name__)
 
 # Paths that never fall back to index.html: a missing API route or asset is a real 404.
 NO_FALLBACK_PREFIXES = ("api/", "ws/", "assets/")
+# How often each app process looks whether an admin changed the providers through another one.
+PROVIDER_SETTINGS_POLL_SECONDS = 2.0
 
 
 def create_app(
@@ -77,11 +81,13 @@ def create_app(
         app.state.providers = registry
         # Models load in the background: the app answers (health, pages) while they do, and
         # the first turn waits only for what is still loading.
-        warm_up = asyncio.create_task(_warm_up(registry))
+        warm_up = asyncio.create_task(_warm_up(registry, pull=settings.pull_models))
         warm_up.add_done_callback(_log_warm_up_failure)
+        follow = asyncio.create_task(_follow_provider_settings(engine, secret_box, registry))
         await jobs.start()
         await app.state.live_sessions.start()
         yield
+        follow.cancel()
         await app.state.live_sessions.aclose()
         await app.state.payment_confirmations.aclose()
         await app.state.reset_mailer.aclose()
@@ -149,14 +155,39 @@ def _provider_registry(engine: Engine, box: SecretBox, base: ProviderSettings) -
     keeping the app down."""
     try:
         with session_scope(engine) as db:
+            stamp = get_setting(db, admin_service.STAMP_KEY)
             overrides = admin_service.provider_overrides(db, box)
-        return ProviderRegistry(base, overrides)
+        return ProviderRegistry(base, overrides, version=stamp)
     except (ProviderError, ValueError, InvalidToken, SQLAlchemyError) as exc:
         log.warning("stored provider settings ignored: %s", type(exc).__name__)
         return ProviderRegistry(base)
 
 
-async def _warm_up(registry: ProviderRegistry) -> None:
+async def _follow_provider_settings(
+    engine: Engine, box: SecretBox, registry: ProviderRegistry
+) -> None:
+    """Take up provider settings an admin changed through another app process, within
+    PROVIDER_SETTINGS_POLL_SECONDS (the admin's own process swaps at once)."""
+    while True:
+        await asyncio.sleep(PROVIDER_SETTINGS_POLL_SECONDS)
+        try:
+            await in_session(engine, lambda db: admin_service.catch_up(db, box, registry))
+        except SQLAlchemyError as exc:
+            log.warning("provider settings not checked: %s", type(exc).__name__)
+
+
+async def _warm_up(registry: ProviderRegistry, *, pull: bool) -> None:
+    if pull:
+        # First start of a container: the models volume is empty. The app answers meanwhile
+        # (health says "models": "loading"; a turn gets a clear model_missing error).
+        in_force = registry.current.settings
+        try:
+            await asyncio.to_thread(
+                pull_models, models_in_use(in_force), in_force.models_dir, LoggedProgress(log)
+            )
+        except ModelPullError:
+            registry.state = "error"
+            raise
     await asyncio.to_thread(get_checker)  # spaCy loads in ~2 s: not on the first turn
     await registry.warm_up()
 

@@ -71,9 +71,10 @@ def _settings_public(db: Session, providers: Providers) -> ProviderSettingsPubli
 
 @router.get("/settings")
 def provider_settings(
-    db: SessionDep, _: AdminUser, registry: ProvidersDep
+    db: SessionDep, _: AdminUser, box: SecretBoxDep, registry: ProvidersDep
 ) -> ProviderSettingsPublic:
     """Which providers, models, voices and keys are in force (keys masked)."""
+    admin_service.catch_up(db, box, registry)
     return _settings_public(db, registry.current)
 
 
@@ -94,6 +95,9 @@ def update_provider_settings(
         raise AppError(
             ErrorCode.UNKNOWN_SETTING, f"Неизвестные настройки: {', '.join(unknown)}.", 422
         )
+    # One change at a time, each on top of the last one stored (perhaps by another process).
+    admin_service.lock_provider_settings(db)
+    admin_service.catch_up(db, box, registry)
     try:
         stored = admin_service.provider_overrides(db, box, except_fields=body.values)
     except InvalidToken as exc:
@@ -113,13 +117,13 @@ def update_provider_settings(
         # The message names the field, never its value (it may be a key).
         raise AppError(ErrorCode.INVALID_SETTING, _setting_problem(exc), 422) from exc
     assert admin.id is not None
-    admin_service.save_provider_overrides(
+    stamp = admin_service.save_provider_overrides(
         db, box, body.values, in_force=built.settings, updated_by_id=admin.id
     )
     admin_service.record_provider_change(
         db, admin, before=in_force, after=built.settings, changes=body.values
     )
-    background.add_task(registry.use, built)
+    background.add_task(registry.use, built, version=stamp)
     return _settings_public(db, built)
 
 

@@ -7,19 +7,30 @@ store, by the API or in the database, cannot send the key anywhere else.
 """
 
 import json
+import logging
+import uuid
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from pydantic import SecretStr
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ailingva.auth.models import UserAccount
-from ailingva.core.app_settings import AppSetting, put_setting
+from ailingva.core.app_settings import AppSetting, get_setting, put_setting
 from ailingva.core.audit import SECRET_CHANGED, SECRET_REMOVED, AuditAction, change, record
 from ailingva.core.security import SecretBox
+from ailingva.providers.base import ProviderError
+from ailingva.providers.registry import ProviderRegistry
 from ailingva.providers.settings import KEY_URL_FIELDS, BoundKey, ProviderSettings
 
+log = logging.getLogger(__name__)
+
 PROVIDER_PREFIX = "providers."
+# Changes with every change of the provider settings: each app process compares it with the
+# stamp its providers were built from (ProviderRegistry.version) and rebuilds when they differ.
+STAMP_KEY = "provider_settings.stamp"
 # Where model files live is the operator's choice at deploy time, not a run-time setting.
 NOT_EDITABLE = frozenset({"models_dir"})
 EDITABLE_PROVIDER_FIELDS = tuple(
@@ -73,6 +84,34 @@ def _unseal(box: SecretBox, sealed: Mapping[str, Any]) -> BoundKey | str:
     return plaintext
 
 
+def lock_provider_settings(db: Session) -> None:
+    """Lock the stamp (PostgreSQL) to the end of the transaction, so changes are made one at a
+    time, each on top of the last one stored. Before the first change there is no stamp to
+    lock: it is made (empty), and of two first changes at once the second waits on it too."""
+    if db.get(AppSetting, STAMP_KEY, with_for_update=True) is not None:
+        return
+    try:
+        with db.begin_nested():
+            db.add(AppSetting(key=STAMP_KEY, value=None))
+    except IntegrityError:
+        pass  # made meanwhile by the other change
+    db.get(AppSetting, STAMP_KEY, with_for_update=True, populate_existing=True)
+
+
+def catch_up(db: Session, box: SecretBox, registry: ProviderRegistry) -> None:
+    """Rebuild the registry if the stored provider settings changed since it was built (in
+    another app process). Settings that do not build or open here are logged and skipped,
+    the set in force staying, until the next change."""
+    stamp = get_setting(db, STAMP_KEY)
+    if stamp == registry.version:
+        return
+    try:
+        registry.use(registry.build(provider_overrides(db, box)), version=stamp)
+    except (ProviderError, ValueError, InvalidToken) as exc:
+        log.warning("stored provider settings not taken up here: %s", type(exc).__name__)
+        registry.version = stamp
+
+
 def save_provider_overrides(
     db: Session,
     box: SecretBox,
@@ -80,10 +119,10 @@ def save_provider_overrides(
     *,
     in_force: ProviderSettings,
     updated_by_id: int,
-) -> None:
+) -> str:
     """Store each changed field; None removes the admin's value (back to the environment's).
     A key is sealed with the origins its URLs have in `in_force` (the settings the change
-    makes)."""
+    makes). Answers the new stamp."""
     for name, value in changes.items():
         key = PROVIDER_PREFIX + name
         if value is None:
@@ -96,7 +135,10 @@ def save_provider_overrides(
             put_setting(db, key, sealed, updated_by_id=updated_by_id, is_secret=True)
         else:
             put_setting(db, key, value, updated_by_id=updated_by_id)
+    stamp = uuid.uuid4().hex
+    put_setting(db, STAMP_KEY, stamp, updated_by_id=updated_by_id)
     db.flush()
+    return stamp
 
 
 def bind_unbound_keys(stored: Mapping[str, Any], in_force: ProviderSettings) -> dict[str, Any]:

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
         ]
     )
     data_dir: Path = DATA_DIR
+    # Pull the models the local engines use at start-up (in the background, the progress on the
+    # log): a container's first start fills its models volume this way.
+    pull_models: bool = False
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
 
     # A session dies after this long without use, and in any case after the absolute lifetime.

@@ -106,12 +106,23 @@ class ProviderRegistry:
 
     Requests in flight keep the set they started with. Replaced sets are closed when the
     registry closes, not at the swap, so no turn loses its engine half-way.
+
+    `version` names the stored settings the current set was built from (an opaque stamp the
+    store changes with every change): an app process whose stamp differs from the store's
+    rebuilds, which is how a change made in one process reaches the others.
     """
 
-    def __init__(self, settings: ProviderSettings, overrides: Mapping[str, Any] | None = None):
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        overrides: Mapping[str, Any] | None = None,
+        *,
+        version: str | None = None,
+    ):
         self._base = settings
         self._current = build_providers(settings, overrides)
         self._retired: list[Providers] = []
+        self.version = version
         # For the health check: whether the models are loaded (a turn before then waits).
         self.state: Literal["loading", "ready", "error"] = "loading"
 
@@ -127,16 +138,21 @@ class ProviderRegistry:
         """A new set from the base settings plus `overrides` (raises if they do not build)."""
         return build_providers(self._base, overrides)
 
-    def use(self, new: Providers) -> None:
-        """Make `new` the current set; the old one is closed with the registry."""
+    def use(self, new: Providers, *, version: str | None = None) -> None:
+        """Make `new` the current set (built from the stored settings `version`; without one,
+        the version stays); the old one is closed with the registry."""
         self._retired.append(self._current)
         self._current = new
+        if version is not None:
+            self.version = version
         log.info("providers now stt=%s llm=%s tts=%s", new.stt.name, new.llm.name, new.tts.name)
 
-    def reconfigure(self, overrides: Mapping[str, Any] | None) -> Providers:
+    def reconfigure(
+        self, overrides: Mapping[str, Any] | None, *, version: str | None = None
+    ) -> Providers:
         """Build a new set and use it; on error the old set stays."""
         new = self.build(overrides)
-        self.use(new)
+        self.use(new, version=version)
         return new
 
     async def warm_up(self) -> None:

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -14,7 +10,6 @@ from email.policy import HTTP
 from pathlib import Path
 from typing import Any, ClassVar
 
-import httpx
 import numpy as np
 import pytest
 
@@ -23,70 +18,17 @@ from ailingva.providers.audio import float_to_pcm16
 from ailingva.providers.base import ChatMessage, ProviderError, ProviderErrorCode
 from ailingva.providers.local.manifest import MODELS
 from ailingva.providers.settings import ProviderSettings
+from tests import live_process as live
 from tests.http_peer import JsonHandler, http_server
 from tests.providers.conftest import tone
-
-READY_DEADLINE_SECONDS = 120
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
 def llama_server(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`python -m llama_cpp.server` on a free loopback port; yields its /v1 base URL."""
-    port = free_port()
-    model = MODELS["smollm2-135m"].main_file(models_dir)
+    """llama.cpp's server with SmolLM2; yields its /v1 base URL."""
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "llama_cpp.server",
-                "--model",
-                str(model),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--n_threads",
-                "2",
-                # With True, a second request silently truncates the first stream.
-                "--interrupt_requests",
-                "False",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + READY_DEADLINE_SECONDS
-        while not _answers(f"{base_url}/models"):
-            try:  # the pause between polls doubles as the check that the server did not die
-                code = server.wait(timeout=0.2)
-            except subprocess.TimeoutExpired:
-                code = None
-            if code is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"llama_cpp.server not ready (exit code {code}):\n"
-                    f"{log_path.read_text()[-3000:]}"
-                )
+    with live.llama_server(MODELS["smollm2-135m"].main_file(models_dir), log_path) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 def settings_for(base_url: str) -> ProviderSettings:
@@ -145,7 +87,7 @@ async def test_missing_audio_routes_are_clear_errors(llama_server: str) -> None:
 
 
 async def test_unreachable_server_is_a_retryable_error() -> None:
-    llm = openai_provider.build_llm(settings_for(f"http://127.0.0.1:{free_port()}/v1"))
+    llm = openai_provider.build_llm(settings_for(f"http://127.0.0.1:{live.free_port()}/v1"))
     with pytest.raises(ProviderError) as caught:
         await llm.complete([ChatMessage("user", "Hi")])
     assert caught.value.code == ProviderErrorCode.UNAVAILABLE

