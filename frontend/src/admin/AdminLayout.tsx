@@ -1,7 +1,8 @@
-import { ArrowLeft, LogOut, ScrollText, Users, type LucideIcon } from "lucide-react";
+import { ArrowLeft, ScrollText, Users, type LucideIcon } from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router-dom";
-import { useLogout, useUser } from "../auth/useAuth";
+import { useUser } from "../auth/useAuth";
 import { Brand } from "../components/Brand";
+import { SignOutButton } from "../components/SignOutButton";
 import "./admin.css";
 
 type Screen = { path: string; label: string; icon: LucideIcon };
@@ -14,7 +15,6 @@ export const ADMIN_SCREENS: readonly Screen[] = [
 
 export function AdminLayout() {
   const user = useUser();
-  const logout = useLogout();
   return (
     <div className="shell admin-shell">
       <a className="skip-link" href="#main">Перейти к содержимому</a>
@@ -29,14 +29,7 @@ export function AdminLayout() {
               <ArrowLeft size={18} aria-hidden="true" /> <span className="btn-label">К урокам</span>
             </Link>
             <span className="account-name" title={user.email}>{user.name}</span>
-            <button
-              type="button"
-              className="btn btn-ghost"
-              onClick={() => logout.mutate()}
-              disabled={logout.isPending}
-            >
-              <LogOut size={18} aria-hidden="true" /> <span className="btn-label">Выйти</span>
-            </button>
+            <SignOutButton />
           </div>
         </div>
       </header>

@@ -1,7 +1,8 @@
-import { ChartColumn, House, LoaderCircle, LogOut, ShieldCheck, Wallet } from "lucide-react";
+import { ChartColumn, House, LoaderCircle, ShieldCheck, Wallet } from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router-dom";
-import { useLogout, useMe, useUser } from "../auth/useAuth";
+import { useMe, useUser } from "../auth/useAuth";
 import { Brand } from "./Brand";
+import { SignOutButton } from "./SignOutButton";
 import { StatusScreen } from "./StatusScreen";
 
 /** Pages anyone may see (a missing page): with the navigation for a signed-in user. */
@@ -13,7 +14,6 @@ export function LayoutIfSignedIn() {
 
 export function Layout() {
   const user = useUser();
-  const logout = useLogout();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">Перейти к содержимому</a>
@@ -41,14 +41,7 @@ export function Layout() {
           <div className="account">
             <span className="avatar" aria-hidden="true">{user.name.charAt(0).toUpperCase()}</span>
             <span className="account-name" title={user.email}>{user.name}</span>
-            <button
-              type="button"
-              className="btn btn-ghost"
-              onClick={() => logout.mutate()}
-              disabled={logout.isPending}
-            >
-              <LogOut size={18} aria-hidden="true" /> <span className="btn-label">Выйти</span>
-            </button>
+            <SignOutButton />
           </div>
         </div>
       </header>
