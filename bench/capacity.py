@@ -390,7 +390,7 @@ def summary(rows: list[Row], workers: int) -> None:
         per_core = 1000 / best.cpu_ms_per_session_second
         print(
             f"{name}: {best.sessions} sessions at p99 {best.p99_ms:.1f} ms with none lost"
-            f" ({best.sessions / workers:.0f} per app core given);"
+            f" ({best.sessions / (workers if name == 'app' else 1):.0f} per core given);"
             f" at {best.cpu_ms_per_session_second:.2f} ms CPU per session-second,"
             f" a full core would carry ~{per_core:.0f}"
         )
