@@ -305,6 +305,8 @@ async def session(
                 break
         await sender
         await ws.close()
+    except websockets.ConnectionClosed as exc:
+        step.errors.append(f"closed {exc.rcvd.code if exc.rcvd else 'without a close frame'}")
     except (OSError, TimeoutError, websockets.WebSocketException) as exc:
         step.errors.append(type(exc).__name__)
     finally:
