@@ -141,11 +141,11 @@ def tree_cpu_seconds(root: int) -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             parents[int(entry.name)] = int(fields[1])
             times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
+    total, pending = 0.0, [root]
+    while pending:
+        pid = pending.pop()
         total += times.get(pid, 0.0)
-        todo.extend(child for child, parent in parents.items() if parent == pid)
+        pending.extend(child for child, parent in parents.items() if parent == pid)
     return total
 
 
