@@ -52,10 +52,10 @@ from ailingva.providers.registry import ProviderRegistry
 from ailingva.providers.settings import ProviderSettings
 from ailingva.signup.endpoints import router as signup_router
 from ailingva.tutor.endpoints import router as tutor_router
+from ailingva.voice.config import VoiceConfig
 from ailingva.voice.endpoints import document_messages
 from ailingva.voice.endpoints import router as voice_router
 from ailingva.voice.live import LiveSessions
-from ailingva.voice.session import VoiceConfig
 from ailingva.worker.queue import build_job_queue
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ from ailingva.tutor.pipeline import (
     Transcribed,
     TurnEvent,
 )
+from ailingva.tutor.service import Exchange
 from ailingva.voice import events
 from ailingva.voice.transport import Transport
 from ailingva.voice.turns import SAMPLE_RATE
@@ -67,6 +68,21 @@ class Answer:
     @property
     def reply_audio_ms(self) -> int | None:
         return round(sum(ms for _, ms in self.sentences)) or None
+
+    def exchange(self, reply: str, *, interrupted: bool) -> Exchange:
+        """The turn as it is stored: what the student said and what of the reply they got."""
+        assert self.text is not None
+        return Exchange(
+            student_text=self.text,
+            uncertain=self.uncertain,
+            findings=self.findings,
+            reply=reply,
+            timings=self.timings,
+            prompt_text=self.prompt_text,
+            student_audio_ms=self.student_audio_ms,
+            reply_audio_ms=self.reply_audio_ms,
+            interrupted=interrupted,
+        )
 
     def played_text(self) -> str:
         """What the student got: with speech, the whole sentences heard and the heard share of

@@ -14,10 +14,11 @@ from ailingva.core.config import Settings
 from ailingva.core.csrf import origin_allowed
 from ailingva.core.db import in_session, utcnow
 from ailingva.tutor.conversation import Student
+from ailingva.voice.config import VoiceConfig
 from ailingva.voice.events import ServerEvent
 from ailingva.voice.live import LiveSessions
 from ailingva.voice.protocol import ClientMessage
-from ailingva.voice.session import VoiceConfig, VoiceSession
+from ailingva.voice.session import VoiceSession
 
 router = APIRouter()
 

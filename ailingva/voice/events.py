@@ -123,6 +123,20 @@ class SessionError(BaseModel):
     fatal: bool = Field(description="The socket is about to close")
 
 
+# The errors a session sends in the middle of a lesson (the socket's own are in transport.py).
+TUTOR_UNAVAILABLE = SessionError(
+    code="tutor_unavailable",
+    message="Репетитор сейчас недоступен. Попробуйте ещё раз.",
+    fatal=False,
+)
+TURN_LOST = SessionError(
+    code="turn_not_saved", message="Эта реплика не сохранилась: повторите её.", fatal=False
+)
+SERVER_ERROR = SessionError(
+    code="internal_error", message="Что-то пошло не так. Начните урок ещё раз.", fatal=True
+)
+
+
 class SessionEnded(BaseModel):
     type: Literal["session_ended"] = "session_ended"
     reason: SessionEndReason

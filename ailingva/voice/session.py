@@ -14,9 +14,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable
-from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -37,9 +36,9 @@ from ailingva.tutor.conversation import (
 )
 from ailingva.tutor.pipeline import ReplyDone, Speech, Transcribed, tutor_turn
 from ailingva.tutor.prompt import PromptInput
-from ailingva.tutor.service import Exchange
 from ailingva.voice import events
 from ailingva.voice.answer import Answer
+from ailingva.voice.config import VoiceConfig
 from ailingva.voice.ending import DATABASE_AWAY, cancel, finish
 from ailingva.voice.events import SessionEndReason, SessionError
 from ailingva.voice.live import ENDINGS, EndReason
@@ -65,38 +64,11 @@ from ailingva.voice.turns import (
     FrameBuffer,
     TurnDetector,
     TurnSignal,
-    TurnTiming,
     sounds_unfinished,
 )
 from ailingva.worker.queue import JobQueue
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-UNAVAILABLE = "Репетитор сейчас недоступен. Попробуйте ещё раз."
-TURN_LOST = SessionError(
-    code="turn_not_saved", message="Эта реплика не сохранилась: повторите её.", fatal=False
-)
-SERVER_ERROR = SessionError(
-    code="internal_error", message="Что-то пошло не так. Начните урок ещё раз.", fatal=True
-)
-
-
-@dataclass(frozen=True)
-class VoiceConfig:
-    timing: TurnTiming = field(default_factory=TurnTiming)
-    minute_seconds: float = 60.0  # a billed minute (tests shorten it)
-    # How long a minute's charge is tried again while the database is away before the session
-    # ends (1013, try again later); and for how long, after the socket closed, ending the
-    # session is tried again.
-    charge_grace_seconds: float = 60.0
-    settle_seconds: float = 600.0
-    first_settle_seconds: float = 10.0  # before the client is told to come back later
-    idle_seconds: float = 300.0
-    max_messages_per_second: int = 100
-    max_protocol_errors: int = 20
-    # While the student speaks, the words so far every this much speech (0: never).
-    partial_every_ms: int = 1000
 
 
 class VoiceSession:
@@ -172,7 +144,7 @@ class VoiceSession:
                     raise  # the server is stopping, not the meter
             except Exception:
                 log.exception("voice session of user %s failed", self.student.user_id)
-                self._fail(SERVER_ERROR, CloseCode.SERVER_ERROR)
+                self._fail(events.SERVER_ERROR, CloseCode.SERVER_ERROR)
         finally:
             await finish(self, meter)
 
@@ -412,15 +384,13 @@ class VoiceSession:
         except ProviderError as exc:
             log.warning("voice turn failed: %s", exc)
             await turn.committed.wait()
-            await turn.emit(
-                events.SessionError(code="tutor_unavailable", message=UNAVAILABLE, fatal=False)
-            )
+            await turn.emit(events.TUTOR_UNAVAILABLE)
             self._turn_over(turn)
         except Exception:
             # Not stored (the database failed): the student is told, and the session goes on.
             log.exception("voice turn of user %s failed", self.student.user_id)
             await turn.committed.wait()
-            await turn.emit(TURN_LOST)
+            await turn.emit(events.TURN_LOST)
             self._turn_over(turn)
 
     async def _interrupt(self) -> None:
@@ -446,17 +416,7 @@ class VoiceSession:
     async def _store(self, turn: Answer, *, reply: str, interrupted: bool) -> None:
         assert self.lesson is not None and turn.text is not None
         self._turn_over(turn)
-        exchange = Exchange(
-            student_text=turn.text,
-            uncertain=turn.uncertain,
-            findings=turn.findings,
-            reply=reply,
-            timings=turn.timings,
-            prompt_text=turn.prompt_text,
-            student_audio_ms=turn.student_audio_ms,
-            reply_audio_ms=turn.reply_audio_ms,
-            interrupted=interrupted,
-        )
+        exchange = turn.exchange(reply, interrupted=interrupted)
         stored = await store_exchange(self.engine, self.jobs, self.student, self.lesson, exchange)
         assert self.prompt is not None
         self.prompt.read_again()  # the next turn's history includes this one

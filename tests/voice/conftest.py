@@ -13,7 +13,7 @@ from piper import PiperVoice, SynthesisConfig
 
 from ailingva.providers.audio import chunk_to_wav, float_to_pcm16, to_float16k
 from ailingva.providers.base import AudioChunk
-from ailingva.voice.session import VoiceConfig
+from ailingva.voice.config import VoiceConfig
 from ailingva.voice.turns import FRAME_BYTES, SAMPLE_RATE
 
 
