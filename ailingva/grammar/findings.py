@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -38,6 +39,9 @@ class Finding:
     category: Category
     explanation: str  # short, in Russian, for a student
     source: str = "rules"  # which engine found it: "harper" or "rules"
+    # Speech-to-text was unsure of these very words: the learner may not have said them, so
+    # the finding is asked as a question («Вы сказали …?»), never stated as a correction.
+    uncertain: bool = False
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -57,15 +61,40 @@ class Finding:
                 category=Category(data["category"]),
                 explanation=data["explanation"],
                 source=data.get("source", "rules"),
+                uncertain=data.get("uncertain", False),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"not a finding: {type(exc).__name__}: {exc}") from exc
         texts = (finding.original, finding.correction, finding.explanation, finding.source)
         if not all(isinstance(t, str) for t in texts):
             raise ValueError("not a finding: a text field is not a string")
+        if not isinstance(finding.uncertain, bool):
+            raise ValueError("not a finding: uncertain must be true or false")
         # bool is an int to isinstance; a span of True/False is still not a span.
         if not (type(finding.start) is int and type(finding.end) is int):
             raise ValueError("not a finding: start and end must be integers")
         if not 0 <= finding.start <= finding.end:
             raise ValueError(f"not a finding: span {finding.start}..{finding.end}")
         return finding
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z']+", text)}
+
+
+def mark_unsure(
+    findings: Sequence[Finding], text: str, unsure: Sequence[str]
+) -> tuple[Finding, ...]:
+    """`findings` on `text`, those that touch a word speech-to-text heard without confidence
+    (`unsure`: such words or whole phrases) marked `uncertain`. A missing word touches the
+    words on either side of the gap."""
+    doubtful = set().union(*map(_words, unsure)) if unsure else set()
+    if not doubtful:
+        return tuple(findings)
+    marked = []
+    for finding in findings:
+        span = finding.original or " ".join(
+            (*text[: finding.start].split()[-1:], *text[finding.end :].split()[:1])
+        )
+        marked.append(replace(finding, uncertain=True) if _words(span) & doubtful else finding)
+    return tuple(marked)

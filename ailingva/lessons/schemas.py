@@ -24,6 +24,10 @@ class Correction(BaseModel):
     explanation: str = Field(description="Short explanation in Russian")
     start: int
     end: int
+    uncertain: bool = Field(
+        default=False,
+        description="Speech-to-text was unsure of these words: ask the student, do not correct",
+    )
 
 
 class LessonPublic(BaseModel):

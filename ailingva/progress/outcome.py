@@ -1,5 +1,6 @@
 """What one lesson gave (the card the student page shows when the lesson ends): XP, the
-lesson's corrections and its new words, as the brain's summary of the lesson left them."""
+lesson's corrections, what the deep analysis found beyond them, and its new words, as the
+brain's summary of the lesson left them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from ailingva.learning.new_words import lesson_new_words
 from ailingva.lessons.models import LessonTurn, Pipeline, TurnRole
 from ailingva.lessons.schemas import Correction
 from ailingva.lessons.service import get_lesson
-from ailingva.progress.schemas import LessonOutcome
+from ailingva.progress.schemas import DeepFinding, LessonOutcome
 
 
 def lesson_outcome(db: Session, user_id: int, lesson_id: int) -> LessonOutcome:
@@ -32,6 +33,11 @@ def lesson_outcome(db: Session, user_id: int, lesson_id: int) -> LessonOutcome:
     # The words are counted by the summary's own analysis of every turn: before it, none.
     ready = lesson.summary is not None
     new = lesson_new_words(db, user_id, lesson_id) if ready else []
+    deep = [
+        DeepFinding.model_validate(found)
+        for found in (lesson.summary or {}).get("deep_findings", [])
+        if (found["original"], found["correction"]) not in corrections
+    ]
     return LessonOutcome(
         lesson_id=lesson_id,
         number=lesson.number,
@@ -41,4 +47,5 @@ def lesson_outcome(db: Session, user_id: int, lesson_id: int) -> LessonOutcome:
         student_turns=len(student_turns),
         corrections=list(corrections.values()),
         new_words=new[:MAX_SUMMARY_WORDS],
+        deep_findings=deep,
     )

@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, Field
 
+from ailingva.grammar.findings import Category
 from ailingva.lessons.models import LessonStatus
 from ailingva.lessons.schemas import Correction
 
@@ -73,6 +74,15 @@ class ProgressPublic(BaseModel):
     recent_lessons: list[LessonSummaryPublic]
 
 
+class DeepFinding(BaseModel):
+    """A mistake the deep analysis found after the turn (the live check had passed it)."""
+
+    original: str
+    correction: str
+    category: Category
+    explanation: str = Field(description="Short explanation in Russian")
+
+
 class LessonOutcome(BaseModel):
     """What one lesson gave, for the card shown when it ends."""
 
@@ -86,3 +96,6 @@ class LessonOutcome(BaseModel):
     student_turns: int
     corrections: list[Correction] = Field(description="The lesson's mistakes, each once")
     new_words: list[str] = Field(description="Words the student used for the first time")
+    deep_findings: list[DeepFinding] = Field(
+        description="What the deep analysis found beyond `corrections` (once `ready`)",
+    )

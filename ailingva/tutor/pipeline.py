@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ailingva.grammar.checker import get_checker
-from ailingva.grammar.findings import Finding
+from ailingva.grammar.findings import Finding, mark_unsure
 from ailingva.providers.base import AudioChunk, ProviderError
 from ailingva.providers.registry import Providers
 from ailingva.tutor.guard import ReplyGuard, guard_reply, stop_sequences
@@ -153,18 +153,19 @@ async def tutor_turn(
     speech synthesis only costs the audio (SpeechFailed). Closing the iterator early (barge-in)
     cancels the model and the speech at once."""
     timings: dict[str, float] = {}
+    unsure: tuple[str, ...] = ()
     if isinstance(said, Speech):
         heard = await transcribe(providers, said)
         timings["stt"] = heard.ms
         yield heard
         if not heard.text:
             return
-        said = heard.text
+        said, unsure = heard.text, heard.uncertain
     text = said
     if not isinstance(prompt, PromptInput):
         prompt = await prompt()
     start = time.perf_counter()
-    findings = await find_errors(text)
+    findings = mark_unsure(await find_errors(text), text, unsure)
     timings["grammar"] = _ms_since(start)
     messages = build_messages(prompt, text, findings)
     yield CorrectionsFound(findings, messages[-1].content)

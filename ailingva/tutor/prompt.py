@@ -130,8 +130,10 @@ def correction_note(fixes: Sequence[tuple[str, str]]) -> str:
 def user_message(text: str, findings: Sequence[Finding], memory: TutorMemory) -> str:
     """The student's words, then what changes from turn to turn: this turn's corrections and
     the brain's current advice (after the words, so the cached prefix stays as long as can be).
-    The next turns' prompts repeat this message exactly (LessonTurn.prompt_text)."""
-    return _with_notes(text, [(f.original, f.correction) for f in findings], memory)
+    The next turns' prompts repeat this message exactly (LessonTurn.prompt_text). A finding on
+    words speech-to-text was unsure of is not the model's to correct: it is asked on the page."""
+    fixes = [(f.original, f.correction) for f in findings if not f.uncertain]
+    return _with_notes(text, fixes, memory)
 
 
 def _with_notes(text: str, fixes: Sequence[tuple[str, str]], memory: TutorMemory) -> str:

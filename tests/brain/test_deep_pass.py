@@ -12,6 +12,7 @@ from ailingva.core.db import utcnow
 from ailingva.grammar.checker import get_checker
 from ailingva.grammar.deep.analyser import DeepAnalyser
 from ailingva.lessons.models import Lesson
+from ailingva.progress.outcome import lesson_outcome
 from ailingva.tutor.prompt import user_message
 from tests.brain.helpers import add_turn, analysis_turns, end_lesson, new_lesson, new_user
 from tests.grammar.deep_fakes import PARK, WordCostScorer, trusting_classifier
@@ -77,6 +78,13 @@ def test_the_summary_lists_deep_findings_and_the_turn_is_not_error_free(engine: 
     assert summary["errors"] == 1
     assert summary["xp"]["breakdown"]["clean_turns"] == 0
     assert any(n["category"] == "verb_form" for n in summary["grammar_notes"])
+    # The card at the lesson's end lists it beside the live corrections (there were none).
+    with Session(engine) as db:
+        card = lesson_outcome(db, user, lesson)
+    assert card.corrections == []
+    assert [(f.original, f.correction, f.category) for f in card.deep_findings] == [
+        ("go", "went", "verb_form")
+    ]
 
 
 def test_the_tutor_mentions_a_confident_deep_finding_in_the_next_turn_only(

@@ -60,16 +60,30 @@ async def test_a_short_utterance_is_decoded_in_a_fitted_window_and_a_loop_the_us
     stt = WhisperSTT("whisper-tiny-en", models_dir)
     model = await asyncio.to_thread(stt._model)
 
-    fitted = whisper._transcribe_short(model, samples, "en")
+    fitted = whisper._transcribe_short(model, samples, "en", None)
     assert fitted is not None
     assert {"yesterday", "park", "friend"} <= set(words(fitted.text))
 
     # A window of the speech plus a second makes Whisper repeat itself: that answer is refused
     # and the utterance decoded in a full window instead.
     monkeypatch.setattr(whisper, "MIN_WINDOW_SECONDS", 0.0)
-    assert whisper._transcribe_short(model, samples, "en") is None
+    assert whisper._transcribe_short(model, samples, "en", None) is None
     heard = words((await stt.transcribe(samples, "en")).text)
     assert heard.count("park") == 1 and {"yesterday", "friend"} <= set(heard)
+
+
+async def test_the_learner_prompt_is_not_in_the_transcript_and_a_loop_after_it_is_caught(
+    models_dir: Path,
+) -> None:
+    """Whisper tiny.en sometimes repeats this sentence after the learner prompt (one reason the
+    prompt is off by default): a loop is refused and the utterance decoded the usual way; the
+    words are the utterance's, once, and nothing of the prompt."""
+    speech = await PiperTTS("piper-joe", models_dir).synthesize(LEARNER_SENTENCE)
+    samples = to_float16k(wav_bytes(pcm16_to_float(speech.pcm), speech.sample_rate), provider="t")
+    stt = WhisperSTT("whisper-tiny-en", models_dir, prompt=whisper.LEARNER_PROMPT)
+    heard = words((await stt.transcribe(samples, "en")).text)
+    assert heard.count("park") == 1 and {"yesterday", "friend"} <= set(heard)
+    assert not {"apple", "sister", "coffee", "weather"} & set(heard)
 
 
 async def test_word_timestamps_come_from_the_full_decoding(models_dir: Path) -> None:

@@ -1142,6 +1142,12 @@ export interface components {
             start: number;
             /** End */
             end: number;
+            /**
+             * Uncertain
+             * @description Speech-to-text was unsure of these words: ask the student, do not correct
+             * @default false
+             */
+            uncertain: boolean;
         };
         /** CorrectionsEvent */
         CorrectionsEvent: {
@@ -1195,6 +1201,22 @@ export interface components {
              * @description All words learned so far
              */
             total: number;
+        };
+        /**
+         * DeepFinding
+         * @description A mistake the deep analysis found after the turn (the live check had passed it).
+         */
+        DeepFinding: {
+            /** Original */
+            original: string;
+            /** Correction */
+            correction: string;
+            category: components["schemas"]["Category"];
+            /**
+             * Explanation
+             * @description Short explanation in Russian
+             */
+            explanation: string;
         };
         /** DeltaEvent */
         DeltaEvent: {
@@ -1389,6 +1411,11 @@ export interface components {
              * @description Words the student used for the first time
              */
             new_words: string[];
+            /**
+             * Deep Findings
+             * @description What the deep analysis found beyond `corrections` (once `ready`)
+             */
+            deep_findings: components["schemas"]["DeepFinding"][];
         };
         /** LessonPublic */
         LessonPublic: {

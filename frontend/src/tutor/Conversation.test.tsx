@@ -131,7 +131,7 @@ describe("the language of the lines", () => {
           tutor(2, "\"Dog\". I have a dog. Do you have one?"),
           student(3, "I goed home.", [{
             original: "goed", correction: "went", category: "verb_form",
-            explanation: "Go — неправильный глагол: went.", start: 2, end: 6,
+            explanation: "Go — неправильный глагол: went.", start: 2, end: 6, uncertain: false,
           }]),
         ]}
         onReplay={() => undefined}

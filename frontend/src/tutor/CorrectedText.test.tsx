@@ -8,7 +8,7 @@ import type { Correction } from "./types";
 const text = "Yesterday I goed to the park.";
 const goed: Correction = {
   original: "goed", correction: "went", category: "verb_form",
-  explanation: "Go — неправильный глагол: в прошедшем времени went.", start: 12, end: 16,
+  explanation: "Go — неправильный глагол: в прошедшем времени went.", start: 12, end: 16, uncertain: false,
 };
 
 function fix(start: number, end: number, correction = "x"): Correction {
@@ -68,5 +68,14 @@ describe("CorrectedText", () => {
   it("shows a missing word as an insertion", () => {
     render(<p><CorrectedText text="I went to park." corrections={[fix(10, 10, "the ")]} /></p>);
     expect(screen.getByRole("button", { name: "Пропущено: «the »" })).toBeTruthy();
+  });
+});
+
+describe("a mistake heard without confidence", () => {
+  it("is asked as a question, not struck out", () => {
+    render(<CorrectedText text={text} corrections={[{ ...goed, uncertain: true }]} />);
+    const button = screen.getByRole("button", { name: "Вы сказали «goed»? Правильно: «went»" });
+    expect(button.querySelector("del")).toBeNull();
+    expect(button.textContent).toBe("goed?went");
   });
 });

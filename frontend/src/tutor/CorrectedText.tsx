@@ -3,7 +3,15 @@ import { categoryName } from "./categories";
 import { segmentText } from "./corrections";
 import type { Correction } from "./types";
 
-/** One mistake: struck out, the fix beside it; the reason on hover, focus or tap. */
+/** A mistake in words speech-to-text was unsure of: the student may not have said them. */
+export function askedLabel(original: string, correction: string): string {
+  return original
+    ? `Вы сказали «${original}»? Правильно: «${correction}»`
+    : `Вы пропустили слово? Правильно: «${correction}»`;
+}
+
+/** One mistake: struck out, the fix beside it; the reason on hover, focus or tap. One heard
+ * without confidence is asked, not struck out. */
 function Fix({ text, correction }: { text: string; correction: Correction }) {
   const [open, setOpen] = useState(false);
   const noteId = useId();
@@ -11,14 +19,16 @@ function Fix({ text, correction }: { text: string; correction: Correction }) {
   useEffect(() => {
     if (open) note.current?.scrollIntoView?.({ block: "nearest" });
   }, [open]);
-  const label = text
-    ? `Ошибка: «${text}», правильно: «${correction.correction}»`
-    : `Пропущено: «${correction.correction}»`;
+  const label = correction.uncertain
+    ? askedLabel(text, correction.correction)
+    : text
+      ? `Ошибка: «${text}», правильно: «${correction.correction}»`
+      : `Пропущено: «${correction.correction}»`;
   const closeOnEscape = (event: KeyboardEvent) => {
     if (event.key === "Escape") setOpen(false);
   };
   return (
-    <span className="fix">
+    <span className={correction.uncertain ? "fix is-asked" : "fix"}>
       <button
         type="button"
         className="fix-button"
@@ -30,7 +40,9 @@ function Fix({ text, correction }: { text: string; correction: Correction }) {
         onKeyDown={closeOnEscape}
         onBlur={() => setOpen(false)}
       >
-        {text && <del className="fix-original" lang="en">{text}</del>}
+        {text && (correction.uncertain
+          ? <span className="fix-original" lang="en">{text}?</span>
+          : <del className="fix-original" lang="en">{text}</del>)}
         <ins className="fix-correction" lang="en">{correction.correction}</ins>
       </button>
       <span
@@ -41,6 +53,7 @@ function Fix({ text, correction }: { text: string; correction: Correction }) {
         className={open ? "fix-note is-open" : "fix-note"}
       >
         <span className="fix-category">{categoryName(correction.category)}</span>
+        {correction.uncertain && <span className="fix-asked">{label}. </span>}
         {correction.explanation}
       </span>
     </span>

@@ -12,11 +12,12 @@ const outcome: LessonOutcome = {
   lesson_id: 9, number: 3, status: "ended", ready: true, xp_earned: 42, student_turns: 4,
   corrections: [
     { original: "goed", correction: "went", category: "verb_form",
-      explanation: "Go — неправильный глагол: went.", start: 12, end: 16 },
+      explanation: "Go — неправильный глагол: went.", start: 12, end: 16, uncertain: false },
     { original: "have", correction: "has", category: "agreement",
-      explanation: "После he/she/it — has.", start: 11, end: 15 },
+      explanation: "После he/she/it — has.", start: 11, end: 15, uncertain: false },
   ],
   new_words: ["park", "brother", "yesterday", "cats", "garden"],
+  deep_findings: [],
 };
 
 function renderCard(...replies: LessonOutcome[]) {
@@ -59,5 +60,17 @@ describe("the card of an ended lesson", () => {
     renderCard({ ...outcome, corrections: [], new_words: [], xp_earned: 10 });
     expect(await screen.findByText("Ошибок не было — отлично!")).toBeTruthy();
     expect(screen.getByText("Новых слов в этот раз нет.")).toBeTruthy();
+  });
+
+  it("lists what the analysis found after the lesson and asks about words not heard clearly", async () => {
+    renderCard({
+      ...outcome,
+      corrections: [{ ...outcome.corrections[0]!, uncertain: true }],
+      deep_findings: [{ original: "Middle East", correction: "the Middle East",
+        category: "articles", explanation: "Перед названием региона нужен the." }],
+    });
+    expect(await screen.findByText("Вы сказали «goed»? Правильно: «went»")).toBeTruthy();
+    expect(screen.getByRole("heading", { name: "При разборе урока заметили ещё" })).toBeTruthy();
+    expect(screen.getByText("Перед названием региона нужен the.")).toBeTruthy();
   });
 });

@@ -2,12 +2,36 @@ import { ChartColumn, PartyPopper, X } from "lucide-react";
 import { Link } from "react-router-dom";
 import { plural } from "../billing/format";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { askedLabel } from "./CorrectedText";
 import { useLessonOutcome } from "./queries";
+import type { Correction } from "./types";
 
 const CORRECTION = ["исправление", "исправления", "исправлений"] as const;
 const WORD = ["новое слово", "новых слова", "новых слов"] as const;
 
 type Props = { lessonId: number; onClose: () => void };
+type Fix = Pick<Correction, "original" | "correction" | "explanation"> & { uncertain?: boolean };
+
+/** Mistakes with their fixes and reasons; one heard without confidence is asked, not stated. */
+function FixList({ fixes }: { fixes: Fix[] }) {
+  return (
+    <ul className="lesson-summary-fixes">
+      {fixes.map((fix) => (
+        <li key={`${fix.original}→${fix.correction}`}>
+          {fix.uncertain ? (
+            <span lang="ru" className="fix-asked">{askedLabel(fix.original, fix.correction)}</span>
+          ) : (
+            <span lang="en">
+              <del className="fix-original">{fix.original}</del>{" "}
+              <ins className="fix-correction">{fix.correction}</ins>
+            </span>
+          )}
+          <span className="muted">{fix.explanation}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 /** What the lesson just ended gave: XP, its corrections, new words, and the way to progress. */
 export function LessonSummaryCard({ lessonId, onClose }: Props) {
@@ -52,20 +76,16 @@ export function LessonSummaryCard({ lessonId, onClose }: Props) {
               <h4>
                 {data.corrections.length} {plural(data.corrections.length, CORRECTION)}
               </h4>
-              <ul className="lesson-summary-fixes">
-                {data.corrections.map((fix) => (
-                  <li key={`${fix.original}→${fix.correction}`}>
-                    <span lang="en">
-                      <del className="fix-original">{fix.original}</del>{" "}
-                      <ins className="fix-correction">{fix.correction}</ins>
-                    </span>
-                    <span className="muted">{fix.explanation}</span>
-                  </li>
-                ))}
-              </ul>
+              <FixList fixes={data.corrections} />
             </div>
           ) : (
-            <p>Ошибок не было — отлично!</p>
+            <p>{data.deep_findings.length > 0 ? "Во время урока ошибок не было." : "Ошибок не было — отлично!"}</p>
+          )}
+          {data.deep_findings.length > 0 && (
+            <div>
+              <h4>При разборе урока заметили ещё</h4>
+              <FixList fixes={data.deep_findings} />
+            </div>
           )}
           {ready && (data.new_words.length > 0 ? (
             <div className="word-chips">

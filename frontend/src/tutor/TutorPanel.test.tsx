@@ -6,7 +6,7 @@ import type { LessonDetail, StreamEvent } from "./types";
 
 const goed = {
   original: "goed", correction: "went", category: "verb_form" as const,
-  explanation: "Go — неправильный глагол: went.", start: 12, end: 16,
+  explanation: "Go — неправильный глагол: went.", start: 12, end: 16, uncertain: false,
 };
 
 function ndjson(events: StreamEvent[]): Response {

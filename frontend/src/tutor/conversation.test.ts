@@ -5,7 +5,7 @@ import {
 import type { Correction } from "./types";
 
 const goed: Correction = {
-  original: "goed", correction: "went", category: "verb_form", explanation: "…", start: 2, end: 6,
+  original: "goed", correction: "went", category: "verb_form", explanation: "…", start: 2, end: 6, uncertain: false,
 };
 
 const play = (actions: ConversationAction[], from: ConversationState = emptyConversation) =>
