@@ -33,6 +33,9 @@ from ailingva.providers.settings import KEY_URL_FIELDS, ProviderSettings
 log = logging.getLogger(__name__)
 
 CHECK_TIMEOUT_SECONDS = 15.0
+# A local model not loaded yet (one just chosen) loads first, outside the timed call: the
+# latency shown is a turn's, not a start's.
+LOAD_TIMEOUT_SECONDS = 90.0
 SAMPLE_TEXT = "Hello, how are you today?"  # about a second of speech
 SPOKEN_WORD = "Hello"
 PROMPT = (
@@ -112,6 +115,7 @@ async def check_provider(
     latency_ms = None
     try:
         engine = build_primary(settings, capability)
+        await _loaded(engine)
         latency_ms, detail = await _CALLS[capability](engine, speech)
         problem = None
     except ProviderError as exc:
@@ -142,6 +146,24 @@ async def check_provider(
         detail=detail[:MAX_DETAIL_CHARS],
         error=problem,
     )
+
+
+async def _loaded(engine: Provider) -> None:
+    try:
+        async with asyncio.timeout(LOAD_TIMEOUT_SECONDS):
+            await engine.warm_up()
+    except TimeoutError as exc:
+        raise ProviderError(
+            ProviderErrorCode.TIMEOUT,
+            f"the model did not load in {LOAD_TIMEOUT_SECONDS:.0f} s",
+            provider=engine.name,
+        ) from exc
+    except ProviderError:
+        raise
+    except Exception as exc:  # a model file the library cannot open, a process that will not start
+        raise ProviderError(
+            ProviderErrorCode.ENGINE_FAILED, f"loading failed: {exc}", provider=engine.name
+        ) from exc
 
 
 async def _timed(call: Callable[[], Awaitable[str]]) -> tuple[int, str]:

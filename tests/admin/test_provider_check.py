@@ -9,12 +9,18 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from ailingva.admin import provider_check
 from ailingva.admin.endpoints import CHECKS_PER_ADMIN
 from ailingva.admin.provider_options import provider_options
+from ailingva.core.config import Settings
+from ailingva.main import create_app
+from ailingva.providers.base import ProviderError, ProviderErrorCode
+from ailingva.providers.fake import FakeLLM
 from ailingva.providers.local.manifest import MODELS
 from tests import live_process as live
+from tests.conftest import FAKE_PROVIDERS, login, make_admin
 from tests.openai_peer import PEER_TRANSCRIPT, Peer, openai_peer
 
 KEY = "sk-check-0123456789-secret-wxyz"
@@ -27,7 +33,7 @@ def peer() -> Iterator[Peer]:
         yield server
 
 
-def _check(admin: TestClient, capability: str, **values: object) -> dict:  # type: ignore[type-arg]
+def check(admin: TestClient, capability: str, **values: object) -> dict:  # type: ignore[type-arg]
     response = admin.post(
         "/api/admin/settings/check", json={"capability": capability, "values": values}
     )
@@ -39,13 +45,13 @@ def _to_peer(peer: Peer, key: str = KEY, **more: object) -> dict[str, object]:
     return {"openai_base_url": peer.url, "openai_api_key": key, **more}
 
 
-def test_the_providers_in_force_answer_each_check(admin: TestClient) -> None:
+def test_the_providers_in_force_answer_eachcheck(admin: TestClient) -> None:
     for capability in ("stt", "llm", "tts"):
-        result = _check(admin, capability)
+        result = check(admin, capability)
         assert result["ok"] is True, result
         assert result["provider"] == "fake" and result["engine"] == f"fake:{capability}"
         assert isinstance(result["latency_ms"], int) and result["error"] is None
-    assert "Распознано" in _check(admin, "stt")["detail"]
+    assert "Распознано" in check(admin, "stt")["detail"]
 
 
 def test_checks_an_openai_compatible_server_before_it_is_saved(
@@ -68,8 +74,8 @@ def test_checks_an_openai_compatible_server_before_it_is_saved(
 
 
 def test_checks_speech_to_text_and_speech_on_the_server(admin: TestClient, peer: Peer) -> None:
-    stt = _check(admin, "stt", **_to_peer(peer, stt_provider="openai"))
-    tts = _check(admin, "tts", **_to_peer(peer, tts_provider="openai", openai_tts_voice="nova"))
+    stt = check(admin, "stt", **_to_peer(peer, stt_provider="openai"))
+    tts = check(admin, "tts", **_to_peer(peer, tts_provider="openai", openai_tts_voice="nova"))
     assert stt["ok"] and stt["detail"].startswith(f"Распознано: «{PEER_TRANSCRIPT}»")
     assert stt["model"] == "whisper-1"
     assert tts["ok"] and tts["detail"] == "Сказано «Hello»: 0,4 с звука, 24000 Гц"
@@ -89,7 +95,7 @@ def test_a_failing_server_is_an_answer_with_its_error(
     admin: TestClient, status: int, code: str, words: str
 ) -> None:
     with openai_peer(KEY, status=status) as failing:
-        result = _check(admin, "llm", **_to_peer(failing, llm_provider="openai"))
+        result = check(admin, "llm", **_to_peer(failing, llm_provider="openai"))
     assert result["ok"] is False and result["latency_ms"] is None
     assert result["error"]["code"] == code
     assert words in result["error"]["message"]
@@ -115,27 +121,27 @@ def test_an_unreachable_or_silent_server_fails_within_the_bound(
     admin: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     nowhere = f"http://127.0.0.1:{live.free_port()}/v1"
-    result = _check(admin, "llm", llm_provider="openai", openai_base_url=nowhere)
+    result = check(admin, "llm", llm_provider="openai", openai_base_url=nowhere)
     assert result["error"]["code"] == "provider_unavailable"
 
     monkeypatch.setattr(provider_check, "CHECK_TIMEOUT_SECONDS", 0.3)
     with openai_peer(KEY, hang=True) as silent:
-        result = _check(admin, "llm", **_to_peer(silent, llm_provider="openai"))
+        result = check(admin, "llm", **_to_peer(silent, llm_provider="openai"))
     assert result["ok"] is False and result["error"]["code"] == "provider_timeout"
     assert "не ответил" in result["error"]["message"]
 
 
 def test_a_provider_without_its_key_is_not_configured(admin: TestClient) -> None:
-    result = _check(admin, "stt", stt_provider="yandex")
+    result = check(admin, "stt", stt_provider="yandex")
     assert result["ok"] is False and result["engine"] is None
     assert result["error"]["code"] == "provider_not_configured"
     assert "YANDEX_API_KEY" in result["detail"]
 
 
-def test_a_stored_key_is_not_sent_to_a_new_host_by_a_check(admin: TestClient, peer: Peer) -> None:
+def test_a_stored_key_is_not_sent_to_a_new_host_by_acheck(admin: TestClient, peer: Peer) -> None:
     saved = admin.put("/api/admin/settings", json={"values": _to_peer(peer, llm_provider="openai")})
     assert saved.status_code == 200, saved.text
-    assert _check(admin, "llm")["ok"] is True  # the stored key, to its own host
+    assert check(admin, "llm")["ok"] is True  # the stored key, to its own host
     with openai_peer(KEY) as elsewhere:
         moved = admin.post(
             "/api/admin/settings/check",
@@ -146,7 +152,7 @@ def test_a_stored_key_is_not_sent_to_a_new_host_by_a_check(admin: TestClient, pe
         assert "введите ключ" in moved.json()["error"]["message"]
         assert elsewhere.calls == []
         # With the key entered again for the new host, the check goes there.
-        again = _check(admin, "llm", **_to_peer(elsewhere))
+        again = check(admin, "llm", **_to_peer(elsewhere))
         assert again["ok"] is True and elsewhere.calls == [("/v1/chat/completions", KEY)]
     assert KEY not in moved.text
 
@@ -158,7 +164,7 @@ def test_speech_to_text_needs_the_speech_in_force_for_its_sample(admin: TestClie
         json={"values": {"tts_provider": "openai", "openai_base_url": nowhere}},
     )
     assert saved.status_code == 200, saved.text
-    result = _check(admin, "stt")
+    result = check(admin, "stt")
     assert result["ok"] is False and result["error"]["code"] == "check_sample_failed"
     assert "Сначала проверьте синтез речи" in result["error"]["message"]
 
@@ -180,7 +186,7 @@ def test_invalid_input_is_refused(admin: TestClient, body: dict, code: str) -> N
 
 def test_checks_are_limited_per_admin(admin: TestClient) -> None:
     for _ in range(CHECKS_PER_ADMIN.count):
-        _check(admin, "llm")
+        check(admin, "llm")
     refused = admin.post("/api/admin/settings/check", json={"capability": "llm"})
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "too_many_attempts"
@@ -229,3 +235,27 @@ def test_options_say_which_models_are_pulled_and_hide_the_fakes_in_production(
 def test_students_cannot_check_or_list(client: TestClient) -> None:
     assert client.post("/api/admin/settings/check", json={"capability": "llm"}).status_code == 401
     assert client.get("/api/admin/settings/options").status_code == 401
+
+
+def test_a_local_model_not_pulled_is_named_with_the_command_to_pull_it(
+    settings: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    empty = FAKE_PROVIDERS.model_copy(update={"models_dir": tmp_path})
+    with TestClient(create_app(settings, empty)) as client:
+        login(client, make_admin(engine))
+        result = check(client, "llm", llm_provider="local")
+    assert result["ok"] is False and result["error"]["code"] == "model_missing"
+    assert "ailingva models pull" in result["error"]["message"]
+    assert result["model"] == "qwen2.5-coder-1.5b"
+
+
+class _Unloadable(FakeLLM):
+    async def warm_up(self) -> None:
+        raise RuntimeError("bad magic number in model file")
+
+
+async def test_a_model_that_will_not_load_is_an_engine_failure() -> None:
+    with pytest.raises(ProviderError) as caught:
+        await provider_check._loaded(_Unloadable())
+    assert caught.value.code == ProviderErrorCode.ENGINE_FAILED
+    assert "bad magic number" in caught.value.message
