@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from tests.conftest import make_admin
 from tests.e2e.test_admin_flow import sign_in
+from tests.e2e.test_narrow_screens import OVERFLOW, PHONE
 from tests.openai_peer import openai_peer
 
 pytestmark = pytest.mark.browser
@@ -85,6 +86,10 @@ def test_switch_the_language_model_to_an_openai_compatible_server_and_check_it(
         expect(card.get_by_role("button", name="Сохранить")).to_be_disabled()
         expect(card.get_by_role("button", name="Проверить")).to_be_disabled()
         _shoot(page, "moved")
+        page.set_viewport_size(PHONE)  # every field of the card open, on a phone
+        found = page.evaluate(OVERFLOW)
+        assert found["scrollWidth"] <= found["innerWidth"], found
+        page.set_viewport_size({"width": 1280, "height": 800})
         card.get_by_role("button", name="Изменить: API-ключ").click()
         card.get_by_label("API-ключ").fill(KEY)
         _check(card)
