@@ -61,7 +61,10 @@ MESSAGES: dict[str, str] = {
     ProviderErrorCode.UNAVAILABLE: (
         "Сервис недоступен: не удалось подключиться, или он ответил ошибкой сервера."
     ),
-    ProviderErrorCode.TIMEOUT: f"Сервис не ответил за {CHECK_TIMEOUT_SECONDS:.0f} с.",
+    ProviderErrorCode.TIMEOUT: (
+        f"Сервис не ответил вовремя: на запрос даётся {CHECK_TIMEOUT_SECONDS:.0f} с, "
+        f"на загрузку локальной модели {LOAD_TIMEOUT_SECONDS:.0f} с."
+    ),
     ProviderErrorCode.ENGINE_FAILED: "Сбой внутри движка.",
     SAMPLE_FAILED: (
         "Не удалось записать образец речи: синтез речи в работе не отвечает. "
