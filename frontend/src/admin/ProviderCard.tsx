@@ -39,7 +39,9 @@ export function ProviderCard({ capability, settings, options }: Props) {
   const fallback = `${capability}_fallback`;
   const primary = draft.values[provider] as Family;
   const backup = (draft.values[fallback] ?? "") as Family | "";
-  const fields = fieldsFor(capability, [primary, backup]);
+  const primaryFields = fieldsFor(capability, [primary]);
+  // The fallback's own settings, those the primary does not share, under a heading of their own.
+  const backupFields = fieldsFor(capability, [primary, backup]).slice(primaryFields.length);
   const { changes, problems } = formState(capability, draft, saved);
   const unsaved = Object.keys(changes).length > 0;
   const blocked = Object.keys(problems).length > 0;
@@ -84,6 +86,19 @@ export function ProviderCard({ capability, settings, options }: Props) {
     if (unsaved && !blocked) save.mutate();
   };
 
+  const fieldInput = (field: Field) => (
+    <FieldInput
+      key={field.key}
+      field={field}
+      options={options}
+      draft={draft}
+      mask={saved[field.key]?.value as string | null ?? null}
+      error={problems[field.key]}
+      onValue={(value) => setValue(field.key, value)}
+      onSecret={(edit) => setSecret(field.key, edit)}
+    />
+  );
+
   const titleId = `${capability}-title`;
   return (
     <section className="card provider-card" aria-labelledby={titleId}>
@@ -107,19 +122,14 @@ export function ProviderCard({ capability, settings, options }: Props) {
             choices={familyChoices(true).filter((choice) => choice.value !== primary)}
             onChange={(value) => setValue(fallback, value)}
           />
-          {fields.map((field) => (
-            <FieldInput
-              key={field.key}
-              field={field}
-              options={options}
-              draft={draft}
-              mask={saved[field.key]?.value as string | null ?? null}
-              error={problems[field.key]}
-              onValue={(value) => setValue(field.key, value)}
-              onSecret={(edit) => setSecret(field.key, edit)}
-            />
-          ))}
+          {primaryFields.map(fieldInput)}
         </div>
+        {backupFields.length > 0 && (
+          <>
+            <h3 className="provider-group">Запасной: {FAMILY_LABELS[backup as Family]}</h3>
+            <div className="provider-fields">{backupFields.map(fieldInput)}</div>
+          </>
+        )}
         <div className="provider-actions">
           <button type="submit" className="btn btn-primary" disabled={!unsaved || blocked || save.isPending}>
             <Save size={18} aria-hidden="true" /> Сохранить

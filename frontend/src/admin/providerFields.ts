@@ -44,14 +44,14 @@ export type Field = {
   choices?: (options: ProviderOptions) => Choice[];
 };
 
-const notInstalled = (installed: boolean) => (installed ? "" : " — не установлен");
+const notInstalled = (installed: boolean) => (installed ? "" : " · не установлен");
 
 function localModels(kind: Capability) {
   return (options: ProviderOptions): Choice[] => options.local_models
     .filter((model) => model.kind === kind)
     .map((model) => ({
       value: model.name,
-      label: `${model.name}: ${model.description}${model.installed ? "" : " — не скачана"}`,
+      label: `${model.name} · ${model.size_mb} МБ${model.installed ? "" : " · не скачана"}`,
     }));
 }
 

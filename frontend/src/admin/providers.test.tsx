@@ -80,8 +80,11 @@ describe("Провайдеры", () => {
     await user.selectOptions(card.getByLabelText("Провайдер"), "local");
     const model = card.getByLabelText("Модель") as HTMLSelectElement;
     expect([...model.options].map((o) => o.text)).toEqual([
-      "qwen2.5-coder-1.5b: Qwen 1.5B", "smollm2-135m: SmolLM2 — не скачана",
+      "qwen2.5-coder-1.5b · 1100 МБ", "smollm2-135m · 90 МБ · не скачана",
     ]);
+    await user.selectOptions(card.getByLabelText("Запасной провайдер"), "openai");
+    expect(card.getByRole("heading", { name: "Запасной: OpenAI-совместимый" })).toBeTruthy();
+    expect(card.getByLabelText("Адрес сервиса (base URL)")).toBeTruthy();
   });
 
   it("asks for the key again when the address changes, then checks before saving", async () => {
