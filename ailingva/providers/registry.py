@@ -27,6 +27,8 @@ from ailingva.providers.settings import ProviderName, ProviderSettings
 log = logging.getLogger(__name__)
 
 Factory = Callable[[ProviderSettings], AnyProvider]
+Capability = Literal["stt", "llm", "tts"]
+CAPABILITIES: tuple[Capability, ...] = ("stt", "llm", "tts")
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def build_providers(
 
 
 def _build(
-    capability: str,
+    capability: Capability,
     primary: ProviderName,
     fallback: ProviderName | None,
     settings: ProviderSettings,
@@ -89,10 +91,22 @@ def _build(
     return with_fallback(built, _factory(capability, fallback)(settings))
 
 
-def _factory(capability: str, name: ProviderName) -> Factory[Any]:
+def families_offering(capability: Capability) -> list[ProviderName]:
+    """The provider families that have an engine for `capability`."""
+    return [name for name, family in FAMILIES.items() if getattr(family, capability) is not None]
+
+
+def build_primary(settings: ProviderSettings, capability: Capability) -> Provider:
+    """The capability's primary engine alone, without its fallback: what a check asks."""
+    primary: ProviderName = getattr(settings, f"{capability}_provider")
+    built: Provider = _factory(capability, primary)(settings)
+    return built
+
+
+def _factory(capability: Capability, name: ProviderName) -> Factory[Any]:
     factory: Factory[Any] | None = getattr(FAMILIES[name], capability)
     if factory is None:
-        offered = ", ".join(n for n, f in FAMILIES.items() if getattr(f, capability) is not None)
+        offered = ", ".join(families_offering(capability))
         raise ProviderError(
             ProviderErrorCode.NOT_CONFIGURED,
             f"{name!r} has no {capability} engine; choose one of: {offered}",

@@ -4,6 +4,7 @@ import { Layout, LayoutIfSignedIn } from "./components/Layout";
 import { RequireAuth } from "./components/RequireAuth";
 import { AdminLayout } from "./admin/AdminLayout";
 import { AuditScreen } from "./admin/AuditScreen";
+import { ProvidersScreen } from "./admin/ProvidersScreen";
 import { UserScreen } from "./admin/UserScreen";
 import { UsersScreen } from "./admin/UsersScreen";
 import { AuthPage } from "./pages/AuthPage";
@@ -56,6 +57,7 @@ export function App() {
         <Route index element={<Navigate to="users" replace />} />
         <Route path="users" element={<UsersScreen />} />
         <Route path="users/:userId" element={<UserScreen />} />
+        <Route path="providers" element={<ProvidersScreen />} />
         <Route path="audit" element={<AuditScreen />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -114,14 +114,28 @@ def model_problem(
     directory = spec.directory(models_dir)
     for file in spec.files:
         path = directory / file.path
-        if not path.is_file():
-            return f"{path} is missing"
-        if path.stat().st_size != file.size:
-            return f"{path} has {path.stat().st_size} bytes, expected {file.size}"
+        problem = _size_problem(path, file)
+        if problem is not None:
+            return problem
         with path.open("rb") as source:
             digest = _sha256(source.read, on_bytes)
         if digest != file.sha256:
             return f"{path} has sha256 {digest}, expected {file.sha256}"
+    return None
+
+
+def model_present(spec: ModelSpec, models_dir: Path) -> bool:
+    """Whether every file of the model is there at its size: a quick look, for a listing
+    (the hashes are checked when the model is loaded)."""
+    directory = spec.directory(models_dir)
+    return all(_size_problem(directory / file.path, file) is None for file in spec.files)
+
+
+def _size_problem(path: Path, file: ModelFile) -> str | None:
+    if not path.is_file():
+        return f"{path} is missing"
+    if path.stat().st_size != file.size:
+        return f"{path} has {path.stat().st_size} bytes, expected {file.size}"
     return None
 
 

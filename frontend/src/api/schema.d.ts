@@ -534,6 +534,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/settings/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Provider Settings Options
+         * @description What the providers screen offers: families per capability, local models (and which
+         *     are pulled here), voices. The fake engines only outside production.
+         */
+        get: operations["provider_settings_options_api_admin_settings_options_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Provider Settings
+         * @description One tiny real call through the capability's provider (with the form's unsaved values
+         *     on top of the stored ones, as saving them would build it; a stored key never goes to a
+         *     new host): 200 with `ok` false and the provider's error when it fails.
+         */
+        post: operations["check_provider_settings_api_admin_settings_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -1118,11 +1161,37 @@ export interface components {
              */
             created_at: string;
         };
+        /** CapabilityOptions */
+        CapabilityOptions: {
+            /**
+             * Capability
+             * @enum {string}
+             */
+            capability: "stt" | "llm" | "tts";
+            /**
+             * Providers
+             * @description Families with an engine for it
+             */
+            providers: ("local" | "openai" | "yandex" | "fake")[];
+        };
         /**
          * Category
          * @enum {string}
          */
         Category: "articles" | "tense" | "verb_form" | "agreement" | "prepositions" | "word_order" | "plural" | "pronouns" | "calque" | "spelling" | "word_choice";
+        /** CheckProblem */
+        CheckProblem: {
+            /**
+             * Code
+             * @description A ProviderErrorCode, or check_sample_failed, check_empty_result
+             */
+            code: string;
+            /**
+             * Message
+             * @description Russian, for the admin
+             */
+            message: string;
+        };
         /**
          * Correction
          * @description One mistake: `original` at [start, end) of the student's text, and its fix.
@@ -1480,6 +1549,27 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        /** LocalModelOption */
+        LocalModelOption: {
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "stt" | "llm" | "tts";
+            /** Description */
+            description: string;
+            /** Languages */
+            languages: string[];
+            /** Size Mb */
+            size_mb: number;
+            /**
+             * Installed
+             * @description Its files are in MODELS_DIR (`ailingva models pull`)
+             */
+            installed: boolean;
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Email */
@@ -1649,6 +1739,62 @@ export interface components {
             /** Weak Words */
             weak_words: number;
         };
+        /** ProviderCheckRequest */
+        ProviderCheckRequest: {
+            /**
+             * Capability
+             * @enum {string}
+             */
+            capability: "stt" | "llm" | "tts";
+            /**
+             * Values
+             * @description The form's unsaved values, as for PUT: checked with, never stored
+             */
+            values?: {
+                [key: string]: unknown;
+            };
+        };
+        /** ProviderCheckResult */
+        ProviderCheckResult: {
+            /**
+             * Capability
+             * @enum {string}
+             */
+            capability: "stt" | "llm" | "tts";
+            /** Ok */
+            ok: boolean;
+            /**
+             * Provider
+             * @description The family checked: local, openai, yandex, fake
+             */
+            provider: string;
+            /**
+             * Engine
+             * @description The engine's name, e.g. openai:gpt-4o-mini
+             */
+            engine: string | null;
+            /** Model */
+            model: string | null;
+            /**
+             * Latency Ms
+             * @description The call alone, from request to last byte
+             */
+            latency_ms: number | null;
+            /**
+             * Detail
+             * @description What came back; on failure, the provider's own words
+             */
+            detail: string;
+            error?: components["schemas"]["CheckProblem"] | null;
+        };
+        /** ProviderOptions */
+        ProviderOptions: {
+            /** Capabilities */
+            capabilities: components["schemas"]["CapabilityOptions"][];
+            /** Local Models */
+            local_models: components["schemas"]["LocalModelOption"][];
+            voices: components["schemas"]["ProviderVoices"];
+        };
         /** ProviderSettingsPublic */
         ProviderSettingsPublic: {
             /** Items */
@@ -1664,6 +1810,23 @@ export interface components {
             values: {
                 [key: string]: unknown;
             };
+        };
+        /** ProviderVoices */
+        ProviderVoices: {
+            /** Openai */
+            openai: components["schemas"]["VoiceOption"][];
+            /** Yandex */
+            yandex: components["schemas"]["VoiceOption"][];
+            /**
+             * Local
+             * @description Piper voices (English)
+             */
+            local: components["schemas"]["VoiceOption"][];
+            /**
+             * Local Ru
+             * @description espeak-ng / festival (Russian)
+             */
+            local_ru: components["schemas"]["VoiceOption"][];
         };
         /** PurchaseRequest */
         PurchaseRequest: {
@@ -1964,6 +2127,18 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** VoiceOption */
+        VoiceOption: {
+            /** Name */
+            name: string;
+            /** Languages */
+            languages: string[];
+            /**
+             * Installed
+             * @default true
+             */
+            installed: boolean;
         };
         /** WalletPublic */
         WalletPublic: {
@@ -3921,6 +4096,104 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    provider_settings_options_api_admin_settings_options_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderOptions"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    check_provider_settings_api_admin_settings_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCheckResult"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
