@@ -84,6 +84,9 @@ class LessonTurn(SQLModel, table=True):
     # Per-stage milliseconds: stt, llm_first_token, first_audio, end_to_first_audio ...
     timings: dict[str, float] = Field(default_factory=dict, sa_type=JSONType)
     audio_ms: int | None = Field(default=None, ge=0)
+    # The engines that served the turn, by capability: {"stt": name} on a spoken student turn,
+    # {"llm": name, "tts": name} on the tutor's (tts only when the reply was spoken).
+    providers: dict[str, str] = Field(default_factory=dict, sa_type=JSONType)
     # A spoken student turn: what speech-to-text heard without confidence (whole phrases or
     # words); the brain does not count those words as the student's.
     uncertain_text: list[str] = Field(default_factory=list, sa_type=JSONType)
