@@ -184,30 +184,30 @@ def providers(db: Session, span: q.Span) -> Providers:
 
 
 @router.get("/activity")
-def activity_route(db: SessionDep, _: AdminUser, span: PeriodDep) -> Activity:
+def analytics_activity(db: SessionDep, _: AdminUser, span: PeriodDep) -> Activity:
     """Active students, registrations, lessons and turns per day."""
     return activity(db, span)
 
 
 @router.get("/money")
-def money_route(db: SessionDep, _: AdminUser, span: PeriodDep) -> Money:
+def analytics_money(db: SessionDep, _: AdminUser, span: PeriodDep) -> Money:
     """Voice minutes, revenue and refunds per day; trial -> paid conversion."""
     return money(db, span)
 
 
 @router.get("/errors")
-def errors_route(db: SessionDep, _: AdminUser, span: PeriodDep) -> Errors:
+def analytics_errors(db: SessionDep, _: AdminUser, span: PeriodDep) -> Errors:
     """The students' errors by category: live corrections and the ANALYSIS pass's."""
     return errors(db, span)
 
 
 @router.get("/latency")
-def latency_route(db: SessionDep, _: AdminUser, span: PeriodDep) -> Latency:
+def analytics_latency(db: SessionDep, _: AdminUser, span: PeriodDep) -> Latency:
     """p50/p95 per day of end of speech -> first audio and of each stage."""
     return latency(db, span)
 
 
 @router.get("/providers")
-def providers_route(db: SessionDep, _: AdminUser, span: PeriodDep) -> Providers:
+def analytics_providers(db: SessionDep, _: AdminUser, span: PeriodDep) -> Providers:
     """The providers that served the live conversation's turns, by capability."""
     return providers(db, span)
