@@ -9,6 +9,8 @@ import { formatCompact, formatMs, STAGE_NAMES } from "./format";
 import type { Activity, Errors, Latency, Money } from "./queries";
 
 const EMPTY = "За этот период данных нет.";
+// Net of refunds, so a day of refunds can go below zero.
+const REVENUE = "Выручка, ₽";
 const grid = <CartesianGrid stroke="#eceef6" vertical={false} />;
 const xAxis = <XAxis dataKey="day" tickFormatter={formatDay} tick={AXIS} minTickGap={16} />;
 const legend = <Legend wrapperStyle={{ fontSize: 13 }} />;
@@ -28,9 +30,10 @@ export function ActivityChart({ activity }: { activity: Activity }) {
         <YAxis allowDecimals={false} tick={AXIS} width={40} tickFormatter={formatCompact} />
         <Tooltip labelFormatter={tooltipDay} formatter={count} />
         {legend}
-        <Bar dataKey="registrations" name="Регистрации" fill="#0f766e" radius={[4, 4, 0, 0]} />
+        <Bar dataKey="registrations" name="Регистрации" fill="#0f766e" radius={[4, 4, 0, 0]}
+          isAnimationActive={false} />
         <Line dataKey="active_students" name="Активные ученики" stroke="#4338ca" strokeWidth={2}
-          dot={false} type="monotone" />
+          dot={false} type="linear" isAnimationActive={false} />
       </ComposedChart>
     </ChartCard>
   );
@@ -54,18 +57,18 @@ export function MoneyChart({ money }: { money: Money }) {
         {grid}{xAxis}
         <YAxis yAxisId="minutes" allowDecimals={false} tick={AXIS} width={40}
           tickFormatter={formatCompact} />
-        <YAxis yAxisId="rub" orientation="right" tick={AXIS} width={48}
-          tickFormatter={(value: number) => `${formatCompact(value)} ₽`} />
+        <YAxis yAxisId="rub" orientation="right" tick={AXIS} width={52}
+          tickFormatter={formatCompact} />
         <Tooltip
           labelFormatter={tooltipDay}
           formatter={(value, name) =>
-            name === "Выручка" ? formatRub(Math.round(Number(value) * 100)) : count(value)}
+            name === REVENUE ? formatRub(Math.round(Number(value) * 100)) : count(value)}
         />
         {legend}
         <Bar yAxisId="minutes" dataKey="minutes" name="Минуты" fill="#0369a1"
-          radius={[4, 4, 0, 0]} />
-        <Line yAxisId="rub" dataKey="net" name="Выручка" stroke="#b93815" strokeWidth={2}
-          dot={false} type="monotone" />
+          radius={[4, 4, 0, 0]} isAnimationActive={false} />
+        <Line yAxisId="rub" dataKey="net" name={REVENUE} stroke="#b93815" strokeWidth={2}
+          dot={false} type="linear" isAnimationActive={false} />
       </ComposedChart>
     </ChartCard>
   );
@@ -89,9 +92,9 @@ export function LessonsChart({ activity }: { activity: Activity }) {
         <Tooltip labelFormatter={tooltipDay} formatter={count} />
         {legend}
         <Bar yAxisId="lessons" dataKey="lessons" name="Уроки" fill="#7c3aed"
-          radius={[4, 4, 0, 0]} />
+          radius={[4, 4, 0, 0]} isAnimationActive={false} />
         <Line yAxisId="turns" dataKey="turns" name="Реплики" stroke="#a16207" strokeWidth={2}
-          dot={false} type="monotone" />
+          dot={false} type="linear" isAnimationActive={false} />
       </ComposedChart>
     </ChartCard>
   );
@@ -114,9 +117,9 @@ export function ErrorsChart({ errors }: { errors: Errors }) {
         <Tooltip formatter={count} />
         {legend}
         <Bar dataKey="live" name="Исправлено в разговоре" stackId="errors"
-          fill={CATEGORY_COLOURS[0]} />
+          fill={CATEGORY_COLOURS[0]} isAnimationActive={false} />
         <Bar dataKey="analysis" name="Найдено анализом" stackId="errors"
-          fill={CATEGORY_COLOURS[1]} radius={[0, 4, 4, 0]} />
+          fill={CATEGORY_COLOURS[1]} radius={[0, 4, 4, 0]} isAnimationActive={false} />
       </BarChart>
     </ChartCard>
   );
@@ -127,20 +130,20 @@ export function LatencyChart({ latency }: { latency: Latency }) {
   const turns = main?.period.turns ?? 0;
   return (
     <ChartCard
-      title="Конец речи → первый звук ответа"
+      title="Конец речи → первый звук ответа, мс"
       description={`p50 ${formatMs(main?.period.p50_ms)}, p95 ${formatMs(main?.period.p95_ms)} за период`}
       empty={turns === 0}
       emptyText="За этот период голосовых ответов не было."
     >
       <LineChart data={main?.days ?? []}>
         {grid}{xAxis}
-        <YAxis tick={AXIS} width={48} tickFormatter={(value: number) => formatCompact(value)}
-          unit=" мс" />
+        <YAxis tick={AXIS} width={44} tickFormatter={formatCompact} />
         <Tooltip labelFormatter={tooltipDay} formatter={(value) => formatMs(Number(value))} />
         {legend}
-        <Line dataKey="p50_ms" name="p50" stroke="#4338ca" strokeWidth={2} dot={false} />
+        <Line dataKey="p50_ms" name="p50" stroke="#4338ca" strokeWidth={2} dot={false}
+          isAnimationActive={false} />
         <Line dataKey="p95_ms" name="p95" stroke="#b93815" strokeWidth={2} dot={false}
-          strokeDasharray="5 3" />
+          strokeDasharray="5 3" isAnimationActive={false} />
       </LineChart>
     </ChartCard>
   );
@@ -153,7 +156,7 @@ export function StagesChart({ latency }: { latency: Latency }) {
       p95: s.period.p95_ms }));
   return (
     <ChartCard
-      title="Задержка по этапам"
+      title="Задержка по этапам, мс"
       description={rows.map((r) => `${r.name}: p50 ${formatMs(r.p50)}, p95 ${formatMs(r.p95)}`)
         .join("; ")}
       empty={rows.length === 0}
@@ -162,12 +165,12 @@ export function StagesChart({ latency }: { latency: Latency }) {
     >
       <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 16 }}>
         <CartesianGrid stroke="#eceef6" horizontal={false} />
-        <XAxis type="number" tick={AXIS} tickFormatter={formatCompact} unit=" мс" />
+        <XAxis type="number" tick={AXIS} tickFormatter={formatCompact} />
         <YAxis type="category" dataKey="name" tick={AXIS} width={140} interval={0} />
         <Tooltip formatter={(value) => formatMs(Number(value))} />
         {legend}
-        <Bar dataKey="p50" name="p50" fill="#4338ca" />
-        <Bar dataKey="p95" name="p95" fill="#f0a58f" />
+        <Bar dataKey="p50" name="p50" fill="#4338ca" isAnimationActive={false} />
+        <Bar dataKey="p95" name="p95" fill="#f0a58f" isAnimationActive={false} />
       </BarChart>
     </ChartCard>
   );
