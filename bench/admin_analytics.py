@@ -18,6 +18,7 @@ import argparse
 import io
 import json
 import math
+import os
 import random
 import statistics
 import sys
@@ -334,6 +335,8 @@ def main(argv: Sequence[str] | None = None) -> bool:
         passed &= ok
         path = f"/api/admin/analytics/{endpoint}"
         print(f"{path:<32}{p50:>9.1f}{p95:>9.1f}  {'PASS' if ok else 'FAIL'}", file=out)
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"(load average of the machine at the end: {load}; {os.cpu_count()} cores)", file=out)
     print(out.getvalue())
     return passed
 
