@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from ailingva.admin import service as admin_service
+from ailingva.admin.analytics import router as admin_analytics_router
 from ailingva.admin.audit import router as admin_audit_router
 from ailingva.admin.endpoints import router as admin_router
 from ailingva.admin.jobs import router as admin_jobs_router
@@ -142,6 +143,7 @@ def create_app(
         admin_audit_router,
         admin_billing_router,
         admin_jobs_router,
+        admin_analytics_router,
     ):
         app.include_router(router)
     _mount_frontend(app, settings.frontend_dist)

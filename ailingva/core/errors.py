@@ -65,6 +65,7 @@ class ErrorCode(StrEnum):
     INTERNAL_ERROR = "internal_error"
     DATABASE_UNAVAILABLE = "database_unavailable"
     HTTP_ERROR = "http_error"
+    ANALYTICS_PERIOD_INVALID = "analytics_period_invalid"
 
 
 class AppError(Exception):

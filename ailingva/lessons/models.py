@@ -31,6 +31,9 @@ class TurnRole(StrEnum):
     BRAIN = "brain"
 
 
+STUDENT_LIVE_TURN = "pipeline = 'streaming' AND role = 'student'"
+
+
 class Lesson(SQLModel, table=True):
     __tablename__ = "lesson"
     __table_args__ = (
@@ -64,6 +67,14 @@ class LessonTurn(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("lesson_id", "seq", name="uq_lesson_turn_lesson_seq"),
         sa.Index("ix_lesson_turn_pipeline_created", "pipeline", "created_at"),
+        # The admin's analytics of what students said, by day: on PostgreSQL an index-only scan.
+        sa.Index(
+            "ix_lesson_turn_student_created",
+            "created_at",
+            postgresql_include=["lesson_id", "corrections"],
+            postgresql_where=sa.text(STUDENT_LIVE_TURN),
+            sqlite_where=sa.text(STUDENT_LIVE_TURN),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -84,6 +95,9 @@ class LessonTurn(SQLModel, table=True):
     # Per-stage milliseconds: stt, llm_first_token, first_audio, end_to_first_audio ...
     timings: dict[str, float] = Field(default_factory=dict, sa_type=JSONType)
     audio_ms: int | None = Field(default=None, ge=0)
+    # The engines that served the turn, by capability: {"stt": name} on a spoken student turn,
+    # {"llm": name, "tts": name} on the tutor's (tts only when the reply was spoken).
+    providers: dict[str, str] = Field(default_factory=dict, sa_type=JSONType)
     # A spoken student turn: what speech-to-text heard without confidence (whole phrases or
     # words); the brain does not count those words as the student's.
     uncertain_text: list[str] = Field(default_factory=list, sa_type=JSONType)

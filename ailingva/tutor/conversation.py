@@ -144,6 +144,9 @@ async def converse(
                 student_audio_ms=student_audio_ms,
                 reply_audio_ms=round(audio_ms) if speak else None,
                 uncertain=uncertain,
+                providers=service.used_providers(
+                    providers, heard=student_audio_ms is not None, speak=speak
+                ),
             )
             yield await store_exchange(engine, jobs, student, lesson, exchange)
 

@@ -6,7 +6,7 @@ Never commits: the caller's unit of work does (a request, or one short session p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
@@ -17,6 +17,7 @@ from ailingva.core.db import utcnow
 from ailingva.grammar.findings import Finding
 from ailingva.lessons import service as lessons
 from ailingva.lessons.models import Lesson, LessonTurn, Pipeline, TurnRole
+from ailingva.providers.registry import Providers
 from ailingva.tutor.prompt import PromptInput, StudentProfile, history_start
 from ailingva.users.models import UserProfile
 from ailingva.users.service import default_name
@@ -70,6 +71,18 @@ class Exchange:
     reply_audio_ms: int | None = None
     interrupted: bool = False
     uncertain: Sequence[str] = ()  # what speech-to-text heard without confidence
+    providers: Mapping[str, str] = field(default_factory=dict)  # used_providers()
+
+
+def used_providers(providers: Providers, *, heard: bool, speak: bool) -> dict[str, str]:
+    """The engines a turn used, by capability: speech-to-text when the student spoke, speech
+    when the reply was spoken, the language model always."""
+    used = {"llm": providers.llm.name}
+    if heard:
+        used["stt"] = providers.stt.name
+    if speak:
+        used["tts"] = providers.tts.name
+    return used
 
 
 def record_exchange(
@@ -91,9 +104,11 @@ def record_exchange(
     student.corrections = [f.as_json() for f in exchange.findings]
     student.timings, student.audio_ms = hearing, exchange.student_audio_ms
     student.uncertain_text = list(exchange.uncertain)
+    student.providers = {k: v for k, v in exchange.providers.items() if k == "stt"}
     tutor = new_turn(seq=seq + 2, role=TurnRole.TUTOR, text=exchange.reply)
     tutor.timings = {k: v for k, v in exchange.timings.items() if k not in hearing}
     tutor.audio_ms, tutor.interrupted = exchange.reply_audio_ms, exchange.interrupted
+    tutor.providers = {k: v for k, v in exchange.providers.items() if k != "stt"}
     db.add_all((student, tutor))
     lessons.touch(db, lesson, now=utcnow())
     return student, tutor

@@ -59,6 +59,7 @@ class Answer:
     playback: asyncio.Event = field(default_factory=asyncio.Event)
     first_audio_at: float | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    providers: dict[str, str] = field(default_factory=dict)  # tutor.service.used_providers
     finished: bool = False
 
     @property
@@ -82,6 +83,7 @@ class Answer:
             student_audio_ms=self.student_audio_ms,
             reply_audio_ms=self.reply_audio_ms,
             interrupted=interrupted,
+            providers=self.providers,
         )
 
     def played_text(self) -> str:

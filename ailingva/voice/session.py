@@ -36,6 +36,7 @@ from ailingva.tutor.conversation import (
 )
 from ailingva.tutor.pipeline import ReplyDone, Speech, Transcribed, tutor_turn
 from ailingva.tutor.prompt import PromptInput
+from ailingva.tutor.service import used_providers
 from ailingva.voice import events
 from ailingva.voice.answer import Answer
 from ailingva.voice.config import VoiceConfig
@@ -359,6 +360,7 @@ class VoiceSession:
     async def _answer(self, turn: Answer) -> None:
         assert self.prompt is not None
         providers = self.registry.current
+        turn.providers = used_providers(providers, heard=turn.audio is not None, speak=self.speak)
         try:
             if turn.text is None:
                 assert turn.audio is not None

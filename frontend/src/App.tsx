@@ -14,9 +14,11 @@ import { NotFoundPage } from "./pages/NotFoundPage";
 import { ResetPasswordPage } from "./pages/ResetPasswordPage";
 import { StudentPage } from "./pages/StudentPage";
 
-// The charts library is big: only the progress page loads it.
+// The charts library is big: only the progress page and the admin's Обзор load it.
 const ProgressPage = lazy(() =>
   import("./pages/ProgressPage").then((module) => ({ default: module.ProgressPage })));
+const AnalyticsScreen = lazy(() =>
+  import("./admin/AnalyticsScreen").then((module) => ({ default: module.AnalyticsScreen })));
 
 export const ROUTER_FUTURE = { v7_startTransition: true, v7_relativeSplatPath: true };
 
@@ -54,7 +56,15 @@ export function App() {
           </RequireAuth>
         }
       >
-        <Route index element={<Navigate to="users" replace />} />
+        <Route index element={<Navigate to="overview" replace />} />
+        <Route
+          path="overview"
+          element={
+            <Suspense fallback={<p className="muted" role="status">Загружаем обзор…</p>}>
+              <AnalyticsScreen />
+            </Suspense>
+          }
+        />
         <Route path="users" element={<UsersScreen />} />
         <Route path="users/:userId" element={<UserScreen />} />
         <Route path="providers" element={<ProvidersScreen />} />

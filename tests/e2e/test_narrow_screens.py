@@ -19,7 +19,12 @@ STUDENT_ROUTES = {
     "/billing": "Баланс и оплата",
     "/no-such-page": "Страница не найдена",
 }
-ADMIN_ROUTES = {**STUDENT_ROUTES, "/admin": "Пользователи", "/admin/providers": "Провайдеры"}
+ADMIN_ROUTES = {
+    **STUDENT_ROUTES,
+    "/admin": "Обзор",
+    "/admin/users": "Пользователи",
+    "/admin/providers": "Провайдеры",
+}
 SIGNED_OUT_ROUTES = {"/login": "С возвращением", "/register": "Создайте аккаунт"}
 
 # What sticks out past the right edge, named the way a reader finds it in the page.

@@ -1,4 +1,4 @@
-import { ArrowLeft, Cpu, ScrollText, Users, type LucideIcon } from "lucide-react";
+import { ArrowLeft, Cpu, LayoutDashboard, ScrollText, Users, type LucideIcon } from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router-dom";
 import { useUser } from "../auth/useAuth";
 import { Brand } from "../components/Brand";
@@ -9,6 +9,7 @@ type Screen = { path: string; label: string; icon: LucideIcon };
 
 /** The admin's screens, in the order of the menu: a new screen is one line here and one route. */
 export const ADMIN_SCREENS: readonly Screen[] = [
+  { path: "overview", label: "Обзор", icon: LayoutDashboard },
   { path: "users", label: "Пользователи", icon: Users },
   { path: "providers", label: "Провайдеры", icon: Cpu },
   { path: "audit", label: "Журнал", icon: ScrollText },

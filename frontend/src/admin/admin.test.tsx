@@ -55,13 +55,13 @@ const studentPage = {
 describe("admin panel", () => {
   it("has its own menu of the screens that exist, and searches users", async () => {
     const user = userEvent.setup();
-    renderApp("/admin", {
+    renderApp("/admin/users", {
       "GET /api/auth/me": () => json(200, admin),
       "GET /api/admin/users": () => json(200, { items: [anna], total: 1 }),
     });
     const menu = await screen.findByRole("navigation", { name: "Разделы админ-панели" });
     expect(within(menu).getAllByRole("link").map((link) => link.textContent?.trim()))
-      .toEqual(["Пользователи", "Провайдеры", "Журнал"]);
+      .toEqual(["Обзор", "Пользователи", "Провайдеры", "Журнал"]);
     const link = await screen.findByRole("link", { name: "Анна" });
     expect(link.getAttribute("href")).toBe("/admin/users/7");
     await user.type(screen.getByLabelText("Имя или email"), "анна");

@@ -922,6 +922,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/analytics/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Analytics Activity
+         * @description Active students, registrations, lessons and turns per day.
+         */
+        get: operations["analytics_activity_api_admin_analytics_activity_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/analytics/money": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Analytics Money
+         * @description Voice minutes, revenue and refunds per day; trial -> paid conversion.
+         */
+        get: operations["analytics_money_api_admin_analytics_money_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/analytics/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Analytics Errors
+         * @description The students' errors by category: live corrections and the ANALYSIS pass's.
+         */
+        get: operations["analytics_errors_api_admin_analytics_errors_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/analytics/latency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Analytics Latency
+         * @description p50/p95 per day of end of speech -> first audio and of each stage.
+         */
+        get: operations["analytics_latency_api_admin_analytics_latency_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/analytics/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Analytics Providers
+         * @description The providers that served the live conversation's turns, by capability.
+         */
+        get: operations["analytics_providers_api_admin_analytics_providers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -939,6 +1039,52 @@ export interface components {
             llm: string;
             /** Tts */
             tts: string;
+        };
+        /** Activity */
+        Activity: {
+            period: components["schemas"]["PeriodPublic"];
+            /** Days */
+            days: components["schemas"]["ActivityDay"][];
+            totals: components["schemas"]["ActivityTotals"];
+        };
+        /** ActivityDay */
+        ActivityDay: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Active Students
+             * @description Students who said something in a lesson
+             */
+            active_students: number;
+            /** Registrations */
+            registrations: number;
+            /**
+             * Lessons
+             * @description Lessons started
+             */
+            lessons: number;
+            /**
+             * Turns
+             * @description The students' turns (the live conversation)
+             */
+            turns: number;
+        };
+        /** ActivityTotals */
+        ActivityTotals: {
+            /**
+             * Active Students
+             * @description Distinct students active in the period
+             */
+            active_students: number;
+            /** Registrations */
+            registrations: number;
+            /** Lessons */
+            lessons: number;
+            /** Turns */
+            turns: number;
         };
         /** AdjustmentRequest */
         AdjustmentRequest: {
@@ -1192,6 +1338,24 @@ export interface components {
              */
             message: string;
         };
+        /** Conversion */
+        Conversion: {
+            /**
+             * Registered
+             * @description Students registered in the period
+             */
+            registered: number;
+            /**
+             * Paid
+             * @description Of them, those who have made a paid purchase
+             */
+            paid: number;
+            /**
+             * Rate Percent
+             * @description paid / registered, in percent (0 when none)
+             */
+            rate_percent: number;
+        };
         /**
          * Correction
          * @description One mistake: `original` at [start, end) of the student's text, and its fix.
@@ -1317,6 +1481,23 @@ export interface components {
             /** Details */
             details?: unknown;
         };
+        /** ErrorCategoryCount */
+        ErrorCategoryCount: {
+            /** Category */
+            category: string;
+            /**
+             * Live
+             * @description Corrections the live pipeline made on student turns
+             */
+            live: number;
+            /**
+             * Analysis
+             * @description Errors the ANALYSIS pass (the brain's deep pass) added
+             */
+            analysis: number;
+            /** Total */
+            total: number;
+        };
         /** ErrorEvent */
         ErrorEvent: {
             /**
@@ -1336,6 +1517,17 @@ export interface components {
          */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /** Errors */
+        Errors: {
+            period: components["schemas"]["PeriodPublic"];
+            /**
+             * Categories
+             * @description Most frequent first
+             */
+            categories: components["schemas"]["ErrorCategoryCount"][];
+            /** Total */
+            total: number;
         };
         /** FailedJobPublic */
         FailedJobPublic: {
@@ -1390,6 +1582,35 @@ export interface components {
             bonus_kopecks: number;
             /** Inviter Bonus Kopecks */
             inviter_bonus_kopecks: number;
+        };
+        /** Latency */
+        Latency: {
+            period: components["schemas"]["PeriodPublic"];
+            /**
+             * Stages
+             * @description end_to_first_audio first, then the stages
+             */
+            stages: components["schemas"]["StageLatency"][];
+        };
+        /** LatencyDay */
+        LatencyDay: {
+            /**
+             * P50 Ms
+             * @description None when no turn of the day measured it
+             */
+            p50_ms: number | null;
+            /** P95 Ms */
+            p95_ms: number | null;
+            /**
+             * Turns
+             * @description Turns that measured the stage
+             */
+            turns: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
         };
         /** LearningPublic */
         LearningPublic: {
@@ -1577,6 +1798,51 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** Money */
+        Money: {
+            period: components["schemas"]["PeriodPublic"];
+            /** Days */
+            days: components["schemas"]["MoneyDay"][];
+            totals: components["schemas"]["MoneyTotals"];
+            conversion: components["schemas"]["Conversion"];
+        };
+        /** MoneyDay */
+        MoneyDay: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Voice Minutes
+             * @description Voice minutes charged by the meter
+             */
+            voice_minutes: number;
+            /**
+             * Revenue Kopecks
+             * @description Payments that succeeded that day
+             */
+            revenue_kopecks: number;
+            /**
+             * Refunds Kopecks
+             * @description Payments refunded that day
+             */
+            refunds_kopecks: number;
+        };
+        /** MoneyTotals */
+        MoneyTotals: {
+            /** Voice Minutes */
+            voice_minutes: number;
+            /** Revenue Kopecks */
+            revenue_kopecks: number;
+            /** Refunds Kopecks */
+            refunds_kopecks: number;
+            /**
+             * Net Kopecks
+             * @description revenue - refunds
+             */
+            net_kopecks: number;
+        };
         /** PackageCreate */
         PackageCreate: {
             /** Name */
@@ -1667,6 +1933,38 @@ export interface components {
          * @enum {string}
          */
         PaymentStatus: "pending" | "succeeded" | "failed";
+        /** Percentiles */
+        Percentiles: {
+            /**
+             * P50 Ms
+             * @description None when no turn of the day measured it
+             */
+            p50_ms: number | null;
+            /** P95 Ms */
+            p95_ms: number | null;
+            /**
+             * Turns
+             * @description Turns that measured the stage
+             */
+            turns: number;
+        };
+        /** PeriodPublic */
+        PeriodPublic: {
+            /**
+             * Since
+             * Format: date
+             * @description First day (UTC), included
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date
+             * @description Last day (UTC), included
+             */
+            until: string;
+            /** Days */
+            days: number;
+        };
         /** ProfilePublic */
         ProfilePublic: {
             /** Level */
@@ -1811,6 +2109,18 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** ProviderShare */
+        ProviderShare: {
+            /**
+             * Capability
+             * @description stt, llm or tts
+             */
+            capability: string;
+            /** Name */
+            name: string;
+            /** Turns */
+            turns: number;
+        };
         /** ProviderVoices */
         ProviderVoices: {
             /** Openai */
@@ -1827,6 +2137,15 @@ export interface components {
              * @description espeak-ng / festival (Russian)
              */
             local_ru: components["schemas"]["VoiceOption"][];
+        };
+        /** Providers */
+        Providers: {
+            period: components["schemas"]["PeriodPublic"];
+            /**
+             * Providers
+             * @description By capability, then most used first
+             */
+            providers: components["schemas"]["ProviderShare"][];
         };
         /** PurchaseRequest */
         PurchaseRequest: {
@@ -1912,6 +2231,17 @@ export interface components {
             /** Trial Minutes */
             trial_minutes: number;
             invitation?: components["schemas"]["Invitation"] | null;
+        };
+        /** StageLatency */
+        StageLatency: {
+            /**
+             * Stage
+             * @description A key of the turns' timings, e.g. end_to_first_audio
+             */
+            stage: string;
+            period: components["schemas"]["Percentiles"];
+            /** Days */
+            days: components["schemas"]["LatencyDay"][];
         };
         /**
          * StudentDetail
@@ -5815,6 +6145,276 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FailedJobPublic"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    analytics_activity_api_admin_analytics_activity_get: {
+        parameters: {
+            query?: {
+                /** @description The last 7, 30 or 90 days, today included */
+                days?: number | null;
+                /** @description First day (UTC), with `until` */
+                since?: string | null;
+                /** @description Last day (UTC), included */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    analytics_money_api_admin_analytics_money_get: {
+        parameters: {
+            query?: {
+                /** @description The last 7, 30 or 90 days, today included */
+                days?: number | null;
+                /** @description First day (UTC), with `until` */
+                since?: string | null;
+                /** @description Last day (UTC), included */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Money"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    analytics_errors_api_admin_analytics_errors_get: {
+        parameters: {
+            query?: {
+                /** @description The last 7, 30 or 90 days, today included */
+                days?: number | null;
+                /** @description First day (UTC), with `until` */
+                since?: string | null;
+                /** @description Last day (UTC), included */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    analytics_latency_api_admin_analytics_latency_get: {
+        parameters: {
+            query?: {
+                /** @description The last 7, 30 or 90 days, today included */
+                days?: number | null;
+                /** @description First day (UTC), with `until` */
+                since?: string | null;
+                /** @description Last day (UTC), included */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Latency"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    analytics_providers_api_admin_analytics_providers_get: {
+        parameters: {
+            query?: {
+                /** @description The last 7, 30 or 90 days, today included */
+                days?: number | null;
+                /** @description First day (UTC), with `until` */
+                since?: string | null;
+                /** @description Last day (UTC), included */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Providers"];
                 };
             };
             /** @description Unauthorized */

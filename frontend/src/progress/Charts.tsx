@@ -7,24 +7,34 @@ import { categoryName } from "../tutor/categories";
 import { formatDay } from "./format";
 import type { Progress } from "./queries";
 
-const CATEGORY_COLOURS = [
+export const CATEGORY_COLOURS = [
   "#4338ca", "#0f766e", "#b93815", "#a16207", "#7c3aed", "#be185d", "#0369a1", "#4d7c0f",
   "#9f1239", "#475569", "#c2410c",
 ];
-const AXIS = { fontSize: 12, fill: "#555b6e" };
+export const AXIS = { fontSize: 12, fill: "#555b6e" };
 
-type CardProps = { title: string; description: string; empty: boolean; children: ReactNode };
+type CardProps = {
+  title: string;
+  description: string;
+  empty: boolean;
+  emptyText?: string;
+  height?: number;
+  children: ReactNode;
+};
 
 /** A chart with its title; a plain sentence for screen readers and when there is nothing yet. */
-function ChartCard({ title, description, empty, children }: CardProps) {
+export function ChartCard({
+  title, description, empty, children, height = 240,
+  emptyText = "Пока пусто — поговорите с репетитором, и здесь появится график.",
+}: CardProps) {
   return (
     <figure className="card chart-card">
       <figcaption><h2>{title}</h2></figcaption>
       {empty ? (
-        <p className="chart-empty">Пока пусто — поговорите с репетитором, и здесь появится график.</p>
+        <p className="chart-empty">{emptyText}</p>
       ) : (
         <div className="chart" role="img" aria-label={description}>
-          <ResponsiveContainer width="100%" height={240}>{children}</ResponsiveContainer>
+          <ResponsiveContainer width="100%" height={height}>{children}</ResponsiveContainer>
         </div>
       )}
     </figure>
@@ -34,7 +44,7 @@ function ChartCard({ title, description, empty, children }: CardProps) {
 const xAxis = <XAxis dataKey="day" tickFormatter={formatDay} tick={AXIS} minTickGap={16} />;
 const yAxis = <YAxis allowDecimals={false} tick={AXIS} width={36} />;
 const grid = <CartesianGrid stroke="#eceef6" vertical={false} />;
-const tooltipDay = (day: unknown) => (typeof day === "string" ? formatDay(day) : "");
+export const tooltipDay = (day: unknown) => (typeof day === "string" ? formatDay(day) : "");
 
 export function XpChart({ data }: { data: Progress["xp_by_day"] }) {
   const total = data.reduce((sum, day) => sum + day.value, 0);

@@ -2,7 +2,7 @@ import { Award, Clock, Flame, GraduationCap, MessagesSquare, Sparkles, type Luci
 import { formatCount, plural } from "../billing/format";
 import type { Totals as TotalsData } from "./queries";
 
-type Tile = { icon: LucideIcon; label: string; value: string; note?: string };
+export type Tile = { icon: LucideIcon; label: string; value: string; note?: string };
 
 function tiles(totals: TotalsData): Tile[] {
   return [
@@ -22,9 +22,14 @@ function tiles(totals: TotalsData): Tile[] {
 }
 
 export function Totals({ totals }: { totals: TotalsData }) {
+  return <TileList tiles={tiles(totals)} />;
+}
+
+/** Figures as tiles: an icon, a label, the value and an optional note under it. */
+export function TileList({ tiles: list, className = "" }: { tiles: Tile[]; className?: string }) {
   return (
-    <dl className="totals">
-      {tiles(totals).map(({ icon: Icon, label, value, note }) => (
+    <dl className={`totals ${className}`.trim()}>
+      {list.map(({ icon: Icon, label, value, note }) => (
         <div key={label} className="total">
           <Icon size={20} aria-hidden="true" />
           <dt>{label}</dt>
