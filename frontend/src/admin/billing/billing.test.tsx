@@ -107,7 +107,7 @@ describe("the admin's billing screen", () => {
     const table = await screen.findByRole("region", { name: "Операции" });
     expect(within(table).getAllByRole("row")).toHaveLength(3);
     expect(table.textContent).toMatch(/\u22125\s₽/);
-    expect(within(table).getAllByRole("link", { name: "Анна" })[0].getAttribute("href")).toBe("/admin/users/7");
+    expect(within(table).getAllByRole("link", { name: "Анна" })[0]!.getAttribute("href")).toBe("/admin/users/7");
 
     await user.selectOptions(screen.getByLabelText("Операция"), "purchase");
     await user.type(screen.getByLabelText("Ученик: имя или email"), "анна");
