@@ -192,7 +192,9 @@ def export_transactions(
     return StreamingResponse(
         export.csv_chunks(engine, filters, first),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="ailingva-transactions.csv"'},
+        # No file name: the page names the file by the period it picked (in the admin's own
+        # time zone); a client that sets none gets the path's, transactions.csv.
+        headers={"Content-Disposition": "attachment"},
     )
 
 

@@ -5,7 +5,6 @@ import { KIND_LABELS } from "../../billing/History";
 import { formatRub, formatSignedRub } from "../../billing/format";
 import { Loadable } from "../../components/Loadable";
 import { Pager } from "../../components/Pager";
-import { formatWhen } from "../labels";
 import { PeriodFields } from "./PeriodFields";
 import {
   OPERATIONS_PAGE,
@@ -16,6 +15,7 @@ import {
 } from "./queries";
 import { RefundDialog } from "./RefundDialog";
 
+const shortWhen = new Intl.DateTimeFormat("ru-RU", { dateStyle: "short", timeStyle: "short" });
 const KINDS = Object.keys(KIND_LABELS) as (keyof typeof KIND_LABELS)[];
 
 /** The file's name says which period it holds: "ailingva-operations-2026-12-01_2026-12-31.csv". */
@@ -135,7 +135,7 @@ function OperationRow({ row, onRefund }: { row: TransactionRow; onRefund: () => 
   const refundable = row.kind === "purchase" && row.payment_id !== null && !row.refunded;
   return (
     <tr>
-      <td data-label="Дата" className="op-date">{formatWhen(row.created_at)}</td>
+      <td data-label="Дата" className="op-date">{shortWhen.format(new Date(row.created_at))}</td>
       <td data-label="Ученик" className="op-student">
         <Link to={`/admin/users/${row.user_id}`}>{row.user_name}</Link>
         <span className="history-note">{row.user_email}</span>

@@ -18,7 +18,7 @@ const PRESETS = [
 export function PeriodFields({ id, since, until, onChange }: Props) {
   return (
     <>
-      <div className="field">
+      <div className="field field-date">
         <label htmlFor={`${id}-since`}>С</label>
         <input
           id={`${id}-since`}
@@ -28,7 +28,7 @@ export function PeriodFields({ id, since, until, onChange }: Props) {
           onChange={(event) => onChange({ since: event.target.value, until })}
         />
       </div>
-      <div className="field">
+      <div className="field field-date">
         <label htmlFor={`${id}-until`}>По</label>
         <input
           id={`${id}-until`}
