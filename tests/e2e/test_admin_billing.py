@@ -48,6 +48,14 @@ def _seed(url: str) -> str:
     return "Рита Лебедева"
 
 
+def _shot(page: Page, name: str) -> None:
+    """The whole page, and what shows first at full size (only with SCREENSHOT_DIR)."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
+        page.screenshot(path=f"{SCREENSHOTS}/{name}-top.png")
+
+
 def _csv_rows(page: Page) -> list[list[str]]:
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Скачать CSV").click()
@@ -107,6 +115,7 @@ def test_a_package_an_export_and_a_refund(
     table.get_by_role("button", name="Вернуть").click()
     dialog = page.get_by_role("alertdialog", name="Вернуть платёж?")
     dialog.get_by_label("Причина (для журнала)").fill("Ученица передумала")
+    _shot(page, "billing-refund-1280")
     dialog.get_by_role("button", name="Вернуть платёж").click()
     expect(page.get_by_role("status")).to_contain_text("Платёж возвращён")
     expect(table).to_contain_text("Возвращён")
@@ -124,11 +133,10 @@ def test_a_package_an_export_and_a_refund(
             expect(page.get_by_role("tab", name=label)).to_have_attribute("aria-selected", "true")
             if tab == "referrals":
                 expect(page.get_by_role("link", name=inviter)).to_be_visible()
+            if tab == "packages":  # with the form open
+                page.get_by_role("button", name="Новый пакет").click()
+                page.get_by_label("Название").fill("Пакет с очень длинным названием для проверки")
             page.wait_for_load_state("networkidle")
-            if SCREENSHOTS:
-                Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-                shot = f"{SCREENSHOTS}/billing-{tab}-{width}"
-                page.screenshot(path=f"{shot}.png", full_page=True)
-                page.screenshot(path=f"{shot}-top.png")  # what shows first, at full size
+            _shot(page, f"billing-{tab}-{width}")
             fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
             assert fits, f"the {tab} tab scrolls sideways at {width} px"
