@@ -158,6 +158,32 @@ def test_the_csv_with_the_database_down_is_an_error_not_an_empty_file(
     assert response.json()["error"]["code"] == "database_unavailable"
 
 
+def test_the_database_failing_mid_file_fails_the_download_not_a_shorter_file(
+    make_client: MakeClient, admin: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the first batch the status line is sent: the stream breaks off (the browser marks
+    the download failed) instead of ending as if the file were whole."""
+    monkeypatch.setattr(export, "BATCH", 1)
+    for n in range(3):
+        _student(make_client, f"Ученик {n}")
+    read = statements.transactions_before
+    calls: list[int | None] = []
+
+    def fails_second(db: object, filters: object, *, before_id: int | None, limit: int) -> object:
+        calls.append(before_id)
+        if len(calls) > 1:
+            raise OperationalError("SELECT", {}, Exception("connection lost"))
+        return read(db, filters, before_id=before_id, limit=limit)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export, "transactions_before", fails_second)
+    monkeypatch.setattr(statements, "transactions_before", fails_second)
+    # The test client reports the broken stream as the server does: the response had started.
+    with pytest.raises(RuntimeError, match="response already started") as broken:
+        admin.get(CSV_URL)
+    assert isinstance(broken.value.__cause__, OperationalError)
+    assert len(calls) == 2
+
+
 def test_referral_statistics_over_a_period(
     make_client: MakeClient, admin: TestClient, engine: Engine
 ) -> None:
