@@ -13,6 +13,7 @@ from ailingva.api.deps import (
     InstantQuery,
     Limit,
     Offset,
+    SearchText,
     SessionDep,
     SettingsDep,
 )
@@ -146,11 +147,6 @@ def adjust(
             reason=body.reason,
         )
     return AdminTransactionPublic.model_validate(entry)
-
-
-SearchText = Annotated[
-    str | None, Query(max_length=100, description="Part of the student's email or name")
-]
 
 
 def _transaction_filter(

@@ -5296,7 +5296,7 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 user_id?: number | null;
-                /** @description Part of the student's email or name */
+                /** @description Part of a name or email */
                 q?: string | null;
                 kind?: components["schemas"]["TransactionKind"] | null;
                 since?: string | null;
@@ -5386,7 +5386,7 @@ export interface operations {
         parameters: {
             query?: {
                 user_id?: number | null;
-                /** @description Part of the student's email or name */
+                /** @description Part of a name or email */
                 q?: string | null;
                 kind?: components["schemas"]["TransactionKind"] | null;
                 since?: string | null;
