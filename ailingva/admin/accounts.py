@@ -13,6 +13,7 @@ from ailingva.auth import service as auth_service
 from ailingva.auth.models import AuthSession, Role, UserAccount
 from ailingva.billing.models import Wallet
 from ailingva.core.audit import AuditAction, change, record
+from ailingva.core.db import contains_pattern
 from ailingva.core.errors import AppError, ErrorCode
 from ailingva.users.models import UserProfile
 
@@ -26,11 +27,6 @@ OWN_ACCOUNT = AppError(
     "Свою роль и доступ изменить нельзя: попросите другого администратора.",
     409,
 )
-
-
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def search_users(
@@ -51,7 +47,7 @@ def search_users(
         .outerjoin(Wallet, col(Wallet.user_id) == col(UserAccount.id))
     )
     if query:
-        pattern = _like(query.strip())
+        pattern = contains_pattern(query.strip())
         rows = rows.where(
             or_(
                 func.lower(UserAccount.email).like(pattern, escape="\\"),

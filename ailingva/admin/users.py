@@ -4,9 +4,9 @@ adjustments are billing's (`/api/admin/billing/transactions`, `/adjustments`).""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 
 from ailingva.admin import accounts, student
 from ailingva.admin.schemas import (
@@ -21,7 +21,7 @@ from ailingva.admin.schemas import (
     StudentWordPage,
     TutorRulePublic,
 )
-from ailingva.api.deps import IdPath, Limit, Offset, SessionDep
+from ailingva.api.deps import IdPath, Limit, Offset, SearchText, SessionDep
 from ailingva.auth.deps import AdminUser
 from ailingva.auth.models import Role
 from ailingva.auth.repository import get_user
@@ -37,8 +37,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)
 }
 router = APIRouter(prefix="/api/admin/users", tags=["admin"], responses=ERRORS)
-
-SearchText = Annotated[str | None, Query(max_length=100, description="Part of a name or email")]
 
 
 def _live(request: Request) -> LiveSessions:

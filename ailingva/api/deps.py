@@ -18,6 +18,7 @@ from ailingva.core.config import Settings
 from ailingva.core.db import MAX_ID
 from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.security import SecretBox
+from ailingva.core.text import CleanText
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.worker.queue import JobQueue
 
@@ -102,6 +103,12 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_PAGE = 200
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
+
+# A search of people by part of a name or email. Control characters are dropped, as from stored
+# text: PostgreSQL refuses a NUL byte even in a LIKE pattern (a 500 otherwise).
+SearchText = Annotated[
+    str | None, Query(max_length=100, description="Part of a name or email"), CleanText
+]
 
 _DATE_TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
 

@@ -142,7 +142,12 @@ def payment_description(db: Session, payment: Payment) -> str:
 
 
 def refund_payment(
-    db: Session, provider: PaymentProvider, payment: Payment, *, admin_id: int | None
+    db: Session,
+    provider: PaymentProvider,
+    payment: Payment,
+    *,
+    admin_id: int | None,
+    reason: str | None = None,
 ) -> WalletTransaction:
     """Money back to the student: the credited amount leaves the wallet (if still there)."""
     if payment.status != PaymentStatus.SUCCEEDED or payment.provider_payment_id is None:
@@ -154,7 +159,7 @@ def refund_payment(
         kind=TransactionKind.REFUND,
         amount_kopecks=-payment.credit_kopecks,
         idempotency_key=f"refund:{payment.id}",
-        description="Возврат платежа",
+        description=f"Возврат платежа: {reason}" if reason else "Возврат платежа",
         payment_id=payment.id,
         created_by_id=admin_id,
     )

@@ -50,9 +50,49 @@ class AdminTransactionPublic(TransactionPublic):
     usage_session_id: int | None
 
 
+class AdminTransactionRow(AdminTransactionPublic):
+    """A ledger entry in the admin's list: whose it is, and (a purchase) whether it is refunded."""
+
+    user_email: str
+    user_name: str
+    refunded: bool
+
+
 class AdminTransactionPage(BaseModel):
-    items: list[AdminTransactionPublic]
+    items: list[AdminTransactionRow]
     total: int
+
+
+class RefundRequest(JsonBody):
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200), CleanText
+    ]
+
+
+class TopReferrer(BaseModel):
+    user_id: int
+    email: str
+    name: str
+    # Friends who signed up with the referrer's link in the period, and how many of them paid.
+    signups: int
+    paid: int
+    # The referrer's own bonuses in the period, less those taken back by refunds.
+    bonus_kopecks: int
+
+
+class ReferralReport(BaseModel):
+    """Invitations over a period: `since` inclusive, `until` exclusive; all time without them."""
+
+    since: datetime | None
+    until: datetime | None
+    # Students who took their invitation link (a code is made when they first open it).
+    links_issued: int
+    signups: int
+    # Friends whose first purchase (and so both bonuses) fell in the period.
+    first_purchases: int
+    bonuses_paid_kopecks: int
+    bonuses_taken_back_kopecks: int
+    top_referrers: list[TopReferrer]
 
 
 class PackagePublic(BaseModel):
@@ -64,6 +104,10 @@ class PackagePublic(BaseModel):
     discount_percent: int
     price_kopecks: int
     is_active: bool
+
+
+class AdminPackagePublic(PackagePublic):
+    sort_order: int  # the order on the student's page, lowest first
 
 
 class PurchaseRequest(JsonBody):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
@@ -61,24 +60,10 @@ def grant_trial(db: Session, *, user_id: int, email: str) -> WalletTransaction |
 
 
 def transactions(
-    db: Session,
-    *,
-    user_id: int | None = None,
-    kind: TransactionKind | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    limit: int,
-    offset: int,
+    db: Session, *, user_id: int, limit: int, offset: int
 ) -> tuple[list[WalletTransaction], int]:
-    query = select(WalletTransaction)
-    if user_id is not None:
-        query = query.where(WalletTransaction.user_id == user_id)
-    if kind is not None:
-        query = query.where(WalletTransaction.kind == kind)
-    if since is not None:
-        query = query.where(col(WalletTransaction.created_at) >= since)
-    if until is not None:
-        query = query.where(col(WalletTransaction.created_at) < until)
+    """The student's own entries, newest first (the admin's list is `statements`)."""
+    query = select(WalletTransaction).where(WalletTransaction.user_id == user_id)
     total = db.exec(select(func.count()).select_from(query.subquery())).one()
     page = db.exec(query.order_by(col(WalletTransaction.id).desc()).offset(offset).limit(limit))
     return list(page.all()), total

@@ -126,6 +126,13 @@ MAX_ID = 2**31 - 1
 DbId = Annotated[int, PydanticField(ge=1, le=MAX_ID)]
 
 
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (with `escape="\\"`) for `text` anywhere, lower-cased, its `%`, `_` and
+    `\\` taken literally: compare it with `func.lower(column)`."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def utcnow() -> datetime:
     """The current time, aware and in UTC (tests move it with time-machine)."""
     return datetime.now(UTC)

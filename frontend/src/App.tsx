@@ -4,6 +4,7 @@ import { Layout, LayoutIfSignedIn } from "./components/Layout";
 import { RequireAuth } from "./components/RequireAuth";
 import { AdminLayout } from "./admin/AdminLayout";
 import { AuditScreen } from "./admin/AuditScreen";
+import { BillingScreen } from "./admin/BillingScreen";
 import { ProvidersScreen } from "./admin/ProvidersScreen";
 import { UserScreen } from "./admin/UserScreen";
 import { UsersScreen } from "./admin/UsersScreen";
@@ -69,6 +70,7 @@ export function App() {
         <Route path="users/:userId" element={<UserScreen />} />
         <Route path="providers" element={<ProvidersScreen />} />
         <Route path="audit" element={<AuditScreen />} />
+        <Route path="billing" element={<BillingScreen />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
       <Route element={<LayoutIfSignedIn />}>

@@ -23,6 +23,7 @@ ADMIN_ROUTES = {
     **STUDENT_ROUTES,
     "/admin": "Обзор",
     "/admin/users": "Пользователи",
+    "/admin/billing": "Биллинг",
     "/admin/providers": "Провайдеры",
 }
 SIGNED_OUT_ROUTES = {"/login": "С возвращением", "/register": "Создайте аккаунт"}

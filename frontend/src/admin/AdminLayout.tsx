@@ -1,4 +1,4 @@
-import { ArrowLeft, Cpu, LayoutDashboard, ScrollText, Users, type LucideIcon } from "lucide-react";
+import { ArrowLeft, Cpu, LayoutDashboard, ScrollText, Users, Wallet, type LucideIcon } from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router-dom";
 import { useUser } from "../auth/useAuth";
 import { Brand } from "../components/Brand";
@@ -11,6 +11,7 @@ type Screen = { path: string; label: string; icon: LucideIcon };
 export const ADMIN_SCREENS: readonly Screen[] = [
   { path: "overview", label: "Обзор", icon: LayoutDashboard },
   { path: "users", label: "Пользователи", icon: Users },
+  { path: "billing", label: "Биллинг", icon: Wallet },
   { path: "providers", label: "Провайдеры", icon: Cpu },
   { path: "audit", label: "Журнал", icon: ScrollText },
 ];

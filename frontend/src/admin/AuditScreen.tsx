@@ -6,18 +6,12 @@ import { Loadable } from "../components/Loadable";
 import { Pager } from "../components/Pager";
 import { usePageTitle } from "../usePageTitle";
 import { ACTION_LABELS, describeChanges, formatWhen, type AuditEntry } from "./labels";
+import { periodQuery } from "./period";
 import { ADMIN_KEY } from "./queries";
 
 const PAGE = 25;
 
 type Filters = { action: string; since: string; until: string; offset: number };
-
-/** A day picked in the admin's own time zone, as the instant it starts. */
-function dayStart(day: string, plusDays = 0): string {
-  const start = new Date(`${day}T00:00:00`);
-  start.setDate(start.getDate() + plusDays);
-  return start.toISOString();
-}
 
 export function AuditScreen() {
   usePageTitle("Журнал");
@@ -32,8 +26,7 @@ export function AuditScreen() {
           limit: PAGE,
           offset: filters.offset,
           ...(filters.action ? { action: filters.action as never } : {}),
-          ...(filters.since ? { since: dayStart(filters.since) } : {}),
-          ...(filters.until ? { until: dayStart(filters.until, 1) } : {}),
+          ...periodQuery(filters.since, filters.until),
         },
       },
     })),

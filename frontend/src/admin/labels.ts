@@ -78,6 +78,12 @@ const FIELD_LABELS: Record<string, string> = {
   discount_percent: "скидка, %",
   price_kopecks: "цена",
   is_active: "в продаже",
+  sort_order: "порядок",
+  price_per_minute_kopecks: "цена минуты",
+  trial_minutes: "пробных минут",
+  referral_bonus_referrer_kopecks: "бонус пригласившему",
+  referral_bonus_referred_kopecks: "бонус приглашённому",
+  low_balance_warning_minutes: "предупреждать при минутах",
 };
 
 /** "роль: Ученик → Администратор"; money in roubles; a key only as "изменён" (its value is

@@ -867,6 +867,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/billing/transactions.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Transactions
+         * @description Every entry the filters match (no paging), newest first, as a CSV file for Excel: see
+         *     `billing/export.py` for the format.
+         */
+        get: operations["export_transactions_api_admin_billing_transactions_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/billing/payments/{payment_id}/refund": {
         parameters: {
             query?: never;
@@ -876,8 +897,32 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refund */
+        /**
+         * Refund
+         * @description The payment's money back to the student; the reason goes to the ledger and the journal.
+         */
         post: operations["refund_api_admin_billing_payments__payment_id__refund_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/billing/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Referral Statistics
+         * @description Invitations over [since, until): links taken, sign-ups through them, first purchases,
+         *     bonuses paid and taken back, and the students who brought the most friends.
+         */
+        get: operations["referral_statistics_api_admin_billing_referrals_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1095,10 +1140,27 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** AdminPackagePublic */
+        AdminPackagePublic: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Minutes */
+            minutes: number;
+            /** Discount Percent */
+            discount_percent: number;
+            /** Price Kopecks */
+            price_kopecks: number;
+            /** Is Active */
+            is_active: boolean;
+            /** Sort Order */
+            sort_order: number;
+        };
         /** AdminTransactionPage */
         AdminTransactionPage: {
             /** Items */
-            items: components["schemas"]["AdminTransactionPublic"][];
+            items: components["schemas"]["AdminTransactionRow"][];
             /** Total */
             total: number;
         };
@@ -1126,6 +1188,40 @@ export interface components {
             payment_id: number | null;
             /** Usage Session Id */
             usage_session_id: number | null;
+        };
+        /**
+         * AdminTransactionRow
+         * @description A ledger entry in the admin's list: whose it is, and (a purchase) whether it is refunded.
+         */
+        AdminTransactionRow: {
+            /** Id */
+            id: number;
+            kind: components["schemas"]["TransactionKind"];
+            /** Amount Kopecks */
+            amount_kopecks: number;
+            /** Balance After Kopecks */
+            balance_after_kopecks: number;
+            /** Description */
+            description: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** User Id */
+            user_id: number;
+            /** Created By Id */
+            created_by_id: number | null;
+            /** Payment Id */
+            payment_id: number | null;
+            /** Usage Session Id */
+            usage_session_id: number | null;
+            /** User Email */
+            user_email: string;
+            /** User Name */
+            user_name: string;
+            /** Refunded */
+            refunded: boolean;
         };
         /** AdminUserPage */
         AdminUserPage: {
@@ -2175,6 +2271,33 @@ export interface components {
             /** Bonus Referred Kopecks */
             bonus_referred_kopecks: number;
         };
+        /**
+         * ReferralReport
+         * @description Invitations over a period: `since` inclusive, `until` exclusive; all time without them.
+         */
+        ReferralReport: {
+            /** Since */
+            since: string | null;
+            /** Until */
+            until: string | null;
+            /** Links Issued */
+            links_issued: number;
+            /** Signups */
+            signups: number;
+            /** First Purchases */
+            first_purchases: number;
+            /** Bonuses Paid Kopecks */
+            bonuses_paid_kopecks: number;
+            /** Bonuses Taken Back Kopecks */
+            bonuses_taken_back_kopecks: number;
+            /** Top Referrers */
+            top_referrers: components["schemas"]["TopReferrer"][];
+        };
+        /** RefundRequest */
+        RefundRequest: {
+            /** Reason */
+            reason: string;
+        };
         /** RegisterRequest */
         RegisterRequest: {
             /**
@@ -2316,6 +2439,21 @@ export interface components {
             token_type: string;
             /** Expires In */
             expires_in: number;
+        };
+        /** TopReferrer */
+        TopReferrer: {
+            /** User Id */
+            user_id: number;
+            /** Email */
+            email: string;
+            /** Name */
+            name: string;
+            /** Signups */
+            signups: number;
+            /** Paid */
+            paid: number;
+            /** Bonus Kopecks */
+            bonus_kopecks: number;
         };
         /**
          * TransactionKind
@@ -5366,7 +5504,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PackagePublic"][];
+                    "application/json": components["schemas"]["AdminPackagePublic"][];
                 };
             };
             /** @description Unauthorized */
@@ -5453,7 +5591,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PackagePublic"];
+                    "application/json": components["schemas"]["AdminPackagePublic"];
                 };
             };
             /** @description Unauthorized */
@@ -5625,7 +5763,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PackagePublic"];
+                    "application/json": components["schemas"]["AdminPackagePublic"];
                 };
             };
             /** @description Unauthorized */
@@ -5785,12 +5923,14 @@ export interface operations {
     all_transactions_api_admin_billing_transactions_get: {
         parameters: {
             query?: {
+                limit?: number;
+                offset?: number;
                 user_id?: number | null;
+                /** @description Part of a name or email */
+                q?: string | null;
                 kind?: components["schemas"]["TransactionKind"] | null;
                 since?: string | null;
                 until?: string | null;
-                limit?: number;
-                offset?: number;
             };
             header?: never;
             path?: never;
@@ -5872,6 +6012,96 @@ export interface operations {
             };
         };
     };
+    export_transactions_api_admin_billing_transactions_csv_get: {
+        parameters: {
+            query?: {
+                user_id?: number | null;
+                /** @description Part of a name or email */
+                q?: string | null;
+                kind?: components["schemas"]["TransactionKind"] | null;
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Payment Required */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     refund_api_admin_billing_payments__payment_id__refund_post: {
         parameters: {
             query?: never;
@@ -5881,7 +6111,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefundRequest"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             201: {
@@ -5890,6 +6124,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminTransactionPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Payment Required */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    referral_statistics_api_admin_billing_referrals_get: {
+        parameters: {
+            query?: {
+                since?: string | null;
+                until?: string | null;
+                top?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralReport"];
                 };
             };
             /** @description Unauthorized */
