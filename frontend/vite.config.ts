@@ -15,5 +15,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     setupFiles: ["src/test/setup.ts"],
+    // Screens driven by userEvent take seconds on a busy 2-core machine; a stuck test still fails.
+    testTimeout: 20_000,
   },
 });

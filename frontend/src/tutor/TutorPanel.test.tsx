@@ -144,7 +144,7 @@ describe("text chat with the tutor", () => {
       // The brain summarises a moment after the end: the card waits for it.
       "GET /api/progress/lessons/5": () => json(200, {
         lesson_id: 5, number: 2, status: "ended", ready: polls++ > 0, xp_earned: 35,
-        student_turns: 1, corrections: [goed], new_words: ["park", "yesterday"],
+        student_turns: 1, corrections: [goed], new_words: ["park", "yesterday"], deep_findings: [],
       }),
     });
     await screen.findByRole("list", { name: "Разговор" });
