@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, or_, select
 
 from ailingva.admin.schemas import AccountStatus, AdminUserRow
@@ -28,9 +29,15 @@ OWN_ACCOUNT = AppError(
 )
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def name_or_email_has(text: str) -> ColumnElement[bool]:
+    """The account's email or its profile's name contains `text` (any case); for a query that
+    joins UserProfile."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return or_(
+        func.lower(UserAccount.email).like(pattern, escape="\\"),
+        func.lower(func.coalesce(UserProfile.display_name, "")).like(pattern, escape="\\"),
+    )
 
 
 def search_users(
@@ -51,13 +58,7 @@ def search_users(
         .outerjoin(Wallet, col(Wallet.user_id) == col(UserAccount.id))
     )
     if query:
-        pattern = _like(query.strip())
-        rows = rows.where(
-            or_(
-                func.lower(UserAccount.email).like(pattern, escape="\\"),
-                func.lower(name).like(pattern, escape="\\"),
-            )
-        )
+        rows = rows.where(name_or_email_has(query))
     if role is not None:
         rows = rows.where(UserAccount.role == role)
     if status is not None:

@@ -65,6 +65,8 @@ class ErrorCode(StrEnum):
     INTERNAL_ERROR = "internal_error"
     DATABASE_UNAVAILABLE = "database_unavailable"
     HTTP_ERROR = "http_error"
+    FAILED_JOB_NOT_FOUND = "failed_job_not_found"
+    UNKNOWN_JOB = "unknown_job"
 
 
 class AppError(Exception):
