@@ -139,7 +139,7 @@ def _analyses(db: Session, turn_ids: Sequence[int]) -> list[TurnAnalysis]:
                 if marker
                 else [],
                 events=events.get(turn_id, []),
-                failed_job=failed,
+                failed_job=None if marker else failed,
             )
         )
     return analyses
