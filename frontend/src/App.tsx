@@ -4,6 +4,7 @@ import { Layout, LayoutIfSignedIn } from "./components/Layout";
 import { RequireAuth } from "./components/RequireAuth";
 import { AdminLayout } from "./admin/AdminLayout";
 import { AuditScreen } from "./admin/AuditScreen";
+import { MonitorScreen } from "./admin/MonitorScreen";
 import { UserScreen } from "./admin/UserScreen";
 import { UsersScreen } from "./admin/UsersScreen";
 import { AuthPage } from "./pages/AuthPage";
@@ -57,6 +58,7 @@ export function App() {
         <Route path="users" element={<UsersScreen />} />
         <Route path="users/:userId" element={<UserScreen />} />
         <Route path="audit" element={<AuditScreen />} />
+        <Route path="monitor" element={<MonitorScreen />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
       <Route element={<LayoutIfSignedIn />}>

@@ -1,4 +1,4 @@
-import { ArrowLeft, ScrollText, Users, type LucideIcon } from "lucide-react";
+import { Activity, ArrowLeft, ScrollText, Users, type LucideIcon } from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router-dom";
 import { useUser } from "../auth/useAuth";
 import { Brand } from "../components/Brand";
@@ -11,6 +11,7 @@ type Screen = { path: string; label: string; icon: LucideIcon };
 export const ADMIN_SCREENS: readonly Screen[] = [
   { path: "users", label: "Пользователи", icon: Users },
   { path: "audit", label: "Журнал", icon: ScrollText },
+  { path: "monitor", label: "Мониторинг", icon: Activity },
 ];
 
 export function AdminLayout() {
