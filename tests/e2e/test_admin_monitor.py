@@ -74,7 +74,7 @@ def test_the_monitor_shows_a_session_another_browser_opens(
     expect(panel.get_by_role("heading", name="Идут сейчас: 1")).to_be_visible()
     # The sentence is heard, answered and played: the card shows the turn and its stages.
     expect(card.get_by_role("img")).to_be_visible(timeout=60_000)
-    assert "Распознавание" in (card.get_by_role("img").get_attribute("aria-label") or "")
+    assert "Конец фразы" in (card.get_by_role("img").get_attribute("aria-label") or "")
     expect(card).to_contain_text("Слушает", timeout=30_000)
     _screenshot(panel, "1280")
     panel.set_viewport_size({"width": 360, "height": 800})

@@ -1,8 +1,10 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Link } from "react-router-dom";
 import { usePageTitle } from "../usePageTitle";
 import { MonitorLessons } from "./MonitorLessons";
-import { MonitorQueue } from "./MonitorQueue";
+import { JOBS_KEY, MonitorQueue } from "./MonitorQueue";
+import { ADMIN_KEY } from "./queries";
 import { StageBar, StageLegend } from "./StageBar";
 import { formatMs } from "./stages";
 import { useLiveSessions, type LiveSession, type LiveState } from "./useLiveSessions";
@@ -27,6 +29,13 @@ const clock = new Intl.DateTimeFormat("ru-RU", { hour: "2-digit", minute: "2-dig
 export function MonitorScreen() {
   usePageTitle("Мониторинг");
   const live = useLiveSessions();
+  const queryClient = useQueryClient();
+  // A session opened, answered or ended: the recent lessons and the queue have news.
+  const progress = live.sessions.map((s) => `${s.id}:${s.turns}`).join(",");
+  useEffect(() => {
+    void queryClient.invalidateQueries({ queryKey: [...ADMIN_KEY, "tutor-lessons"] });
+    void queryClient.invalidateQueries({ queryKey: JOBS_KEY });
+  }, [progress, queryClient]);
   return (
     <>
       <div className="page-header">
@@ -91,14 +100,14 @@ function LiveCard({ session, now, scaleMs }: { session: LiveSession; now: number
       </div>
       <span className="meta live-email">{session.email}</span>
       <dl className="live-facts">
-        <div><dt>С</dt><dd>{clock.format(since)} · {minutes} мин</dd></div>
+        <div><dt>Начало</dt><dd>{clock.format(since)}</dd></div>
+        <div><dt>Идёт</dt><dd>{minutes} мин</dd></div>
         <div><dt>Списано</dt><dd>{session.minutes_charged} мин</dd></div>
         <div><dt>Реплик</dt><dd>{session.turns}</dd></div>
-        <div>
-          <dt>Последняя задержка</dt>
-          <dd>{latency === undefined ? "—" : formatMs(latency)}</dd>
-        </div>
       </dl>
+      <span className="meta">
+        Последний ответ: {latency === undefined ? "ещё не было" : `${formatMs(latency)} до первого звука`}
+      </span>
       {session.last_turn && <StageBar timings={session.last_turn} scaleMs={scaleMs} />}
     </li>
   );

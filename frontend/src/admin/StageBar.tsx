@@ -39,6 +39,7 @@ export function StageBar({ timings, scaleMs, label = "До первого зву
 export function StageLegend() {
   return (
     <ul className="stage-legend" aria-label="Этапы">
+      <li className="stage-legend-what">Полоса: от конца фразы ученика до первого звука ответа.</li>
       {STAGE_KEYS.map((key) => (
         <li key={key}>
           <span className={`stage-swatch stage-${key}`} aria-hidden="true" /> {STAGE_LABELS[key]}

@@ -111,7 +111,7 @@ describe("the monitor screen", () => {
       kind: "turn",
       session: { ...vera, version: 4, turns: 1, minutes_charged: 2, last_turn: TIMINGS },
     });
-    expect(within(card).getByText("Последняя задержка").nextElementSibling?.textContent).toBe("1,5 с");
+    expect(within(card).getByText("Последний ответ: 1,5 с до первого звука")).toBeTruthy();
     expect(within(card).getByRole("img").getAttribute("aria-label")).toContain("Распознавание 200 мс");
     source.emit("session", { kind: "closed", session: { ...vera, version: 5 } });
     expect(screen.queryByRole("listitem", { name: "Сессия: Вера" })).toBeNull();
