@@ -5,9 +5,9 @@ Each app process knows the sessions it serves (`voice/watch.py` keeps each one's
 what it sends its student). A change is a `MonitorEvent`: with `REDIS_URL` it goes out on a
 Redis channel every app process listens to, and each hands it to the monitors (admins' event
 streams) it serves; without Redis, straight to this process's monitors. A monitor that opens
-reads the list first (`snapshot`): each process keeps its sessions in a Redis hash of its own,
-rewritten and given a new expiry while the process lives, so a process that died leaves
-nothing behind for long.
+reads the list first (`snapshot`): each process keeps its sessions in a Redis hash of its own
+(named in a set of the processes' hashes), rewritten and given a new expiry while the process
+lives, so a process that died leaves nothing behind for long.
 
 Redis is never on a student's path: a session only hands its change over (`record`, no
 waiting); a background task sends it, and when Redis fails that is logged and this process's
@@ -80,7 +80,8 @@ class Monitor:
     ) -> None:
         self._redis_url = redis_url
         self.channel = f"{namespace}:events"
-        self._process_pattern = f"{namespace}:process:*"
+        # The processes' hashes by name, so a monitor reads them without scanning Redis.
+        self._processes_key = f"{namespace}:processes"
         self._process_key = f"{namespace}:process:{uuid.uuid4().hex}"
         # A process's hash expires after this; a monitor's stream reads the list again as often.
         self.ttl_seconds = ttl_seconds
@@ -90,6 +91,7 @@ class Monitor:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._outbox: asyncio.Queue[MonitorEvent] | None = None
         self._redis: aioredis.Redis | None = None
+        self._channel_client: aioredis.Redis | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._subscribed = asyncio.Event()
         self._redis_failing = False
@@ -113,9 +115,12 @@ class Monitor:
         )
         self._outbox = asyncio.Queue(OUTBOX_SIZE)
         self._subscribed = asyncio.Event()
+        # The channel waits for messages as long as none come: no read timeout on its client.
+        self._channel_client = aioredis.Redis.from_url(self._redis_url, socket_connect_timeout=2)
         self._tasks = [
-            asyncio.create_task(work(self._redis))
-            for work in (self._listen, self._publish, self._refresh)
+            asyncio.create_task(self._listen(self._channel_client)),
+            asyncio.create_task(self._publish(self._redis)),
+            asyncio.create_task(self._refresh(self._redis)),
         ]
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._subscribed.wait(), 5)
@@ -128,8 +133,12 @@ class Monitor:
         if self._redis is not None:
             with contextlib.suppress(RedisError):
                 await self._redis.delete(self._process_key)
+                await self._redis.srem(self._processes_key, self._process_key)  # type: ignore[misc]
             await self._redis.aclose()
             self._redis = None
+        if self._channel_client is not None:
+            await self._channel_client.aclose()
+            self._channel_client = None
         self._outbox = None
         self._loop = None
 
@@ -238,6 +247,7 @@ class Monitor:
                     if sessions:
                         pipe.hset(self._process_key, mapping=sessions)
                         pipe.expire(self._process_key, int(self.ttl_seconds))
+                        pipe.sadd(self._processes_key, self._process_key)
                     await pipe.execute()
                 self._recovered()
             except RedisError as exc:
@@ -245,15 +255,21 @@ class Monitor:
             await asyncio.sleep(self.ttl_seconds / 3)
 
     async def _everyone(self, client: aioredis.Redis) -> dict[str, LiveSession]:
+        keys: list[bytes] = sorted(await client.smembers(self._processes_key))  # type: ignore[misc]
+        async with client.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.hvals(key.decode())
+            lists: list[list[bytes]] = await pipe.execute()
+        gone = [key for key, values in zip(keys, lists, strict=True) if not values]
+        if gone:  # processes that stopped (or serve no session): their hashes expired
+            await client.srem(self._processes_key, *gone)  # type: ignore[misc]
         sessions: dict[str, LiveSession] = {}
-        async for key in client.scan_iter(match=self._process_pattern, count=100):
-            values: list[bytes] = await client.hvals(key)  # type: ignore[misc]
-            for value in values:
-                try:
-                    session = LiveSession.model_validate_json(value)
-                except ValidationError:
-                    continue
-                sessions[session.id] = session
+        for value in (value for values in lists for value in values):
+            try:
+                session = LiveSession.model_validate_json(value)
+            except ValidationError:
+                continue
+            sessions[session.id] = session
         return sessions
 
     def _warn(self, what: str, exc: Exception) -> None:
