@@ -16,6 +16,7 @@ from alembic.config import Config as AlembicConfig
 from ailingva.core.config import PROJECT_ROOT, get_settings
 from ailingva.providers.models_cli import models_app
 
+SHUTDOWN_GRACE_SECONDS = 15
 WORKER_HEALTHCHECK_SECONDS = 60
 
 app = typer.Typer(help="AIlingva: a voice-first English tutor.", no_args_is_help=True)
@@ -79,6 +80,9 @@ def serve(
         # of 5 s kills workers still starting on a busy machine, over and over (seen here under
         # a load of 25 on 2 cores); a minute still replaces a hung one.
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        # An admin's open monitor (an event stream) never ends on its own: a stop waits this
+        # long for the requests in flight, then ends them.
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
         reload=reload,
         proxy_headers=True,
         log_level=level.lower(),

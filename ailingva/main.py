@@ -21,6 +21,8 @@ from ailingva.admin.analytics import router as admin_analytics_router
 from ailingva.admin.audit import router as admin_audit_router
 from ailingva.admin.endpoints import router as admin_router
 from ailingva.admin.jobs import router as admin_jobs_router
+from ailingva.admin.lessons import router as admin_lessons_router
+from ailingva.admin.monitor import router as admin_monitor_router
 from ailingva.admin.users import router as admin_users_router
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
@@ -57,6 +59,7 @@ from ailingva.voice.config import VoiceConfig
 from ailingva.voice.endpoints import document_messages
 from ailingva.voice.endpoints import router as voice_router
 from ailingva.voice.live import LiveSessions
+from ailingva.voice.monitor import Monitor
 from ailingva.worker.queue import build_job_queue
 
 log = logging.getLogger(__name__)
@@ -87,8 +90,10 @@ def create_app(
         follow = asyncio.create_task(_follow_provider_settings(engine, secret_box, registry))
         await jobs.start()
         await app.state.live_sessions.start()
+        await app.state.monitor.start()
         yield
         follow.cancel()
+        await app.state.monitor.aclose()
         await app.state.live_sessions.aclose()
         await app.state.payment_confirmations.aclose()
         await app.state.reset_mailer.aclose()
@@ -112,6 +117,7 @@ def create_app(
     app.state.reset_mailer = ResetMailer(engine, settings, Mailer(settings))
     app.state.voice_config = VoiceConfig()
     app.state.live_sessions = LiveSessions(settings.redis_url)
+    app.state.monitor = Monitor(settings.redis_url)
 
     install_error_handlers(app)
     document_error_shape(app)
@@ -144,6 +150,8 @@ def create_app(
         admin_billing_router,
         admin_jobs_router,
         admin_analytics_router,
+        admin_monitor_router,
+        admin_lessons_router,
     ):
         app.include_router(router)
     _mount_frontend(app, settings.frontend_dist)

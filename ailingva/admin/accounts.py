@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, func, or_, select
 
 from ailingva.admin.schemas import AccountStatus, AdminUserRow
@@ -29,6 +30,16 @@ OWN_ACCOUNT = AppError(
 )
 
 
+def name_or_email_has(text: str) -> ColumnElement[bool]:
+    """The account's email or its profile's name contains `text` (any case); for a query that
+    joins UserProfile."""
+    pattern = contains_pattern(text.strip())
+    return or_(
+        func.lower(UserAccount.email).like(pattern, escape="\\"),
+        func.lower(func.coalesce(UserProfile.display_name, "")).like(pattern, escape="\\"),
+    )
+
+
 def search_users(
     db: Session,
     *,
@@ -47,13 +58,7 @@ def search_users(
         .outerjoin(Wallet, col(Wallet.user_id) == col(UserAccount.id))
     )
     if query:
-        pattern = contains_pattern(query.strip())
-        rows = rows.where(
-            or_(
-                func.lower(UserAccount.email).like(pattern, escape="\\"),
-                func.lower(name).like(pattern, escape="\\"),
-            )
-        )
+        rows = rows.where(name_or_email_has(query))
     if role is not None:
         rows = rows.where(UserAccount.role == role)
     if status is not None:

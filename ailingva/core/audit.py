@@ -36,6 +36,7 @@ class AuditAction(StrEnum):
     BILLING_RULES_CHANGED = "billing.rules_changed"
     PROVIDER_SETTINGS_CHANGED = "providers.settings_changed"
     TUTOR_RULE_CHANGED = "tutor_rule.changed"
+    JOB_RETRIED = "job.retried"
 
 
 class AuditEntry(SQLModel, table=True):

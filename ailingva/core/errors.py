@@ -66,6 +66,8 @@ class ErrorCode(StrEnum):
     DATABASE_UNAVAILABLE = "database_unavailable"
     HTTP_ERROR = "http_error"
     ANALYTICS_PERIOD_INVALID = "analytics_period_invalid"
+    FAILED_JOB_NOT_FOUND = "failed_job_not_found"
+    UNKNOWN_JOB = "unknown_job"
 
 
 class AppError(Exception):

@@ -147,7 +147,7 @@ async def finish_lesson(
     def work(db: Session) -> tuple[LessonPublic, bool]:
         lesson = get_lesson(db, user_id, lesson_id)
         ended = end_lesson(db, lesson, now=utcnow())
-        return _public(db, [lesson])[0], ended
+        return public_lessons(db, [lesson])[0], ended
 
     lesson, ended = await in_session(engine, work)
     if ended:
@@ -158,7 +158,7 @@ async def finish_lesson(
 def lesson_list(db: Session, user_id: int, *, limit: int, offset: int) -> LessonList:
     """A page of the student's lessons, newest first, and how many there are in all."""
     rows = repository.newest_lessons(db, user_id, limit=limit, offset=offset)
-    return LessonList(items=_public(db, rows), total=repository.lesson_count(db, user_id))
+    return LessonList(items=public_lessons(db, rows), total=repository.lesson_count(db, user_id))
 
 
 def lesson_detail(db: Session, user_id: int, lesson_id: int) -> LessonDetail:
@@ -174,7 +174,8 @@ def open_lesson_detail(db: Session, user_id: int, *, now: datetime) -> LessonDet
     return None if lesson is None or lesson.id is None else lesson_detail(db, user_id, lesson.id)
 
 
-def _public(db: Session, lessons: list[Lesson]) -> list[LessonPublic]:
+def public_lessons(db: Session, lessons: list[Lesson]) -> list[LessonPublic]:
+    """The lessons as the routes give them, with their conversation turns counted."""
     counts = repository.turn_counts(db, [lesson.id for lesson in lessons if lesson.id is not None])
     return [
         LessonPublic.model_validate(

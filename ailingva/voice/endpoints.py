@@ -14,11 +14,13 @@ from ailingva.core.config import Settings
 from ailingva.core.csrf import origin_allowed
 from ailingva.core.db import in_session, utcnow
 from ailingva.tutor.conversation import Student
+from ailingva.users.service import display_name
 from ailingva.voice.config import VoiceConfig
 from ailingva.voice.events import ServerEvent
 from ailingva.voice.live import LiveSessions
 from ailingva.voice.protocol import ClientMessage
 from ailingva.voice.session import VoiceSession
+from ailingva.voice.watch import SessionWatch
 
 router = APIRouter()
 
@@ -32,10 +34,11 @@ async def voice(websocket: WebSocket) -> None:
     if not origin_allowed(websocket.headers, websocket.scope, settings.allowed_origins):
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
-    student = await _authenticate(websocket, settings)
-    if student is None:
+    signed_in = await _authenticate(websocket, settings)
+    if signed_in is None:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION)
         return
+    student, name = signed_in
     await websocket.accept()
     config: VoiceConfig = state.voice_config
     session = VoiceSession(
@@ -47,21 +50,28 @@ async def voice(websocket: WebSocket) -> None:
         config=config,
     )
     live: LiveSessions = state.live_sessions
+    watch = SessionWatch(state.monitor, user_id=student.user_id, name=name, email=student.email)
+    session.transport.on_send = watch.saw
     with live.serving(student.user_id, session):
-        await session.run()
+        try:
+            await session.run()
+        finally:
+            watch.close()
 
 
-async def _authenticate(websocket: WebSocket, settings: Settings) -> Student | None:
+async def _authenticate(websocket: WebSocket, settings: Settings) -> tuple[Student, str] | None:
+    """The student, and their name (for the admin's monitor)."""
     header = websocket.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
     token = token or websocket.query_params.get("access_token")
     cookie = websocket.cookies.get(SESSION_COOKIE)
 
-    def resolve(db: Session) -> Student | None:
+    def resolve(db: Session) -> tuple[Student, str] | None:
         auth = auth_service.identify(db, settings, bearer=token, cookie=cookie, now=utcnow())
-        if auth is None or auth.user.id is None:
+        if auth is None or (user_id := auth.user.id) is None:
             return None
-        return Student(auth.user.id, auth.user.email)
+        email = auth.user.email
+        return Student(user_id, email), display_name(db, user_id, email=email)
 
     return await in_session(websocket.app.state.engine, resolve)
 

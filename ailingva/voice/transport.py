@@ -59,6 +59,8 @@ class Transport:
         self.active_at = time.monotonic()  # the last practice: audio, a typed turn, playback
         self.closed = False
         self.ended_by: SessionEndReason | None = None  # why receiving ended, if not by us
+        # Sees every event and audio chunk that goes out (the admin's monitor); must not raise.
+        self.on_send: Callable[[BaseModel | bytes], None] | None = None
 
     async def next_message(self) -> bytes | ClientMessage | None:
         """The next audio frame or well-formed message; a malformed one is answered with an
@@ -126,9 +128,13 @@ class Transport:
         return self.flood_tokens < 0
 
     async def send(self, event: BaseModel) -> None:
+        if self.on_send is not None:
+            self.on_send(event)
         await self._safely(self.ws.send_json, event.model_dump(mode="json"))
 
     async def send_audio(self, data: bytes) -> None:
+        if self.on_send is not None:
+            self.on_send(data)
         await self._safely(self.ws.send_bytes, data)
 
     async def _safely(self, send: Callable[[Any], Awaitable[None]], payload: Any) -> None:

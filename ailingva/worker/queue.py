@@ -30,6 +30,7 @@ from typing import Any
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
+from arq.constants import result_key_prefix
 from arq.cron import CronJob, cron
 from arq.worker import Function, Retry, Worker, func
 from redis.exceptions import RedisError
@@ -111,6 +112,18 @@ class JobQueue(ABC):
         """Queue `job` with `kwargs`. Call it only AFTER the commit that created the job's data
         (a job may start at once, in another process, and must find the data there)."""
 
+    @abstractmethod
+    def knows(self, job: str) -> bool:
+        """Whether `job` is a job of the table the queue was handed."""
+
+    @abstractmethod
+    async def depth(self) -> int:
+        """Jobs waiting (and, in process, running); RedisError/OSError when Redis is away."""
+
+    async def enqueue_again(self, job: str, /, **kwargs: JobArg) -> None:
+        """Queue a job that ran before (an admin's retry of a failed one)."""
+        await self.enqueue(job, **kwargs)
+
     async def start(self) -> None:  # noqa: B027 (optional hook)
         """Connect (called once in the app's lifespan)."""
 
@@ -152,6 +165,12 @@ class InProcessJobQueue(JobQueue):
                 await job.run(self._engine, self)
             except Exception:  # the next tick tries again
                 log.exception("periodic job %s failed", name)
+
+    def knows(self, job: str) -> bool:
+        return job in self._jobs
+
+    async def depth(self) -> int:
+        return len(self._tasks)
 
     async def enqueue(self, job: str, /, **kwargs: JobArg) -> None:
         if job not in self._jobs:
@@ -255,6 +274,21 @@ class ArqJobQueue(JobQueue):
             await asyncio.to_thread(
                 record_failure, self._engine, job, kwargs, exc, 1, stage="not queued in Redis"
             )
+
+    def knows(self, job: str) -> bool:
+        return job in self._jobs
+
+    async def depth(self) -> int:
+        pool = await self._connect()
+        return int(await pool.zcard(self.queue_name))
+
+    async def enqueue_again(self, job: str, /, **kwargs: JobArg) -> None:
+        """arq keeps a finished job's result for a while, and takes no job of the same id
+        meanwhile: a job that failed (and so finished) is forgotten first."""
+        with contextlib.suppress(RedisError, OSError):  # then enqueue records the failure
+            pool = await self._connect()
+            await pool.delete(result_key_prefix + self.job_id(job, kwargs))
+        await self.enqueue(job, **kwargs)
 
     def job_id(self, job: str, kwargs: Mapping[str, JobArg]) -> str:
         """arq's job keys are global in Redis: the queue's name keeps two queues apart."""

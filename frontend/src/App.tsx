@@ -6,6 +6,7 @@ import { AdminLayout } from "./admin/AdminLayout";
 import { AuditScreen } from "./admin/AuditScreen";
 import { BillingScreen } from "./admin/BillingScreen";
 import { ProvidersScreen } from "./admin/ProvidersScreen";
+import { MonitorScreen } from "./admin/MonitorScreen";
 import { UserScreen } from "./admin/UserScreen";
 import { UsersScreen } from "./admin/UsersScreen";
 import { AuthPage } from "./pages/AuthPage";
@@ -71,6 +72,7 @@ export function App() {
         <Route path="providers" element={<ProvidersScreen />} />
         <Route path="audit" element={<AuditScreen />} />
         <Route path="billing" element={<BillingScreen />} />
+        <Route path="monitor" element={<MonitorScreen />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
       <Route element={<LayoutIfSignedIn />}>

@@ -23,6 +23,7 @@ ADMIN_ROUTES = {
     **STUDENT_ROUTES,
     "/admin": "Обзор",
     "/admin/users": "Пользователи",
+    "/admin/monitor": "Мониторинг",
     "/admin/billing": "Биллинг",
     "/admin/providers": "Провайдеры",
 }

@@ -1,4 +1,13 @@
-import { ArrowLeft, Cpu, LayoutDashboard, ScrollText, Users, Wallet, type LucideIcon } from "lucide-react";
+import {
+  Activity,
+  ArrowLeft,
+  Cpu,
+  LayoutDashboard,
+  ScrollText,
+  Users,
+  Wallet,
+  type LucideIcon,
+} from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router-dom";
 import { useUser } from "../auth/useAuth";
 import { Brand } from "../components/Brand";
@@ -11,6 +20,7 @@ type Screen = { path: string; label: string; icon: LucideIcon };
 export const ADMIN_SCREENS: readonly Screen[] = [
   { path: "overview", label: "Обзор", icon: LayoutDashboard },
   { path: "users", label: "Пользователи", icon: Users },
+  { path: "monitor", label: "Мониторинг", icon: Activity },
   { path: "billing", label: "Биллинг", icon: Wallet },
   { path: "providers", label: "Провайдеры", icon: Cpu },
   { path: "audit", label: "Журнал", icon: ScrollText },

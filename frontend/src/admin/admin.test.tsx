@@ -61,7 +61,7 @@ describe("admin panel", () => {
     });
     const menu = await screen.findByRole("navigation", { name: "Разделы админ-панели" });
     expect(within(menu).getAllByRole("link").map((link) => link.textContent?.trim()))
-      .toEqual(["Обзор", "Пользователи", "Биллинг", "Провайдеры", "Журнал"]);
+      .toEqual(["Обзор", "Пользователи", "Мониторинг", "Биллинг", "Провайдеры", "Журнал"]);
     const link = await screen.findByRole("link", { name: "Анна" });
     expect(link.getAttribute("href")).toBe("/admin/users/7");
     await user.type(screen.getByLabelText("Имя или email"), "анна");

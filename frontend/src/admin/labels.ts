@@ -28,6 +28,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "billing.rules_changed": "Правила биллинга",
   "providers.settings_changed": "Настройки провайдеров",
   "tutor_rule.changed": "Правило репетитора",
+  "job.retried": "Повтор задачи",
 };
 
 export const WORD_STATUS_LABELS: Record<Schemas["WordStatus"], string> = {

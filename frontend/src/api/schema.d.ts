@@ -947,6 +947,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/jobs/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue Depth */
+        get: operations["queue_depth_api_admin_jobs_queue_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/jobs/failed": {
         parameters: {
             query?: never;
@@ -961,6 +978,27 @@ export interface paths {
         get: operations["failed_jobs_api_admin_jobs_failed_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/failed/{job_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Failed Job
+         * @description Queue the job again (after the commit); its failure leaves the list and the journal
+         *     keeps the retry. Should it fail again, it is listed again.
+         */
+        post: operations["retry_failed_job_api_admin_jobs_failed__job_id__retry_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1067,6 +1105,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/monitor/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live Sessions
+         * @description The voice sessions open now, oldest first.
+         */
+        get: operations["live_sessions_api_admin_monitor_sessions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/monitor/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream
+         * @description Server-Sent Events until the client goes: `event: snapshot` (a MonitorSnapshot) first
+         *     and again every little while (sessions of an app process that died drop out of it),
+         *     `event: session` (a MonitorEvent) for each change, `: ping` comments between.
+         */
+        get: operations["stream_api_admin_monitor_stream_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tutor/lessons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lessons
+         * @description Recent lessons of every student, newest first.
+         */
+        get: operations["lessons_api_admin_tutor_lessons_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tutor/lessons/{lesson_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lesson
+         * @description A lesson's turns with each stage's milliseconds, and the analysis of each student turn.
+         */
+        get: operations["lesson_api_admin_tutor_lessons__lesson_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1139,6 +1259,73 @@ export interface components {
             amount_kopecks: number;
             /** Reason */
             reason: string;
+        };
+        /** AdminLessonDetail */
+        AdminLessonDetail: {
+            /** Id */
+            id: number;
+            /** Number */
+            number: number;
+            status: components["schemas"]["LessonStatus"];
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Ended At */
+            ended_at: string | null;
+            /** Turn Count */
+            turn_count: number;
+            /** Xp Earned */
+            xp_earned: number;
+            /** Summary */
+            summary: {
+                [key: string]: unknown;
+            } | null;
+            /** Turns */
+            turns: components["schemas"]["TurnPublic"][];
+            student: components["schemas"]["LessonStudent"];
+            /**
+             * Analyses
+             * @description One per student turn, in turn order
+             */
+            analyses: components["schemas"]["TurnAnalysis"][];
+        };
+        /** AdminLessonPage */
+        AdminLessonPage: {
+            /** Items */
+            items: components["schemas"]["AdminLessonRow"][];
+            /** Total */
+            total: number;
+        };
+        /** AdminLessonRow */
+        AdminLessonRow: {
+            /** Id */
+            id: number;
+            /** Number */
+            number: number;
+            status: components["schemas"]["LessonStatus"];
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Ended At */
+            ended_at: string | null;
+            /** Turn Count */
+            turn_count: number;
+            /** Xp Earned */
+            xp_earned: number;
+            /** Summary */
+            summary: {
+                [key: string]: unknown;
+            } | null;
+            student: components["schemas"]["LessonStudent"];
+            /**
+             * Analysed Turns
+             * @description Student turns the brain has analysed
+             */
+            analysed_turns: number;
         };
         /** AdminPackagePublic */
         AdminPackagePublic: {
@@ -1250,6 +1437,38 @@ export interface components {
             /** Balance Kopecks */
             balance_kopecks: number;
         };
+        /** AnalysisFinding */
+        AnalysisFinding: {
+            /** Original */
+            original: string;
+            /** Correction */
+            correction: string;
+            category: components["schemas"]["Category"];
+            /**
+             * Explanation
+             * @description Short explanation in Russian
+             */
+            explanation: string;
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /**
+             * Uncertain
+             * @description Speech-to-text was unsure of these words: ask the student, do not correct
+             * @default false
+             */
+            uncertain: boolean;
+            /**
+             * Pipeline
+             * @description live: found while the student spoke; analysis: by the deep pass
+             * @default live
+             * @enum {string}
+             */
+            pipeline: "live" | "analysis";
+            /** Confidence */
+            confidence?: number | null;
+        };
         /** AudioEvent */
         AudioEvent: {
             /**
@@ -1267,7 +1486,7 @@ export interface components {
          * AuditAction
          * @enum {string}
          */
-        AuditAction: "user.role_changed" | "user.blocked" | "user.unblocked" | "user.sessions_revoked" | "wallet.adjusted" | "payment.refunded" | "package.created" | "package.updated" | "package.retired" | "billing.rules_changed" | "providers.settings_changed" | "tutor_rule.changed";
+        AuditAction: "user.role_changed" | "user.blocked" | "user.unblocked" | "user.sessions_revoked" | "wallet.adjusted" | "payment.refunded" | "package.created" | "package.updated" | "package.retired" | "billing.rules_changed" | "providers.settings_changed" | "tutor_rule.changed" | "job.retried";
         /** AuditEntryPublic */
         AuditEntryPublic: {
             /** Id */
@@ -1679,6 +1898,20 @@ export interface components {
             /** Inviter Bonus Kopecks */
             inviter_bonus_kopecks: number;
         };
+        /** JobRetried */
+        JobRetried: {
+            /** Name */
+            name: string;
+            /** Args */
+            args: {
+                [key: string]: unknown;
+            };
+            /**
+             * Key
+             * @description The job's identity: a second retry while it waits is one job
+             */
+            key: string;
+        };
         /** Latency */
         Latency: {
             period: components["schemas"]["PeriodPublic"];
@@ -1831,6 +2064,15 @@ export interface components {
          * @enum {string}
          */
         LessonStatus: "active" | "ended";
+        /** LessonStudent */
+        LessonStudent: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Email */
+            email: string;
+        };
         /** LessonSummaryPublic */
         LessonSummaryPublic: {
             /** Lesson Id */
@@ -1865,6 +2107,57 @@ export interface components {
             summary: {
                 [key: string]: unknown;
             } | null;
+        };
+        /** LiveSession */
+        LiveSession: {
+            /**
+             * Id
+             * @description The session's own id (one student may have two)
+             */
+            id: string;
+            /** User Id */
+            user_id: number;
+            /** Name */
+            name: string;
+            /** Email */
+            email: string;
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /** Lesson Id */
+            lesson_id?: number | null;
+            /**
+             * State
+             * @default starting
+             * @enum {string}
+             */
+            state: "starting" | "listening" | "thinking" | "speaking";
+            /**
+             * Minutes Charged
+             * @description Minutes the meter charged so far
+             * @default 0
+             */
+            minutes_charged: number;
+            /**
+             * Turns
+             * @default 0
+             */
+            turns: number;
+            /**
+             * Last Turn
+             * @description The last turn's milliseconds per stage, end_to_first_audio among them
+             */
+            last_turn?: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Version
+             * @description Grows with every change: the highest is the newest
+             * @default 0
+             */
+            version: number;
         };
         /** LocalModelOption */
         LocalModelOption: {
@@ -1938,6 +2231,31 @@ export interface components {
              * @description revenue - refunds
              */
             net_kopecks: number;
+        };
+        /** MonitorEvent */
+        MonitorEvent: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "opened" | "state" | "turn" | "minutes" | "closed";
+            session: components["schemas"]["LiveSession"];
+        };
+        /** MonitorSnapshot */
+        MonitorSnapshot: {
+            /** Sessions */
+            sessions: components["schemas"]["LiveSession"][];
+            /**
+             * Scope
+             * @description this_process: without Redis, or Redis did not answer
+             * @enum {string}
+             */
+            scope: "all_processes" | "this_process";
+            /**
+             * Watchers
+             * @description Monitors open on the app process that answered
+             */
+            watchers: number;
         };
         /** PackageCreate */
         PackageCreate: {
@@ -2061,6 +2379,11 @@ export interface components {
             /** Days */
             days: number;
         };
+        /**
+         * Pipeline
+         * @enum {string}
+         */
+        Pipeline: "streaming" | "analysis";
         /** ProfilePublic */
         ProfilePublic: {
             /** Level */
@@ -2253,6 +2576,19 @@ export interface components {
              * @enum {string}
              */
             test_outcome: "succeeded" | "failed";
+        };
+        /** QueueDepth */
+        QueueDepth: {
+            /**
+             * Runner
+             * @enum {string}
+             */
+            runner: "in_process" | "redis";
+            /**
+             * Depth
+             * @description Jobs waiting (in process: and running); null when Redis does not answer
+             */
+            depth: number | null;
         };
         /** ReferralPublic */
         ReferralPublic: {
@@ -2483,6 +2819,31 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * TurnAnalysis
+         * @description The ANALYSIS of one student turn: the job's status, what it found, what it wrote.
+         */
+        TurnAnalysis: {
+            /**
+             * Turn Id
+             * @description The student turn analysed
+             */
+            turn_id: number;
+            /**
+             * Status
+             * @description done; queued (waiting or running); failed (after its last try)
+             * @enum {string}
+             */
+            status: "done" | "queued" | "failed";
+            /** Analysed At */
+            analysed_at: string | null;
+            /** Findings */
+            findings: components["schemas"]["AnalysisFinding"][];
+            /** Events */
+            events: components["schemas"]["BrainEventPublic"][];
+            /** @description The last failure of the turn's job (its error; retry it by its id) */
+            failed_job: components["schemas"]["FailedJobPublic"] | null;
         };
         /** TurnPublic */
         TurnPublic: {
@@ -6448,6 +6809,71 @@ export interface operations {
             };
         };
     };
+    queue_depth_api_admin_jobs_queue_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueDepth"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     failed_jobs_api_admin_jobs_failed_get: {
         parameters: {
             query?: {
@@ -6479,6 +6905,91 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    retry_failed_job_api_admin_jobs_failed__job_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRetried"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6749,6 +7260,207 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    live_sessions_api_admin_monitor_sessions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorSnapshot"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    stream_api_admin_monitor_stream_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    lessons_api_admin_tutor_lessons_get: {
+        parameters: {
+            query?: {
+                /** @description An account id, or part of a name or email */
+                student?: string | null;
+                /** @description Started at or after */
+                since?: string | null;
+                /** @description Started before */
+                until?: string | null;
+                /** @description Lessons with turns of it */
+                pipeline?: components["schemas"]["Pipeline"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminLessonPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    lesson_api_admin_tutor_lessons__lesson_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminLessonDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
