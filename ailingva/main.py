@@ -20,6 +20,7 @@ from ailingva.admin import service as admin_service
 from ailingva.admin.audit import router as admin_audit_router
 from ailingva.admin.endpoints import router as admin_router
 from ailingva.admin.jobs import router as admin_jobs_router
+from ailingva.admin.rules import router as admin_rules_router
 from ailingva.admin.users import router as admin_users_router
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
@@ -142,6 +143,7 @@ def create_app(
         admin_audit_router,
         admin_billing_router,
         admin_jobs_router,
+        admin_rules_router,
     ):
         app.include_router(router)
     _mount_frontend(app, settings.frontend_dist)

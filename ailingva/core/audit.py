@@ -36,6 +36,8 @@ class AuditAction(StrEnum):
     BILLING_RULES_CHANGED = "billing.rules_changed"
     PROVIDER_SETTINGS_CHANGED = "providers.settings_changed"
     TUTOR_RULE_CHANGED = "tutor_rule.changed"
+    TUTOR_RULE_CREATED = "tutor_rule.created"
+    TUTOR_RULE_DELETED = "tutor_rule.deleted"
 
 
 class AuditEntry(SQLModel, table=True):
