@@ -4,6 +4,7 @@ import { Layout, LayoutIfSignedIn } from "./components/Layout";
 import { RequireAuth } from "./components/RequireAuth";
 import { AdminLayout } from "./admin/AdminLayout";
 import { AuditScreen } from "./admin/AuditScreen";
+import { RulesScreen } from "./admin/RulesScreen";
 import { UserScreen } from "./admin/UserScreen";
 import { UsersScreen } from "./admin/UsersScreen";
 import { AuthPage } from "./pages/AuthPage";
@@ -56,6 +57,7 @@ export function App() {
         <Route index element={<Navigate to="users" replace />} />
         <Route path="users" element={<UsersScreen />} />
         <Route path="users/:userId" element={<UserScreen />} />
+        <Route path="rules" element={<RulesScreen />} />
         <Route path="audit" element={<AuditScreen />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

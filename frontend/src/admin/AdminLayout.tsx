@@ -1,4 +1,4 @@
-import { ArrowLeft, ScrollText, Users, type LucideIcon } from "lucide-react";
+import { ArrowLeft, BookCheck, ScrollText, Users, type LucideIcon } from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router-dom";
 import { useUser } from "../auth/useAuth";
 import { Brand } from "../components/Brand";
@@ -10,6 +10,7 @@ type Screen = { path: string; label: string; icon: LucideIcon };
 /** The admin's screens, in the order of the menu: a new screen is one line here and one route. */
 export const ADMIN_SCREENS: readonly Screen[] = [
   { path: "users", label: "Пользователи", icon: Users },
+  { path: "rules", label: "Правила", icon: BookCheck },
   { path: "audit", label: "Журнал", icon: ScrollText },
 ];
 

@@ -28,6 +28,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "billing.rules_changed": "Правила биллинга",
   "providers.settings_changed": "Настройки провайдеров",
   "tutor_rule.changed": "Правило репетитора",
+  "tutor_rule.created": "Новое правило репетитора",
+  "tutor_rule.deleted": "Правило репетитора удалено",
 };
 
 export const WORD_STATUS_LABELS: Record<Schemas["WordStatus"], string> = {
@@ -78,6 +80,15 @@ const FIELD_LABELS: Record<string, string> = {
   discount_percent: "скидка, %",
   price_kopecks: "цена",
   is_active: "в продаже",
+  instruction: "инструкция",
+  priority: "приоритет",
+  trigger: "когда действует",
+  scope: "для кого",
+  level: "уровень",
+  student_id: "ученик",
+  enabled: "включено",
+  expires_at: "действует до",
+  source: "источник",
 };
 
 /** "роль: Ученик → Администратор"; money in roubles; a key only as "изменён" (its value is
