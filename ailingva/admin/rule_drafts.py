@@ -72,26 +72,42 @@ DRAFT_SCHEMA = DraftOutput.model_json_schema()
 SYSTEM = (
     "You turn a teacher's instruction (in Russian or English) into a rule for an AI English "
     "tutor of Russian-speaking students. Answer with JSON only.\n"
-    'scope: "all" for every student; "level" when the teacher names a CEFR level (A1, A2, B1, '
-    'B2, C1, C2), given in "level"; "student" when the teacher names one student, whose name '
-    'or email goes in "student".\n'
+    'scope: "all" unless the teacher names a CEFR level or a person. "The student" (ученик, '
+    'ученица) in general means every student: "all". "level" only when a level (A1, A2, B1, B2, '
+    'C1, C2) is named, given in "level"; "student" only when one student is named by name or '
+    'email, given in "student". Otherwise level and student are null.\n'
     'trigger: the kind of error the rule is about, or "always" when it is about every turn. '
     "Kinds: " + "; ".join(f"{c.value} ({hint})" for c, hint in CATEGORY_HINTS.items()) + ".\n"
     "instruction: what the tutor should do, in English, addressed to the tutor.\n"
     "priority: 50 is normal; 80 when the teacher says it is important.\n"
     "expires_in_days: the number of days when the teacher gives a period, else null."
 )
-EXAMPLE = (
-    "Для уровня A2 на две недели: если ученик пропускает артикли, мягко повтори фразу с артиклем.",
-    DraftOutput(
-        scope=RuleScope.LEVEL,
-        level=CefrLevel.A2,
-        student=None,
-        trigger=Category.ARTICLES,
-        instruction="When the student drops an article, gently repeat their phrase with it.",
-        priority=PRIORITY_DEFAULT,
-        expires_in_days=14,
-    ).model_dump_json(),
+# Two worked examples, unlike each other, so that a small model copies the form, not the values.
+EXAMPLES = (
+    (
+        "Если ученик говорит «I am agree», объясни, что правильно «I agree».",
+        DraftOutput(
+            scope=RuleScope.ALL,
+            level=None,
+            student=None,
+            trigger=Category.CALQUE,
+            instruction="When the student says 'I am agree', recast it as 'I agree'.",
+            priority=PRIORITY_DEFAULT,
+            expires_in_days=None,
+        ),
+    ),
+    (
+        "For A2 students, for two weeks, always end with a question about their day. Important!",
+        DraftOutput(
+            scope=RuleScope.LEVEL,
+            level=CefrLevel.A2,
+            student=None,
+            trigger="always",
+            instruction="End every answer with a simple question about the student's day.",
+            priority=80,
+            expires_in_days=14,
+        ),
+    ),
 )
 
 DRAFT_INVALID = AppError(
@@ -110,13 +126,10 @@ def draft_unavailable(what: str, error: ProviderError) -> AppError:
 
 
 def messages_for(text: str) -> list[ChatMessage]:
-    said, answer = EXAMPLE
-    return [
-        ChatMessage("system", SYSTEM),
-        ChatMessage("user", said),
-        ChatMessage("assistant", answer),
-        ChatMessage("user", text),
-    ]
+    messages = [ChatMessage("system", SYSTEM)]
+    for said, answer in EXAMPLES:
+        messages += [ChatMessage("user", said), ChatMessage("assistant", answer.model_dump_json())]
+    return [*messages, ChatMessage("user", text)]
 
 
 async def read_draft(llm: LanguageModel, text: str) -> DraftOutput:

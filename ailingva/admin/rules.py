@@ -25,6 +25,7 @@ from ailingva.brain.models import RuleScope, RuleSource
 from ailingva.core.db import DbId, utcnow
 from ailingva.core.errors import AppError, ErrorCode, ErrorResponse
 from ailingva.providers.base import ProviderError
+from ailingva.tutor.pipeline import Speech, transcribe
 from ailingva.tutor.uploads import decode_recording, read_upload
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -110,11 +111,11 @@ async def draft_rule_from_audio(
     samples = await decode_recording(await read_upload(audio))
     current = providers.current
     try:
-        heard = (await current.stt.transcribe(samples, None)).text.strip()
+        heard = await transcribe(current, Speech(samples), language=None)
     except ProviderError as exc:
         raise rule_drafts.draft_unavailable("Распознавание речи", exc) from exc
-    if not heard:
+    if not heard.text:
         raise AppError(ErrorCode.NO_SPEECH, "В записи не слышно речи. Попробуйте ещё раз.", 422)
-    text = heard[:MAX_DRAFT_TEXT]
+    text = heard.text[:MAX_DRAFT_TEXT]
     output = await rule_drafts.read_draft(current.llm, text)
     return rule_drafts.to_draft(db, output, heard=text, now=utcnow())

@@ -19,7 +19,11 @@ STUDENT_ROUTES = {
     "/billing": "Баланс и оплата",
     "/no-such-page": "Страница не найдена",
 }
-ADMIN_ROUTES = {**STUDENT_ROUTES, "/admin": "Пользователи"}
+ADMIN_ROUTES = {
+    **STUDENT_ROUTES,
+    "/admin": "Пользователи",
+    "/admin/rules": "Правила репетитора",
+}
 SIGNED_OUT_ROUTES = {"/login": "С возвращением", "/register": "Создайте аккаунт"}
 
 # What sticks out past the right edge, named the way a reader finds it in the page.
