@@ -19,6 +19,7 @@ from ailingva.providers.settings import ProviderSettings
 from tests.conftest import make_admin
 from tests.e2e.conftest import launch_with_microphone
 from tests.e2e.test_admin_flow import sign_in
+from tests.e2e.test_narrow_screens import OVERFLOW, PHONE
 from tests.voice.conftest import piper_speech, silence
 
 pytestmark = pytest.mark.browser
@@ -38,10 +39,11 @@ def _saved_rules(engine: Engine) -> list[TutorRule]:
         return list(db.exec(select(TutorRule).where(TutorRule.source == RuleSource.ADMIN)).all())
 
 
-def _save_the_draft(page: Page, heard: str) -> None:
+def _save_the_draft(page: Page, heard: str, shot: str) -> None:
     """Check what the model made of the words, change the priority, save."""
     form = page.get_by_role("form", name="Правило")
     expect(form).to_be_visible(timeout=60_000)
+    _shot(page, shot)
     expect(page.get_by_text("Понято из слов")).to_be_visible()
     expect(page.locator(".heard")).to_contain_text(heard, ignore_case=True)
     expect(form.get_by_label("Когда действует")).to_have_value("tense")
@@ -57,9 +59,7 @@ def _save_the_draft(page: Page, heard: str) -> None:
     expect(rules).to_contain_text("приоритет 75")
 
 
-def test_a_rule_made_by_typing_is_saved(
-    browser: Browser, live_server: str, engine: Engine
-) -> None:
+def test_a_rule_made_by_typing_is_saved(browser: Browser, live_server: str, engine: Engine) -> None:
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU").new_page()
     sign_in(page, live_server, make_admin(engine))
     page.goto(f"{live_server}/admin/rules")
@@ -68,8 +68,7 @@ def test_a_rule_made_by_typing_is_saved(
     page.get_by_role("button", name="Новое правило").click()
     page.get_by_label("Что должен делать репетитор").fill(TYPED)
     page.get_by_role("button", name="Составить черновик").click()
-    _shot(page, "rules-draft-1280")
-    _save_the_draft(page, "Present Perfect")
+    _save_the_draft(page, "Present Perfect", "rules-draft-1280")
     (rule,) = _saved_rules(engine)
     assert (rule.priority, rule.trigger, rule.enabled) == (75, "tense", True)
 
@@ -78,7 +77,24 @@ def test_a_rule_made_by_typing_is_saved(
     expect(item.get_by_text("Выключено")).to_be_visible()
     _shot(page, "rules-list-1280")
     assert not _saved_rules(engine)[0].enabled
+
+    # On a phone: the list, and the new rule's panel with a draft, fit without sideways scroll.
+    page.set_viewport_size(PHONE)
+    _assert_no_overflow(page)
+    _shot(page, "rules-list-360")
+    page.get_by_role("button", name="Новое правило").click()
+    page.get_by_label("Что должен делать репетитор").fill(TYPED)
+    page.get_by_role("button", name="Составить черновик").click()
+    page.get_by_role("form", name="Правило").get_by_role("button", name="Один ученик").click()
+    expect(page.get_by_label("Ученик", exact=True)).to_be_visible()
+    _assert_no_overflow(page)
+    _shot(page, "rules-draft-360")
     page.context.close()
+
+
+def _assert_no_overflow(page: Page) -> None:
+    found = page.evaluate(OVERFLOW)
+    assert found["scrollWidth"] <= found["innerWidth"], found
 
 
 @pytest.fixture(scope="module")
@@ -111,9 +127,7 @@ def test_a_rule_made_by_speaking_is_saved(
             local_stt_model="whisper-tiny-en",
         )
     )
-    context = dictating_browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="ru-RU"
-    )
+    context = dictating_browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
     page = context.new_page()
     sign_in(page, url, make_admin(engine))
     page.goto(f"{url}/admin/rules")
@@ -121,6 +135,6 @@ def test_a_rule_made_by_speaking_is_saved(
     page.get_by_role("button", name="Надиктовать").click()
     expect(page.get_by_role("button", name="Остановить запись")).to_be_visible()
     # The recording ends by itself at the pause after the instruction.
-    _save_the_draft(page, "present perfect")
+    _save_the_draft(page, "present perfect", "rules-spoken-1280")
     assert [r.trigger for r in _saved_rules(engine)] == ["tense"]
     context.close()

@@ -56,7 +56,7 @@ export function RulesScreen() {
             value={filters.scope}
             onChange={(event) => set({ scope: event.target.value as RuleFilters["scope"] })}
           >
-            <option value="">Для всех</option>
+            <option value="">Любые</option>
             {Object.entries(SCOPE_LABELS).map(([scope, label]) => (
               <option key={scope} value={scope}>{label}</option>
             ))}
