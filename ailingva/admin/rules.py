@@ -21,6 +21,7 @@ from ailingva.admin.rule_schemas import (
 )
 from ailingva.api.deps import IdPath, Limit, Offset, ProvidersDep, SessionDep
 from ailingva.auth.deps import AdminUser
+from ailingva.auth.repository import get_user
 from ailingva.brain.models import RuleScope, RuleSource
 from ailingva.core.db import DbId, utcnow
 from ailingva.core.errors import AppError, ErrorCode, ErrorResponse
@@ -51,6 +52,8 @@ def list_rules(
     offset: Offset = 0,
 ) -> RulePage:
     """The rules in force (active, unexpired), highest priority first."""
+    if student_id is not None:
+        get_user(db, student_id)
     return rule_book.list_rules(
         db,
         now=utcnow(),

@@ -87,6 +87,8 @@ def test_an_admin_writes_rules_for_all_a_level_and_one_student(
     # The student (level A2) gets their own rules and every student's, not B1's.
     theirs = admin.get("/api/admin/rules", params={"student_id": student.id}).json()
     assert [r["id"] for r in theirs["items"]] == [every.json()["id"], brain, one.json()["id"]]
+    nobody = admin.get("/api/admin/rules", params={"student_id": 999_999})
+    assert (nobody.status_code, nobody.json()["error"]["code"]) == (404, "not_found")
 
     entry = _journal(admin)[0]
     assert entry["action"] == "tutor_rule.created" and entry["target_id"] == one.json()["id"]
