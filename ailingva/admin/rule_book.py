@@ -28,6 +28,7 @@ from ailingva.users.models import CefrLevel, UserProfile
 
 CYRILLIC = re.compile("[А-Яа-яЁё]")
 EDITABLE = ("scope", "level", "student_id", "trigger", "instruction", "priority", "expires_at")
+NULLABLE = ("level", "student_id", "expires_at")
 
 RULE_NOT_FOUND = AppError(ErrorCode.RULE_NOT_FOUND, "Правило не найдено.", 404)
 BRAIN_READ_ONLY = AppError(
@@ -228,7 +229,11 @@ def update_rule(
     if rule.source == RuleSource.BRAIN:
         raise BRAIN_READ_ONLY
     before = _fields(rule)
-    given = body.model_dump(include=body.model_fields_set & set(EDITABLE))
+    given = {
+        name: value
+        for name, value in body.model_dump(include=body.model_fields_set & set(EDITABLE)).items()
+        if value is not None or name in NULLABLE  # a null scope or text changes nothing
+    }
     after = {**before, **given}
     if "scope" in given:  # a new scope: the target is the one given with it, or none
         after |= {name: given.get(name) for name in ("level", "student_id")}

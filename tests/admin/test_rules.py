@@ -110,7 +110,9 @@ def test_edit_switch_and_delete_are_in_the_journal(
         "A2",
         80,
     )
-    assert admin.patch(f"/api/admin/rules/{rule_id}", json={"priority": 80}).status_code == 200
+    for same in ({"priority": 80}, {"trigger": None, "instruction": None, "scope": None}):
+        unchanged = admin.patch(f"/api/admin/rules/{rule_id}", json=same)
+        assert unchanged.json()["trigger"] == "always" and unchanged.json()["priority"] == 80
     assert admin.post(f"/api/admin/rules/{rule_id}/disable").json()["enabled"] is False
     assert admin.post(f"/api/admin/rules/{rule_id}/disable").status_code == 200  # no change
     assert admin.post(f"/api/admin/rules/{rule_id}/enable").json()["enabled"] is True
