@@ -11,14 +11,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from ailingva.brain.models import RuleScope, RuleSource
 from ailingva.core.db import DbId
 from ailingva.core.inputs import JsonBody
-from ailingva.core.text import CleanText
+from ailingva.core.text import CleanTextAfter
 from ailingva.grammar.findings import Category
 from ailingva.users.models import CefrLevel
 
 # An error category of the grammar engine, or "always": on every turn.
 Trigger = Category | Literal["always"]
+# Limits on what is sent (the document's), control characters dropped after.
 Instruction = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500), CleanText
+    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500), CleanTextAfter
 ]
 Priority = Annotated[int, Field(ge=0, le=100)]
 MAX_DRAFT_TEXT = 1000
@@ -84,7 +85,7 @@ class DraftRequest(JsonBody):
     text: Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=3, max_length=MAX_DRAFT_TEXT),
-        CleanText,
+        CleanTextAfter,
     ] = Field(description="A teaching instruction, in Russian or English")
 
 

@@ -73,23 +73,23 @@ def create_rule(body: RuleCreate, db: SessionDep, admin: AdminUser) -> RulePubli
     return rule_book.rule_public(db, rule)
 
 
-@router.patch("/{rule_id}")
+@router.patch("/{rule_id:int}")
 def update_rule(rule_id: IdPath, body: RuleUpdate, db: SessionDep, admin: AdminUser) -> RulePublic:
     rule = rule_book.update_rule(db, admin, rule_id, body, now=utcnow())
     return rule_book.rule_public(db, rule)
 
 
-@router.post("/{rule_id}/enable")
+@router.post("/{rule_id:int}/enable")
 def enable_rule(rule_id: IdPath, db: SessionDep, admin: AdminUser) -> RulePublic:
     return rule_book.rule_public(db, rule_book.set_enabled(db, admin, rule_id, enabled=True))
 
 
-@router.post("/{rule_id}/disable")
+@router.post("/{rule_id:int}/disable")
 def disable_rule(rule_id: IdPath, db: SessionDep, admin: AdminUser) -> RulePublic:
     return rule_book.rule_public(db, rule_book.set_enabled(db, admin, rule_id, enabled=False))
 
 
-@router.delete("/{rule_id}", status_code=204)
+@router.delete("/{rule_id:int}", status_code=204)
 def delete_rule(rule_id: IdPath, db: SessionDep, admin: AdminUser) -> None:
     rule_book.delete_rule(db, admin, rule_id)
 
