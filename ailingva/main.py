@@ -23,6 +23,7 @@ from ailingva.admin.endpoints import router as admin_router
 from ailingva.admin.jobs import router as admin_jobs_router
 from ailingva.admin.lessons import router as admin_lessons_router
 from ailingva.admin.monitor import router as admin_monitor_router
+from ailingva.admin.rules import router as admin_rules_router
 from ailingva.admin.users import router as admin_users_router
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
@@ -152,6 +153,7 @@ def create_app(
         admin_analytics_router,
         admin_monitor_router,
         admin_lessons_router,
+        admin_rules_router,
     ):
         app.include_router(router)
     _mount_frontend(app, settings.frontend_dist)

@@ -112,19 +112,6 @@ class StudentWordPage(BaseModel):
     total: int
 
 
-class TutorRulePublic(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    pattern: str
-    instruction: str
-    priority: int
-    evidence_count: int
-    created_at: datetime
-    expires_at: datetime | None
-    in_prompt: bool = Field(description="Among the rules the tutor's prompt takes now")
-
-
 class BrainEventPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -1,6 +1,6 @@
 """The student's page as an admin reads it: profile and level, wallet, words with their
-reviews, the tutor's rules in force, the brain's events. Lessons and the ledger are the
-lessons' and billing's own reads."""
+reviews, the brain's events. Lessons and the ledger are the lessons' and billing's own reads,
+the rules in force the rule book's."""
 
 from __future__ import annotations
 
@@ -17,13 +17,10 @@ from ailingva.admin.schemas import (
     StudentDetail,
     StudentWordPage,
     StudentWordPublic,
-    TutorRulePublic,
     WalletPublic,
 )
 from ailingva.billing.metering import charged_usages
 from ailingva.billing.wallet import balance_view
-from ailingva.brain import memory
-from ailingva.brain.memory import MAX_PROMPT_RULES
 from ailingva.brain.models import BrainEvent, BrainEventKind
 from ailingva.learning.models import LearningState, StudentWord, WordStatus
 from ailingva.users.models import UserProfile
@@ -72,14 +69,6 @@ def student_words(
     total = db.exec(select(func.count()).select_from(query.subquery())).one()
     rows = db.exec(query.order_by(*order).offset(offset).limit(limit)).all()
     return StudentWordPage(items=[StudentWordPublic.model_validate(w) for w in rows], total=total)
-
-
-def rules_in_force(db: Session, user_id: int, *, now: datetime) -> list[TutorRulePublic]:
-    """In the order the prompt takes them; `in_prompt` marks the ones it takes."""
-    return [
-        TutorRulePublic(**rule.model_dump(), in_prompt=index < MAX_PROMPT_RULES)
-        for index, rule in enumerate(memory.rules_in_force(db, user_id, now=now))
-    ]
 
 
 def brain_events(

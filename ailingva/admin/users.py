@@ -8,7 +8,8 @@ from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
 
-from ailingva.admin import accounts, student
+from ailingva.admin import accounts, rule_book, student
+from ailingva.admin.rule_schemas import RulePublic
 from ailingva.admin.schemas import (
     AccountStatus,
     AdminUserPage,
@@ -19,7 +20,6 @@ from ailingva.admin.schemas import (
     SessionsRevoked,
     StudentDetail,
     StudentWordPage,
-    TutorRulePublic,
 )
 from ailingva.api.deps import IdPath, Limit, Offset, SearchText, SessionDep
 from ailingva.auth.deps import AdminUser
@@ -148,10 +148,11 @@ def user_words(
 
 
 @router.get("/{user_id}/rules")
-def user_rules(user_id: IdPath, db: SessionDep, _: AdminUser) -> list[TutorRulePublic]:
-    """The tutor's rules in force for the student, in the order the prompt takes them."""
+def user_rules(user_id: IdPath, db: SessionDep, _: AdminUser) -> list[RulePublic]:
+    """The tutor's rules that reach the student (theirs, their level's, every student's), in
+    the order the prompt takes them; `in_prompt` marks those every turn's prompt takes now."""
     get_user(db, user_id)
-    return student.rules_in_force(db, user_id, now=utcnow())
+    return rule_book.rules_for_student(db, user_id, now=utcnow())
 
 
 @router.get("/{user_id}/brain-events")

@@ -65,18 +65,55 @@ class RuleStatus(StrEnum):
     RETIRED = "retired"
 
 
+class RuleScope(StrEnum):
+    """Whom a rule is for: every student, the students of one level, or one student."""
+
+    ALL = "all"
+    LEVEL = "level"
+    STUDENT = "student"
+
+
+class RuleSource(StrEnum):
+    BRAIN = "brain"  # born from a pattern of the student's errors (brain/tutor_rules.py)
+    ADMIN = "admin"  # written by an admin (admin/rules.py)
+
+
+# A rule's trigger: an error category (grammar.findings.Category), or this, for every turn.
+ALWAYS = "always"
+
+
 class TutorRule(SQLModel, table=True):
-    """An instruction the tutor follows for one student, born from a pattern of errors."""
+    """An instruction for the tutor's prompt. The brain's are for one student, born from a
+    pattern of errors (their trigger is its category); an admin's are for every student, a
+    level or one student. A rule triggered by a category is in the prompt when the student has
+    that weakness (the brain holds a rule of that category for them) or the turn has that
+    error; an `always` rule, on every turn."""
 
     __tablename__ = "tutor_rule"
-    __table_args__ = (sa.Index("ix_tutor_rule_user_status", "user_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_tutor_rule_user_status", "user_id", "status"),
+        sa.Index("ix_tutor_rule_scope_level", "scope", "level"),
+        sa.CheckConstraint(
+            "(scope = 'student' AND user_id IS NOT NULL AND level IS NULL)"
+            " OR (scope = 'level' AND user_id IS NULL AND level IS NOT NULL)"
+            " OR (scope = 'all' AND user_id IS NULL AND level IS NULL)",
+            name="scope_target",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE")
-    pattern: str = Field(max_length=64)  # e.g. the error category that gave rise to it
+    scope: RuleScope = Field(default=RuleScope.STUDENT, sa_type=enum_type(RuleScope))
+    user_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="CASCADE")
+    level: str | None = Field(default=None, max_length=2)
+    trigger: str = Field(max_length=64)  # an error category, or ALWAYS
     instruction: str = Field(sa_type=sa.Text)
     priority: int = Field(default=0)
     status: RuleStatus = Field(default=RuleStatus.ACTIVE, sa_type=enum_type(RuleStatus))
+    enabled: bool = Field(default=True)  # an admin's switch, for the brain's rules too
+    source: RuleSource = Field(default=RuleSource.BRAIN, sa_type=enum_type(RuleSource))
+    created_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
     evidence_count: int = Field(default=0, ge=0)
     created_at: datetime = created_at_field()
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -10,7 +10,13 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from ailingva.brain import repository
-from ailingva.brain.models import BrainEventKind, RecordEvent, RuleStatus, TutorRule
+from ailingva.brain.models import (
+    BrainEventKind,
+    RecordEvent,
+    RuleSource,
+    RuleStatus,
+    TutorRule,
+)
 from ailingva.grammar.findings import Category, Finding
 from ailingva.lessons.models import LessonTurn
 
@@ -100,11 +106,15 @@ def update_rules(
     recent: Counter[str] = Counter()
     for t in window[:RETIRE_AFTER_CLEAN_TURNS]:
         recent += _categories(t)
+    # The brain's own (an admin's rules for the student are the admin's to change); one an
+    # admin switched off is renewed and retired like the others, and stays off.
     active = {
-        r.pattern: r
+        r.trigger: r
         for r in db.exec(
             select(TutorRule).where(
-                TutorRule.user_id == user_id, TutorRule.status == RuleStatus.ACTIVE
+                TutorRule.user_id == user_id,
+                TutorRule.source == RuleSource.BRAIN,
+                TutorRule.status == RuleStatus.ACTIVE,
             )
         ).all()
     }
@@ -134,7 +144,7 @@ def update_rules(
         rule = active.get(category)
         if rule is None or rule.status != RuleStatus.ACTIVE:  # none, or retired just above
             rule = TutorRule(
-                user_id=user_id, pattern=category, instruction=instruction, created_at=now
+                user_id=user_id, trigger=category, instruction=instruction, created_at=now
             )
             db.add(rule)
             created.append(category)

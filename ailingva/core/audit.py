@@ -37,6 +37,8 @@ class AuditAction(StrEnum):
     PROVIDER_SETTINGS_CHANGED = "providers.settings_changed"
     TUTOR_RULE_CHANGED = "tutor_rule.changed"
     JOB_RETRIED = "job.retried"
+    TUTOR_RULE_CREATED = "tutor_rule.created"
+    TUTOR_RULE_DELETED = "tutor_rule.deleted"
 
 
 class AuditEntry(SQLModel, table=True):

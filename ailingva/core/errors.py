@@ -68,6 +68,14 @@ class ErrorCode(StrEnum):
     ANALYTICS_PERIOD_INVALID = "analytics_period_invalid"
     FAILED_JOB_NOT_FOUND = "failed_job_not_found"
     UNKNOWN_JOB = "unknown_job"
+    RULE_NOT_FOUND = "rule_not_found"
+    RULE_SCOPE_INVALID = "rule_scope_invalid"
+    RULE_STUDENT_NOT_FOUND = "rule_student_not_found"
+    RULE_NOT_ENGLISH = "rule_not_english"
+    RULE_EXPIRY_PAST = "rule_expiry_past"
+    RULE_BRAIN_READ_ONLY = "rule_brain_read_only"
+    RULE_DRAFT_INVALID = "rule_draft_invalid"
+    RULE_DRAFT_UNAVAILABLE = "rule_draft_unavailable"
 
 
 class AppError(Exception):

@@ -9,12 +9,13 @@ the client and the registry can fall back; the engine implements one protected h
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
-from collections.abc import AsyncGenerator, Iterator, Sequence
+from collections.abc import AsyncGenerator, Iterator, Mapping, Sequence
 from contextlib import aclosing, contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +23,8 @@ import numpy.typing as npt
 # 16 kHz mono float32 samples in [-1, 1], or the bytes of an encoded file (WAV, webm, ogg, mp3…).
 AudioInput = npt.NDArray[np.float32] | bytes
 STT_SAMPLE_RATE = 16_000
+# A JSON Schema (draft 2020-12, self-contained: no external references).
+JsonSchema = Mapping[str, Any]
 
 
 class ProviderErrorCode(StrEnum):
@@ -34,6 +37,7 @@ class ProviderErrorCode(StrEnum):
     UNAVAILABLE = "provider_unavailable"  # cannot connect, process died, upstream 5xx
     TIMEOUT = "provider_timeout"
     ENGINE_FAILED = "provider_engine_failed"  # an unexpected failure inside an engine
+    BAD_OUTPUT = "provider_bad_output"  # the model's answer is not what was asked (not JSON)
 
 
 class ProviderError(Exception):
@@ -219,6 +223,32 @@ class LanguageModel(Provider):
         ]
         return "".join(parts)
 
+    async def complete_json(
+        self, messages: Sequence[ChatMessage], schema: JsonSchema, *, max_tokens: int = 512
+    ) -> Any:
+        """The reply as a JSON value shaped by `schema`: decoding is constrained to it where the
+        engine can, else the model is asked for it. Raises ProviderError (BAD_OUTPUT when the
+        reply is not JSON); whether the value fits `schema` is the caller's to check."""
+        text = await self.complete(
+            schema_request(messages, schema), max_tokens=max_tokens, temperature=0.0
+        )
+        return parse_json(text, provider=self.name)
+
+
+def schema_request(messages: Sequence[ChatMessage], schema: JsonSchema) -> list[ChatMessage]:
+    """`messages` with the schema spelled out, for an engine that cannot be constrained."""
+    ask = "Answer with one JSON object, nothing else, that fits this JSON Schema: "
+    return [*messages, ChatMessage("system", ask + json.dumps(schema, ensure_ascii=False))]
+
+
+def parse_json(text: str, *, provider: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise ProviderError(
+            ProviderErrorCode.BAD_OUTPUT, f"the reply is not JSON: {text[:80]!r}", provider=provider
+        ) from exc
+
 
 class TextToSpeech(Provider):
     @abstractmethod
@@ -280,6 +310,13 @@ class LanguageModelEngine(LanguageModel):
                 async for delta in deltas:
                     yield delta
 
+    async def complete_json(
+        self, messages: Sequence[ChatMessage], schema: JsonSchema, *, max_tokens: int = 512
+    ) -> Any:
+        with _engine_failures(self.name):
+            text = await self._generate_json(messages, schema, max_tokens=max_tokens)
+        return parse_json(text, provider=self.name)
+
     @abstractmethod
     def _generate(
         self,
@@ -290,6 +327,14 @@ class LanguageModelEngine(LanguageModel):
         stop: tuple[str, ...],
     ) -> AsyncGenerator[str, None]:
         """Yield the reply's text deltas, ending before any of the `stop` sequences."""
+
+    async def _generate_json(
+        self, messages: Sequence[ChatMessage], schema: JsonSchema, *, max_tokens: int
+    ) -> str:
+        """The reply's text, decoded to fit `schema` where the engine can (this default asks)."""
+        return await self.complete(
+            schema_request(messages, schema), max_tokens=max_tokens, temperature=0.0
+        )
 
 
 class TextToSpeechEngine(TextToSpeech):

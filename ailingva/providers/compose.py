@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from contextlib import aclosing
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ailingva.providers.base import (
     AnyProvider,
@@ -13,6 +13,7 @@ from ailingva.providers.base import (
     AudioInput,
     Capabilities,
     ChatMessage,
+    JsonSchema,
     LanguageModel,
     ProviderError,
     ProviderErrorCode,
@@ -110,6 +111,13 @@ class FallbackSTT(_Fallback[SpeechToText], SpeechToText):
 class FallbackLLM(_Fallback[LanguageModel], LanguageModel):
     async def prefill(self, messages: Sequence[ChatMessage]) -> None:
         await self._primary.prefill(messages)
+
+    async def complete_json(
+        self, messages: Sequence[ChatMessage], schema: JsonSchema, *, max_tokens: int = 512
+    ) -> Any:
+        return await self._call(
+            lambda llm: llm.complete_json(messages, schema, max_tokens=max_tokens)
+        )
 
     def stream_chat(
         self,

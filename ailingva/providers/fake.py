@@ -1,4 +1,5 @@
-"""Deterministic engines for fast tests: a fixed transcript, a scripted reply, a sine tone.
+"""Deterministic engines for fast tests: a fixed transcript, a scripted reply (and, asked for
+JSON, the schema's own examples), a sine tone.
 
 Each takes an optional `error`, raised on every call, to test how callers handle failures.
 """
@@ -6,7 +7,9 @@ Each takes an optional `error`, raised on every call, to test how callers handle
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncGenerator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -16,6 +19,7 @@ from ailingva.providers.base import (
     AudioInput,
     Capabilities,
     ChatMessage,
+    JsonSchema,
     LanguageModel,
     LanguageModelEngine,
     ProviderError,
@@ -69,10 +73,17 @@ class FakeLLM(LanguageModelEngine):
     capabilities = Capabilities(streaming=True)
 
     def __init__(
-        self, tokens: Sequence[str] = FAKE_REPLY, *, error: ProviderError | None = None
+        self,
+        tokens: Sequence[str] = FAKE_REPLY,
+        *,
+        json_text: str | None = None,
+        error: ProviderError | None = None,
     ) -> None:
+        """`json_text`: the answer to every request for JSON (by default, `example_of` the
+        schema)."""
         self.name = "fake:llm"
         self._tokens = tuple(tokens)
+        self._json_text = json_text
         self._error = error
 
     async def _generate(
@@ -89,6 +100,41 @@ class FakeLLM(LanguageModelEngine):
         for token in self._tokens[:max_tokens]:
             await asyncio.sleep(0)  # a real stream yields to the loop between tokens
             yield token
+
+    async def _generate_json(
+        self, messages: Sequence[ChatMessage], schema: JsonSchema, *, max_tokens: int
+    ) -> str:
+        if self._error is not None:
+            raise self._error
+        if self._json_text is not None:
+            return self._json_text
+        return json.dumps(example_of(schema, schema))
+
+
+def example_of(schema: JsonSchema, root: JsonSchema) -> Any:
+    """A value that fits `schema`: its first example, else its first choice (`null` where it is
+    one), else the least of its type; `$ref`s point into `root`'s `$defs`."""
+    if "$ref" in schema:
+        return example_of(root["$defs"][str(schema["$ref"]).rsplit("/", 1)[-1]], root)
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "anyOf" in schema:
+        branches = schema["anyOf"]
+        null = next((b for b in branches if b.get("type") == "null"), None)
+        return None if null is not None else example_of(branches[0], root)
+    kind = schema.get("type")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {name: example_of(sub, root) for name, sub in properties.items()}
+    if kind == "array":
+        return []
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 0)
+    if kind == "boolean":
+        return False
+    return "" if kind == "string" else None
 
 
 class FakeTTS(TextToSpeechEngine):

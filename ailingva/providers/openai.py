@@ -18,6 +18,7 @@ from ailingva.providers.base import (
     AudioInput,
     Capabilities,
     ChatMessage,
+    JsonSchema,
     LanguageModel,
     LanguageModelEngine,
     ProviderError,
@@ -146,6 +147,31 @@ class OpenAILLM(_OpenAIProvider, LanguageModelEngine):
                 provider=self.name,
                 retryable=True,
             )
+
+    async def _generate_json(
+        self, messages: Sequence[ChatMessage], schema: JsonSchema, *, max_tokens: int
+    ) -> str:
+        """Structured output: the server decodes to fit `schema` (OpenAI's `json_schema`
+        response format; vLLM and llama.cpp's own server read it as a grammar)."""
+        with _errors(self.name, "POST /chat/completions"):
+            reply = await self._client.chat.completions.create(
+                model=self._model,
+                messages=[
+                    cast("ChatCompletionMessageParam", {"role": m.role, "content": m.content})
+                    for m in messages
+                ],
+                max_tokens=max_tokens,
+                temperature=0.0,
+                response_format={
+                    "type": "json_schema",
+                    "json_schema": {"name": "answer", "schema": dict(schema), "strict": False},
+                },
+            )
+        if not reply.choices:
+            raise ProviderError(
+                ProviderErrorCode.BAD_OUTPUT, "the reply has no choices", provider=self.name
+            )
+        return reply.choices[0].message.content or ""
 
 
 class OpenAITTS(_OpenAIProvider, TextToSpeechEngine):

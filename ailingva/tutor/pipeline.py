@@ -132,10 +132,13 @@ def _ms_since(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 1)
 
 
-async def transcribe(providers: Providers, speech: Speech) -> Transcribed:
-    """The student's words (English), cut to the length of a typed message."""
+async def transcribe(
+    providers: Providers, speech: Speech, *, language: str | None = "en"
+) -> Transcribed:
+    """The student's words (English; `language` None: as detected, e.g. an admin's dictated
+    rule), cut to the length of a typed message."""
     start = time.perf_counter()
-    heard = await providers.stt.transcribe(speech.samples, "en")
+    heard = await providers.stt.transcribe(speech.samples, language)
     text = heard.text.strip()[:MAX_MESSAGE_CHARS]
     return Transcribed(text, _ms_since(start), heard.uncertain_text())
 

@@ -1,5 +1,5 @@
-"""The tutor's prompt: who the student is, the rules in force, recent history, and this
-utterance's grammar findings.
+"""The tutor's prompt: who the student is, the rules in force (those of every turn and those
+this utterance's errors trigger), recent history, and this utterance's grammar findings.
 
 Corrections come from the grammar engine, not the model: a small local model explains grammar
 wrongly, so it is told what was wrong and only converses (acknowledge, recast, ask a question).
@@ -132,16 +132,20 @@ def user_message(text: str, findings: Sequence[Finding], memory: TutorMemory) ->
     the brain's current advice (after the words, so the cached prefix stays as long as can be).
     The next turns' prompts repeat this message exactly (LessonTurn.prompt_text). A finding on
     words speech-to-text was unsure of is not the model's to correct: it is asked on the page."""
-    fixes = [(f.original, f.correction) for f in findings if not f.uncertain]
-    return _with_notes(text, fixes, memory)
+    sure = [f for f in findings if not f.uncertain]
+    fixes = [(f.original, f.correction) for f in sure]
+    return _with_notes(text, fixes, memory, {str(f.category) for f in sure})
 
 
-def _with_notes(text: str, fixes: Sequence[tuple[str, str]], memory: TutorMemory) -> str:
+def _with_notes(
+    text: str, fixes: Sequence[tuple[str, str]], memory: TutorMemory, categories: set[str]
+) -> str:
     notes = []
     if fixes:
         notes.append(f"Correct: {correction_note(fixes)}")
-    if memory.rules:
-        notes.append("Tips: " + " ".join(memory.rules))
+    tips = memory.tips(categories)
+    if tips:
+        notes.append("Tips: " + " ".join(tips))
     if memory.review_words:
         notes.append("Use one of the words they are learning: " + ", ".join(memory.review_words))
     if memory.mention:
@@ -153,7 +157,7 @@ def example_messages() -> list[ChatMessage]:
     """The examples as the lesson's first turns, each student message as a real one looks."""
     messages = []
     for said, fixes, answer in EXAMPLES:
-        messages.append(ChatMessage("user", _with_notes(said, fixes, TutorMemory())))
+        messages.append(ChatMessage("user", _with_notes(said, fixes, TutorMemory(), set())))
         messages.append(ChatMessage("assistant", answer))
     return messages
 

@@ -7,6 +7,7 @@ import { AuditScreen } from "./admin/AuditScreen";
 import { BillingScreen } from "./admin/BillingScreen";
 import { ProvidersScreen } from "./admin/ProvidersScreen";
 import { MonitorScreen } from "./admin/MonitorScreen";
+import { RulesScreen } from "./admin/RulesScreen";
 import { UserScreen } from "./admin/UserScreen";
 import { UsersScreen } from "./admin/UsersScreen";
 import { AuthPage } from "./pages/AuthPage";
@@ -70,6 +71,7 @@ export function App() {
         <Route path="users" element={<UsersScreen />} />
         <Route path="users/:userId" element={<UserScreen />} />
         <Route path="providers" element={<ProvidersScreen />} />
+        <Route path="rules" element={<RulesScreen />} />
         <Route path="audit" element={<AuditScreen />} />
         <Route path="billing" element={<BillingScreen />} />
         <Route path="monitor" element={<MonitorScreen />} />

@@ -44,20 +44,20 @@ def _seed_knowledge(engine: Engine, user_id: int) -> None:
             db.add(
                 TutorRule(
                     user_id=user_id,
-                    pattern="tense",
+                    trigger="tense",
                     instruction=f"rule {priority}",
                     priority=priority,
                 )
             )
         db.add(
             TutorRule(
-                user_id=user_id, pattern="old", instruction="retired", status=RuleStatus.RETIRED
+                user_id=user_id, trigger="old", instruction="retired", status=RuleStatus.RETIRED
             )
         )
         db.add(
             TutorRule(
                 user_id=user_id,
-                pattern="old",
+                trigger="old",
                 instruction="expired",
                 expires_at=now - timedelta(days=1),
             )

@@ -226,4 +226,4 @@ def test_tutor_memory_is_empty_for_a_new_student(engine: Engine) -> None:
     user = new_user(engine)
     with Session(engine) as db:
         remembered = memory.tutor_memory(db, user, now=utcnow() + timedelta(days=1))
-    assert remembered == memory.TutorMemory(rules=[], review_words=[])
+    assert remembered == memory.TutorMemory(rules=(), review_words=[])

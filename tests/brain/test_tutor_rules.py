@@ -47,7 +47,7 @@ def test_three_article_errors_make_a_rule_the_tutor_follows(engine: Engine) -> N
     assert rule.status == RuleStatus.ACTIVE and rule.evidence_count == 3
     assert rule.expires_at is not None and rule.expires_at > utcnow()
     assert "recast" in rule.instruction.lower() and "article" in rule.instruction.lower()
-    assert _memory(engine, user).rules == [rule.instruction]
+    assert _memory(engine, user).tips() == [rule.instruction]
     (pattern,) = _events(engine, user, BrainEventKind.GRAMMAR_PATTERN)
     assert pattern.payload == {"category": "articles", "errors": 3, "window_turns": 3}
     assert len(_events(engine, user, BrainEventKind.RULE_CREATED)) == 1
@@ -74,7 +74,7 @@ def test_the_rule_retires_when_the_pattern_fades(engine: Engine) -> None:
     assert result is not None and result.rules_retired == ["articles"]
     (rule,) = _rules(engine, user)
     assert rule.status == RuleStatus.RETIRED and rule.retired_at is not None
-    assert _memory(engine, user).rules == []
+    assert _memory(engine, user).tips() == []
     (retired,) = _events(engine, user, BrainEventKind.RULE_RETIRED)
     assert retired.payload == {"pattern": "articles", "reason": "pattern_faded"}
 
@@ -85,7 +85,7 @@ def test_an_expired_rule_leaves_the_prompt_and_is_retired(engine: Engine) -> Non
     for text in ARTICLE_ERRORS:
         say(engine, lesson, text)
     later = utcnow() + tutor_rules.RULE_LIFETIME + timedelta(minutes=1)
-    assert _memory(engine, user, now=later).rules == []
+    assert _memory(engine, user, now=later).tips() == []
 
     say(engine, lesson, "A clean sentence", now=later)
     assert _rules(engine, user)[0].status == RuleStatus.RETIRED
@@ -99,6 +99,6 @@ def test_rules_come_in_priority_order(engine: Engine) -> None:
     for _ in range(3):
         say(engine, lesson, "Every day he go to work")
     memory = _memory(engine, user)
-    assert memory.rules == [
+    assert memory.tips() == [
         tutor_rules.RULE_INSTRUCTIONS[c][1] for c in (Category.AGREEMENT, Category.ARTICLES)
     ]

@@ -57,7 +57,7 @@ def test_the_grammar_engine_findings_reach_the_analysis(engine: Engine) -> None:
         word = db.exec(select(StudentWord).where(StudentWord.user_id == user)).one()
         assert (word.word, word.status) == ("bought", WordStatus.WEAK)
         rule = db.exec(select(TutorRule).where(TutorRule.user_id == user)).one()
-        assert (rule.pattern, rule.status, rule.evidence_count) == (
+        assert (rule.trigger, rule.status, rule.evidence_count) == (
             "agreement",
             RuleStatus.ACTIVE,
             3,

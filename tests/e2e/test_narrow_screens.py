@@ -24,6 +24,7 @@ ADMIN_ROUTES = {
     "/admin": "Обзор",
     "/admin/users": "Пользователи",
     "/admin/monitor": "Мониторинг",
+    "/admin/rules": "Правила репетитора",
     "/admin/billing": "Биллинг",
     "/admin/providers": "Провайдеры",
 }

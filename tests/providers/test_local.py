@@ -141,6 +141,26 @@ async def test_local_model_streams_a_reply(models_dir: Path) -> None:
     assert (await llm.complete(messages, max_tokens=10, temperature=0.0)).strip()
 
 
+async def test_local_model_answers_json_that_fits_the_schema(models_dir: Path) -> None:
+    """The schema becomes llama.cpp's grammar: even asked something else, the model can write
+    nothing but a fitting object."""
+    llm = LlamaCppLLM("smollm2-135m", models_dir)
+    schema = {
+        "type": "object",
+        "properties": {
+            "colour": {"enum": ["crimson", "teal"]},
+            "name": {"type": "string", "minLength": 2, "maxLength": 12},
+            "count": {"type": "integer"},
+        },
+        "required": ["colour", "name", "count"],
+    }
+    messages = [ChatMessage("user", "Tell me a long story about a dog and a cat.")]
+    answer = await llm.complete_json(messages, schema, max_tokens=60)
+    assert answer["colour"] in ("crimson", "teal") and isinstance(answer["count"], int)
+    assert 2 <= len(answer["name"]) <= 12
+    await llm.aclose()
+
+
 async def test_a_damaged_model_is_refused(models_dir: Path, tmp_path: Path) -> None:
     shutil.copytree(models_dir / "smollm2-135m", tmp_path / "smollm2-135m")
     gguf = next((tmp_path / "smollm2-135m").glob("*.gguf"))

@@ -188,3 +188,46 @@ async def test_a_wrong_key_is_an_auth_error(openai_audio: str) -> None:
     assert caught.value.code == ProviderErrorCode.AUTH_FAILED
     assert "OPENAI_API_KEY" in caught.value.message
     await stt.aclose()
+
+
+class StructuredChat(JsonHandler):
+    """`/chat/completions` answering a request for structured output with a scripted message."""
+
+    received: ClassVar[list[dict[str, Any]]] = []
+    content: ClassVar[str] = ""
+
+    def do_POST(self) -> None:
+        self.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        message = {"role": "assistant", "content": self.content}
+        choice = {"index": 0, "message": message, "finish_reason": "stop"}
+        self.send_json(
+            200,
+            {
+                "id": "c1",
+                "object": "chat.completion",
+                "created": 0,
+                "model": "m",
+                "choices": [choice],
+            },
+        )
+
+
+async def test_json_by_schema_is_asked_as_structured_output() -> None:
+    schema = {"type": "object", "properties": {"kind": {"enum": ["a", "b"]}}}
+    StructuredChat.received = []
+    with http_server(StructuredChat) as url:
+        llm = openai_provider.build_llm(settings_for(f"{url}/v1"))
+        StructuredChat.content = '{"kind": "b"}'
+        answer = await llm.complete_json([ChatMessage("user", "Pick one.")], schema)
+        StructuredChat.content = "Sure! Here it is: kind b"
+        with pytest.raises(ProviderError) as caught:
+            await llm.complete_json([ChatMessage("user", "Pick one.")], schema)
+        await llm.aclose()
+    assert answer == {"kind": "b"}
+    assert caught.value.code == ProviderErrorCode.BAD_OUTPUT
+    request = StructuredChat.received[0]
+    assert request["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {"name": "answer", "schema": schema, "strict": False},
+    }
+    assert request["temperature"] == 0.0 and "stream" not in request

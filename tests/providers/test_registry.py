@@ -120,6 +120,15 @@ async def test_an_engine_crashing_inside_its_library_fails_clearly_and_falls_bac
     assert (await tts.synthesize("Hello")).sample_rate == 8_000
 
 
+async def test_json_by_schema_falls_back_when_the_primary_answers_junk() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer", "examples": [7]}}}
+    llm = FallbackLLM(FakeLLM(json_text="no json here"), FakeLLM())
+    assert await llm.complete_json([ChatMessage("user", "A number?")], schema) == {"n": 7}
+    with pytest.raises(ProviderError) as caught:
+        await FakeLLM(json_text="{").complete_json([ChatMessage("user", "A number?")], schema)
+    assert caught.value.code == ProviderErrorCode.BAD_OUTPUT
+
+
 async def test_when_both_fail_the_error_names_both() -> None:
     llm = FallbackLLM(FakeLLM(error=down("cloud")), FakeLLM(error=down("local")))
     with pytest.raises(ProviderError) as caught:

@@ -61,6 +61,16 @@ NOT_APPLICABLE = {
         "DELETE retires a package (payments keep pointing at what was bought); a PATCH with "
         "is_active puts it back on sale"
     ),
+    ("POST /api/admin/rules", "positive_data_acceptance"): (
+        "a rule's scope names its level or its student (and no other), the student is one, the "
+        "expiry is ahead: rules across fields and the database that JSON Schema cannot state"
+    ),
+    ("PATCH /api/admin/rules/{rule_id}", "positive_data_acceptance"): (
+        "as for POST /api/admin/rules: a scope and its level or student go together"
+    ),
+    ("POST /api/admin/rules/draft/audio", "positive_data_acceptance"): (
+        "the upload must be audio that decodes; the schema can only say it is a file"
+    ),
     ("PUT /api/admin/settings", "positive_data_acceptance"): (
         "the keys are checked against the editable provider settings of the running version"
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from ailingva.brain.memory import TutorMemory
+from ailingva.brain.memory import PromptRule, TutorMemory
 from ailingva.grammar.checker import get_checker
 from ailingva.grammar.findings import Category, Finding
 from ailingva.providers.base import ChatMessage
@@ -30,7 +30,9 @@ def test_the_system_prompt_does_not_change_with_the_turn() -> None:
     busy = build_messages(
         PromptInput(
             PROFILE,
-            memory=TutorMemory(rules=["Recast articles."], review_words=["although"]),
+            memory=TutorMemory(
+                rules=(PromptRule("Recast articles.", 10),), review_words=["although"]
+            ),
             history=(("student", "Hi"), ("tutor", "Hello!")),
         ),
         "I goed home.",
@@ -60,7 +62,7 @@ def test_the_history_window_is_cut_in_steps() -> None:
 def test_the_examples_are_earlier_turns_and_no_message_has_a_role_label() -> None:
     data = PromptInput(
         PROFILE,
-        memory=TutorMemory(rules=["Recast articles."], review_words=["although"]),
+        memory=TutorMemory(rules=(PromptRule("Recast articles.", 10),), review_words=["although"]),
         history=(("student", "I goed home."), ("tutor", "You went home. Why?")),
     )
     messages = build_messages(data, "She don't like coffee.", [FINDING])

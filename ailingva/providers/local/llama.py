@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 from ailingva.providers.base import (
     Capabilities,
     ChatMessage,
+    JsonSchema,
     LanguageModelEngine,
     ProviderError,
     ProviderErrorCode,
@@ -22,7 +23,20 @@ from ailingva.providers.local.loading import load_verified, model_spec
 from ailingva.providers.threads import iterate_in_thread
 
 if TYPE_CHECKING:
-    from llama_cpp import ChatCompletionRequestMessage, CreateChatCompletionStreamResponse, Llama
+    from llama_cpp import (
+        ChatCompletionRequestMessage,
+        ChatCompletionRequestResponseFormat,
+        CreateChatCompletionResponse,
+        CreateChatCompletionStreamResponse,
+        Llama,
+    )
+
+
+def _request(messages: Sequence[ChatMessage]) -> list[ChatCompletionRequestMessage]:
+    return [
+        cast("ChatCompletionRequestMessage", {"role": m.role, "content": m.content})
+        for m in messages
+    ]
 
 
 @dataclass(frozen=True)
@@ -51,11 +65,7 @@ class LlamaCppLLM(LanguageModelEngine):
         temperature: float,
         stop: tuple[str, ...],
     ) -> AsyncGenerator[str, None]:
-        request = [
-            cast("ChatCompletionRequestMessage", {"role": m.role, "content": m.content})
-            for m in messages
-        ]
-
+        request = _request(messages)
         stops = list(stop) or None
 
         def generate(cancelled: threading.Event) -> Iterator[str]:
@@ -83,6 +93,35 @@ class LlamaCppLLM(LanguageModelEngine):
                 async for delta in deltas:
                     yield delta
         except ValueError as exc:  # llama.cpp's answer to a prompt longer than the context
+            raise ProviderError(ProviderErrorCode.BAD_INPUT, str(exc), provider=self.name) from exc
+
+    async def _generate_json(
+        self, messages: Sequence[ChatMessage], schema: JsonSchema, *, max_tokens: int
+    ) -> str:
+        """Constrained decoding: llama.cpp turns `schema` into a grammar that only the tokens of
+        a fitting JSON value pass, so the reply parses (unless cut at `max_tokens`)."""
+        request = _request(messages)
+        response_format = cast(
+            "ChatCompletionRequestResponseFormat", {"type": "json_object", "schema": dict(schema)}
+        )
+
+        def generate() -> str:
+            loaded = self._model()
+            with loaded.lock:
+                reply = cast(
+                    "CreateChatCompletionResponse",
+                    loaded.llama.create_chat_completion(
+                        request,
+                        max_tokens=max_tokens,
+                        temperature=0.0,
+                        response_format=response_format,
+                    ),
+                )
+            return reply["choices"][0]["message"]["content"] or ""
+
+        try:
+            return await asyncio.to_thread(generate)
+        except ValueError as exc:  # the prompt is longer than the context
             raise ProviderError(ProviderErrorCode.BAD_INPUT, str(exc), provider=self.name) from exc
 
     async def prefill(self, messages: Sequence[ChatMessage]) -> None:

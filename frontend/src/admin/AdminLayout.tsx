@@ -1,6 +1,7 @@
 import {
   Activity,
   ArrowLeft,
+  BookCheck,
   Cpu,
   LayoutDashboard,
   ScrollText,
@@ -21,6 +22,7 @@ export const ADMIN_SCREENS: readonly Screen[] = [
   { path: "overview", label: "Обзор", icon: LayoutDashboard },
   { path: "users", label: "Пользователи", icon: Users },
   { path: "monitor", label: "Мониторинг", icon: Activity },
+  { path: "rules", label: "Правила", icon: BookCheck },
   { path: "billing", label: "Биллинг", icon: Wallet },
   { path: "providers", label: "Провайдеры", icon: Cpu },
   { path: "audit", label: "Журнал", icon: ScrollText },

@@ -5,6 +5,7 @@ import { Loadable } from "../components/Loadable";
 import { Pager } from "../components/Pager";
 import { BRAIN_EVENT_LABELS, WORD_STATUS_LABELS, formatWhen } from "./labels";
 import { ADMIN_KEY } from "./queries";
+import { triggerName, whom } from "./rules";
 
 const PAGE = 20;
 
@@ -87,7 +88,7 @@ function Rules({ userId }: { userId: number }) {
             {items.map((rule) => (
               <li key={rule.id}>
                 <span className="meta">
-                  {rule.pattern} · приоритет {rule.priority}
+                  {whom(rule)} · {triggerName(rule.trigger)} · приоритет {rule.priority}
                   {rule.expires_at ? ` · до ${formatWhen(rule.expires_at)}` : ""}
                   {rule.in_prompt ? " · в подсказке" : " · ждёт места в подсказке"}
                 </span>

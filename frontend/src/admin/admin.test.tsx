@@ -46,9 +46,11 @@ const studentPage = {
       due_at: "2025-02-03T10:00:00Z", last_seen_at: null }],
     total: 1,
   }),
-  "GET /api/admin/users/7/rules": () => json(200, [{ id: 1, pattern: "tense",
-    instruction: "Recast with the right tense.", priority: 4, evidence_count: 3,
-    created_at: "2025-02-01T09:00:00Z", expires_at: null, in_prompt: true }]),
+  "GET /api/admin/users/7/rules": () => json(200, [{ id: 1, scope: "student", level: null,
+    student_id: 7, student_label: "Анна (anna@example.com)", trigger: "tense",
+    instruction: "Recast with the right tense.", priority: 4, enabled: true, source: "brain",
+    created_by: null, evidence_count: 3, created_at: "2025-02-01T09:00:00Z", expires_at: null,
+    in_prompt: true }]),
   "GET /api/admin/users/7/brain-events": () => json(200, { items: [], total: 0 }),
 };
 
@@ -61,7 +63,7 @@ describe("admin panel", () => {
     });
     const menu = await screen.findByRole("navigation", { name: "Разделы админ-панели" });
     expect(within(menu).getAllByRole("link").map((link) => link.textContent?.trim()))
-      .toEqual(["Обзор", "Пользователи", "Мониторинг", "Биллинг", "Провайдеры", "Журнал"]);
+      .toEqual(["Обзор", "Пользователи", "Мониторинг", "Правила", "Биллинг", "Провайдеры", "Журнал"]);
     const link = await screen.findByRole("link", { name: "Анна" });
     expect(link.getAttribute("href")).toBe("/admin/users/7");
     await user.type(screen.getByLabelText("Имя или email"), "анна");

@@ -29,6 +29,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "providers.settings_changed": "Настройки провайдеров",
   "tutor_rule.changed": "Правило репетитора",
   "job.retried": "Повтор задачи",
+  "tutor_rule.created": "Новое правило репетитора",
+  "tutor_rule.deleted": "Правило репетитора удалено",
 };
 
 export const WORD_STATUS_LABELS: Record<Schemas["WordStatus"], string> = {
@@ -85,6 +87,15 @@ const FIELD_LABELS: Record<string, string> = {
   referral_bonus_referrer_kopecks: "бонус пригласившему",
   referral_bonus_referred_kopecks: "бонус приглашённому",
   low_balance_warning_minutes: "предупреждать при минутах",
+  instruction: "инструкция",
+  priority: "приоритет",
+  trigger: "когда действует",
+  scope: "для кого",
+  level: "уровень",
+  student_id: "ученик",
+  enabled: "включено",
+  expires_at: "действует до",
+  source: "источник",
 };
 
 /** "роль: Ученик → Администратор"; money in roubles; a key only as "изменён" (its value is

@@ -749,7 +749,8 @@ export interface paths {
         };
         /**
          * User Rules
-         * @description The tutor's rules in force for the student, in the order the prompt takes them.
+         * @description The tutor's rules that reach the student (theirs, their level's, every student's), in
+         *     the order the prompt takes them; `in_prompt` marks those every turn's prompt takes now.
          */
         get: operations["user_rules_api_admin_users__user_id__rules_get"];
         put?: never;
@@ -1187,6 +1188,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rules
+         * @description The rules in force (active, unexpired), highest priority first.
+         */
+        get: operations["list_rules_api_admin_rules_get"];
+        put?: never;
+        /**
+         * Create Rule
+         * @description Saved rules reach the matching students' prompts from their next turn.
+         */
+        post: operations["create_rule_api_admin_rules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Rule */
+        delete: operations["delete_rule_api_admin_rules__rule_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Rule */
+        patch: operations["update_rule_api_admin_rules__rule_id__patch"];
+        trace?: never;
+    };
+    "/api/admin/rules/{rule_id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable Rule */
+        post: operations["enable_rule_api_admin_rules__rule_id__enable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/rules/{rule_id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable Rule */
+        post: operations["disable_rule_api_admin_rules__rule_id__disable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/rules/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Draft Rule
+         * @description A draft of a rule from a teaching instruction; the admin reviews and saves it.
+         */
+        post: operations["draft_rule_api_admin_rules_draft_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/rules/draft/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Draft Rule From Audio
+         * @description As `/draft`, from a recording: speech-to-text (the language detected) first.
+         */
+        post: operations["draft_rule_from_audio_api_admin_rules_draft_audio_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1486,7 +1603,7 @@ export interface components {
          * AuditAction
          * @enum {string}
          */
-        AuditAction: "user.role_changed" | "user.blocked" | "user.unblocked" | "user.sessions_revoked" | "wallet.adjusted" | "payment.refunded" | "package.created" | "package.updated" | "package.retired" | "billing.rules_changed" | "providers.settings_changed" | "tutor_rule.changed" | "job.retried";
+        AuditAction: "user.role_changed" | "user.blocked" | "user.unblocked" | "user.sessions_revoked" | "wallet.adjusted" | "payment.refunded" | "package.created" | "package.updated" | "package.retired" | "billing.rules_changed" | "providers.settings_changed" | "tutor_rule.changed" | "job.retried" | "tutor_rule.created" | "tutor_rule.deleted";
         /** AuditEntryPublic */
         AuditEntryPublic: {
             /** Id */
@@ -1576,6 +1693,14 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /** Body_draft_rule_from_audio_api_admin_rules_draft_audio_post */
+        Body_draft_rule_from_audio_api_admin_rules_draft_audio_post: {
+            /**
+             * Audio
+             * @description The spoken instruction: WAV, OGG, WebM, MP3
+             */
+            audio: string;
+        };
         /** Body_voice_chat_api_voice_chat_post */
         Body_voice_chat_api_voice_chat_post: {
             /**
@@ -1640,6 +1765,11 @@ export interface components {
          * @enum {string}
          */
         Category: "articles" | "tense" | "verb_form" | "agreement" | "prepositions" | "word_order" | "plural" | "pronouns" | "calque" | "spelling" | "word_choice";
+        /**
+         * CefrLevel
+         * @enum {string}
+         */
+        CefrLevel: "A1" | "A2" | "B1" | "B2" | "C1" | "C2";
         /** CheckProblem */
         CheckProblem: {
             /**
@@ -1786,6 +1916,14 @@ export interface components {
              */
             type: "done";
             result: components["schemas"]["TutorReply"];
+        };
+        /** DraftRequest */
+        DraftRequest: {
+            /**
+             * Text
+             * @description A teaching instruction, in Russian or English
+             */
+            text: string;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -2657,6 +2795,159 @@ export interface components {
         RoleChange: {
             role: components["schemas"]["Role"];
         };
+        /** RuleCreate */
+        RuleCreate: {
+            scope: components["schemas"]["RuleScope"];
+            level?: components["schemas"]["CefrLevel"] | null;
+            /** Student Id */
+            student_id?: number | null;
+            /**
+             * Trigger
+             * @default always
+             */
+            trigger: components["schemas"]["Category"] | "always";
+            /**
+             * Instruction
+             * @description In English: the tutor's prompt reads it
+             */
+            instruction: string;
+            /**
+             * Priority
+             * @default 50
+             */
+            priority: number;
+            /** Expires At */
+            expires_at?: string | null;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+        };
+        /**
+         * RuleDraft
+         * @description A rule as the model read the admin's words: to review, edit and save (never saved).
+         */
+        RuleDraft: {
+            scope: components["schemas"]["RuleScope"];
+            level: components["schemas"]["CefrLevel"] | null;
+            /** Student Id */
+            student_id: number | null;
+            /** Student Label */
+            student_label: string | null;
+            /** Trigger */
+            trigger: string;
+            /** Instruction */
+            instruction: string;
+            /** Priority */
+            priority: number;
+            /** Expires In Days */
+            expires_in_days: number | null;
+            /** Expires At */
+            expires_at: string | null;
+            /**
+             * Heard
+             * @description The words the draft was made from (a recording: as heard)
+             */
+            heard: string;
+            /**
+             * Notes
+             * @description What to check before saving, in Russian
+             */
+            notes: string[];
+        };
+        /** RulePage */
+        RulePage: {
+            /** Items */
+            items: components["schemas"]["RulePublic"][];
+            /** Total */
+            total: number;
+        };
+        /** RulePublic */
+        RulePublic: {
+            /** Id */
+            id: number;
+            scope: components["schemas"]["RuleScope"];
+            level: components["schemas"]["CefrLevel"] | null;
+            /**
+             * Student Id
+             * @description The student of a one-student rule
+             */
+            student_id: number | null;
+            /**
+             * Student Label
+             * @description Their name and email
+             */
+            student_label: string | null;
+            /**
+             * Trigger
+             * @description An error category, or "always"
+             */
+            trigger: string;
+            /** Instruction */
+            instruction: string;
+            /** Priority */
+            priority: number;
+            /** Enabled */
+            enabled: boolean;
+            source: components["schemas"]["RuleSource"];
+            /**
+             * Created By
+             * @description The admin who wrote it (their email)
+             */
+            created_by: string | null;
+            /**
+             * Evidence Count
+             * @description The brain's: errors of its pattern lately
+             */
+            evidence_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Expires At */
+            expires_at: string | null;
+            /**
+             * In Prompt
+             * @description A student's page: among the rules their prompt takes now
+             */
+            in_prompt?: boolean | null;
+        };
+        /**
+         * RuleScope
+         * @description Whom a rule is for: every student, the students of one level, or one student.
+         * @enum {string}
+         */
+        RuleScope: "all" | "level" | "student";
+        /**
+         * RuleSource
+         * @enum {string}
+         */
+        RuleSource: "brain" | "admin";
+        /**
+         * RuleStatusFilter
+         * @enum {string}
+         */
+        RuleStatusFilter: "enabled" | "disabled";
+        /**
+         * RuleUpdate
+         * @description The fields to change (an admin's rules only); a scope change names its level or student.
+         */
+        RuleUpdate: {
+            scope?: components["schemas"]["RuleScope"] | null;
+            level?: components["schemas"]["CefrLevel"] | null;
+            /** Student Id */
+            student_id?: number | null;
+            /** Trigger */
+            trigger?: components["schemas"]["Category"] | "always" | null;
+            /** Instruction */
+            instruction?: string | null;
+            /** Priority */
+            priority?: number | null;
+            /** Expires At */
+            expires_at?: string | null;
+        };
         /** SessionsRevoked */
         SessionsRevoked: {
             /**
@@ -2916,31 +3207,6 @@ export interface components {
             timings: {
                 [key: string]: number;
             };
-        };
-        /** TutorRulePublic */
-        TutorRulePublic: {
-            /** Id */
-            id: number;
-            /** Pattern */
-            pattern: string;
-            /** Instruction */
-            instruction: string;
-            /** Priority */
-            priority: number;
-            /** Evidence Count */
-            evidence_count: number;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Expires At */
-            expires_at: string | null;
-            /**
-             * In Prompt
-             * @description Among the rules the tutor's prompt takes now
-             */
-            in_prompt: boolean;
         };
         /** UserPublic */
         UserPublic: {
@@ -5673,7 +5939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TutorRulePublic"][];
+                    "application/json": components["schemas"]["RulePublic"][];
                 };
             };
             /** @description Unauthorized */
@@ -7470,6 +7736,628 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_rules_api_admin_rules_get: {
+        parameters: {
+            query?: {
+                scope?: components["schemas"]["RuleScope"] | null;
+                source?: components["schemas"]["RuleSource"] | null;
+                status?: components["schemas"]["RuleStatusFilter"] | null;
+                /** @description The rules that reach this student */
+                student_id?: number | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_rule_api_admin_rules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_rule_api_admin_rules__rule_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_rule_api_admin_rules__rule_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    enable_rule_api_admin_rules__rule_id__enable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    disable_rule_api_admin_rules__rule_id__disable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    draft_rule_api_admin_rules_draft_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleDraft"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    draft_rule_from_audio_api_admin_rules_draft_audio_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_draft_rule_from_audio_api_admin_rules_draft_audio_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleDraft"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

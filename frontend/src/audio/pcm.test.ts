@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Downsampler, FRAME_BYTES, Framer, pcm16ToFloat } from "./pcm";
+import { Downsampler, FRAME_BYTES, Framer, frameLevel, pcm16ToFloat, wavFile } from "./pcm";
 
 /** A sine at `hz`, `seconds` long, sampled at `rate`. */
 function sine(hz: number, rate: number, seconds: number, amplitude = 0.5): Float32Array {
@@ -49,5 +49,29 @@ describe("microphone frames", () => {
     expect(view.getInt16(0, true)).toBe(32767);
     expect(view.getInt16(2, true)).toBe(-32768);
     expect(view.getInt16(4, true)).toBe(8191);
+  });
+});
+
+describe("a recording as a file", () => {
+  it("is a 16 kHz mono PCM16 WAV of the frames", async () => {
+    const frames = capture(sine(440, 16_000, 0.1), 16_000);
+    const wav = wavFile(frames);
+    const bytes = new DataView(await new Promise<ArrayBuffer>((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as ArrayBuffer);
+      reader.readAsArrayBuffer(wav);
+    }));
+    const text = (at: number) => String.fromCharCode(...new Uint8Array(bytes.buffer, at, 4));
+    expect([text(0), text(8), text(12), text(36)]).toEqual(["RIFF", "WAVE", "fmt ", "data"]);
+    expect(bytes.getUint32(24, true)).toBe(16_000);
+    expect(bytes.getUint16(22, true)).toBe(1);
+    expect(bytes.getUint32(40, true)).toBe(frames.length * FRAME_BYTES);
+    expect(wav.size).toBe(44 + frames.length * FRAME_BYTES);
+  });
+
+  it("measures a frame's loudness", () => {
+    const [loud] = capture(sine(440, 16_000, 0.02, 0.5), 16_000);
+    expect(frameLevel(loud!)).toBeCloseTo(0.5 / Math.SQRT2, 2);
+    expect(frameLevel(new ArrayBuffer(FRAME_BYTES))).toBe(0);
   });
 });

@@ -82,3 +82,34 @@ export class Framer {
     return frames;
   }
 }
+
+/** Whole PCM16 frames at 16 kHz as one mono WAV file (what an upload of a recording takes). */
+export function wavFile(frames: readonly ArrayBuffer[]): Blob {
+  const bytes = frames.reduce((sum, frame) => sum + frame.byteLength, 0);
+  const header = new DataView(new ArrayBuffer(44));
+  const text = (offset: number, value: string) =>
+    [...value].forEach((char, index) => header.setUint8(offset + index, char.charCodeAt(0)));
+  text(0, "RIFF");
+  header.setUint32(4, 36 + bytes, true);
+  text(8, "WAVE");
+  text(12, "fmt ");
+  header.setUint32(16, 16, true);
+  header.setUint16(20, 1, true); // PCM
+  header.setUint16(22, 1, true); // mono
+  header.setUint32(24, MIC_SAMPLE_RATE, true);
+  header.setUint32(28, MIC_SAMPLE_RATE * 2, true);
+  header.setUint16(32, 2, true);
+  header.setUint16(34, 16, true);
+  text(36, "data");
+  header.setUint32(40, bytes, true);
+  return new Blob([header.buffer, ...frames], { type: "audio/wav" });
+}
+
+/** The loudness of a PCM16 frame: its root mean square, 0…1. */
+export function frameLevel(frame: ArrayBuffer): number {
+  const samples = pcm16ToFloat(frame);
+  if (samples.length === 0) return 0;
+  let sum = 0;
+  for (const sample of samples) sum += sample * sample;
+  return Math.sqrt(sum / samples.length);
+}
