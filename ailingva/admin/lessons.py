@@ -3,14 +3,13 @@ lesson's turns with their STREAMING stage timings and their ANALYSIS."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from ailingva.admin.lesson_review import lesson_review, recent_lessons
 from ailingva.admin.lesson_schemas import AdminLessonDetail, AdminLessonPage
-from ailingva.api.deps import IdPath, Limit, Offset, SessionDep
+from ailingva.api.deps import IdPath, InstantQuery, Limit, Offset, SessionDep
 from ailingva.auth.deps import AdminUser
 from ailingva.core.errors import ErrorResponse
 from ailingva.lessons.models import Pipeline
@@ -30,13 +29,14 @@ def lessons(
     db: SessionDep,
     _: AdminUser,
     student: StudentQuery = None,
-    since: Annotated[datetime | None, Query(description="Started at or after")] = None,
-    until: Annotated[datetime | None, Query(description="Started before")] = None,
+    since: InstantQuery | None = None,
+    until: InstantQuery | None = None,
     pipeline: Annotated[Pipeline | None, Query(description="Lessons with turns of it")] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> AdminLessonPage:
-    """Recent lessons of every student, newest first."""
+    """Recent lessons of every student, newest first; `since` and `until` bound when they
+    started (at or after, before)."""
     return recent_lessons(
         db, student=student, since=since, until=until, pipeline=pipeline, limit=limit, offset=offset
     )

@@ -74,7 +74,25 @@ NOT_APPLICABLE = {
     ("PUT /api/admin/settings", "positive_data_acceptance"): (
         "the keys are checked against the editable provider settings of the running version"
     ),
+    **{
+        (f"GET /api/admin/analytics/{part}", "positive_data_acceptance"): (
+            "a period is `days`, or `since` and `until` together, in order, not in the future "
+            "and at most 366 days: rules across fields that JSON Schema cannot state"
+        )
+        for part in ("activity", "money", "errors", "latency", "providers")
+    },
 }
+# Checks that do not apply in the stateful phase, where the values come from the links between
+# operations rather than from the schema.
+STATEFUL_NOT_APPLICABLE = {
+    "positive_data_acceptance": (
+        "registering a taken address answers an account id of 0 (naming no one); the links "
+        "carry it into paths whose ids start at 1, and 422 is the right answer there"
+    ),
+}
+# Left out of the probe: an event stream never ends, so every check on it times out; its own
+# tests are tests/admin/test_monitor.py.
+ENDLESS = "/api/admin/monitor/stream"
 # Everything else is enforced. Found on today's code besides the 5xx of issue #17: the tutor
 # message answers an undocumented 404/409 for a foreign or ended lesson; a 405 on a path with
 # two methods lists only one in `Allow`; `until=0.5` (a number) is taken as a datetime; `false`
@@ -98,7 +116,7 @@ def identity(
 def _operations(schema: BaseSchema, identity: Identity, *, logout: bool) -> BaseSchema:
     if logout:
         return schema.include(path=LOGOUT)
-    schema = schema.exclude(path=LOGOUT)
+    schema = schema.exclude(path=LOGOUT).exclude(path=ENDLESS)
     if identity.name == "anonymous":
         return schema.include(path_regex="^(" + "|".join(PUBLIC) + ")")
     if identity.name == "student":
@@ -141,6 +159,8 @@ def _failed_checks(event: events.ScenarioFinished) -> list[str]:
             if check.status != Status.FAILURE or check.failure_info is None:
                 continue
             if (label, check.name) in NOT_APPLICABLE:
+                continue
+            if event.phase == "stateful" and check.name in STATEFUL_NOT_APPLICABLE:
                 continue
             interaction = recorder.interactions.get(case_id)
             status = (

@@ -1157,7 +1157,8 @@ export interface paths {
         };
         /**
          * Lessons
-         * @description Recent lessons of every student, newest first.
+         * @description Recent lessons of every student, newest first; `since` and `until` bound when they
+         *     started (at or after, before).
          */
         get: operations["lessons_api_admin_tutor_lessons_get"];
         put?: never;
@@ -7625,9 +7626,7 @@ export interface operations {
             query?: {
                 /** @description An account id, or part of a name or email */
                 student?: string | null;
-                /** @description Started at or after */
                 since?: string | null;
-                /** @description Started before */
                 until?: string | null;
                 /** @description Lessons with turns of it */
                 pipeline?: components["schemas"]["Pipeline"] | null;
