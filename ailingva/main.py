@@ -21,6 +21,7 @@ from ailingva.admin.audit import router as admin_audit_router
 from ailingva.admin.endpoints import router as admin_router
 from ailingva.admin.jobs import router as admin_jobs_router
 from ailingva.admin.users import router as admin_users_router
+from ailingva.api.deps import ReadOrWrite
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
 from ailingva.auth.reset_mailer import ResetMailer
@@ -115,6 +116,7 @@ def create_app(
     install_error_handlers(app)
     document_error_shape(app)
     document_messages(app)
+    app.add_middleware(ReadOrWrite)
     app.add_middleware(CrossSiteRequestGuard, allowed_origins=settings.allowed_origins)
     app.add_middleware(
         CORSMiddleware,

@@ -35,7 +35,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bench.capacity import PASSWORD, percentile, servers
+from bench.capacity import PASSWORD, percentile, servers, tree_cpu_seconds
 
 TARGET_RATIO = 0.25
 TIMEOUT_SECONDS = 10
@@ -68,6 +68,11 @@ class Load:
     timeouts: int = 0
     p50_ms: float = float("nan")
     p99_ms: float = float("nan")
+    cpu_seconds: float = 0.0  # the server's, over the step
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.cpu_seconds * 1000 / self.requests if self.requests else float("nan")
 
     @property
     def rps(self) -> float:
@@ -173,11 +178,16 @@ async def sign_ins(url: str, email: str, stop: asyncio.Event) -> list[float]:
 
 
 async def load_step(
-    url: str, cookie: str, connections: int, seconds: float, script: Path | None
+    server: tuple[str, int], cookie: str, connections: int, seconds: float, script: Path | None
 ) -> Load:
+    url, pid = server
+    cpu = tree_cpu_seconds(pid)
     if script is not None:
-        return await asyncio.to_thread(run_wrk, url, cookie, connections, seconds, script)
-    return await run_asyncio(url, cookie, connections, seconds)
+        load = await asyncio.to_thread(run_wrk, url, cookie, connections, seconds, script)
+    else:
+        load = await run_asyncio(url, cookie, connections, seconds)
+    load.cpu_seconds = tree_cpu_seconds(pid) - cpu
+    return load
 
 
 async def student(url: str) -> tuple[str, str]:
@@ -210,8 +220,17 @@ def database(kind: str, postgres_url: str, folder: Path) -> Iterator[str | None]
 
 HEADER = (
     f"{'database':<10} {'server':<5} {'conns':>5} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}"
-    f" {'5xx':>5} {'errors':>6} {'timeouts':>8} {'ratio':>6} {'sign-in max ms':>14}"
+    f" {'5xx':>5} {'errors':>6} {'timeouts':>8} {'CPU ms/req':>10} {'ratio (CPU)':>13}"
+    f" {'sign-in max ms':>14}"
 )
+
+
+def ratios(app: Load, sink: Load) -> str:
+    """The app's requests/s over the sink's, and (in brackets) the sink's CPU per request over
+    the app's: the second holds when other work on the machine takes the servers' core."""
+    by_rate = app.rps / sink.rps if sink.rps else 0.0
+    by_cpu = sink.cpu_ms_per_request / app.cpu_ms_per_request if app.cpu_seconds else 0.0
+    return f"{by_rate:.3f} ({by_cpu:.3f})"
 
 
 def print_row(
@@ -220,7 +239,7 @@ def print_row(
     print(
         f"{kind:<10} {server:<5} {connections:>5} {load.rps:>7.0f} {load.p50_ms:>7.1f}"
         f" {load.p99_ms:>7.1f} {load.server_errors:>5} {load.errors:>6} {load.timeouts:>8}"
-        f" {ratio:>6} {signin:>14}",
+        f" {load.cpu_ms_per_request:>10.2f} {ratio:>13} {signin:>14}",
         flush=True,
     )
 
@@ -241,18 +260,17 @@ async def bench(args: argparse.Namespace) -> list[tuple[str, int, Load, Load]]:
                 database(kind, args.postgres_url, folder) as url,
                 servers(1, url, folder) as found,
             ):
-                app_url, sink_url = found["app"][0], found["sink"][0]
+                app_url = found["app"][0]
                 email, cookie = await student(app_url)
                 for connections in args.connections:
                     stop = asyncio.Event()
                     writer = asyncio.create_task(sign_ins(app_url, email, stop))
-                    app = await load_step(app_url, cookie, connections, args.seconds, script)
+                    app = await load_step(found["app"], cookie, connections, args.seconds, script)
                     stop.set()
                     took = await writer
-                    sink = await load_step(sink_url, cookie, connections, args.seconds, script)
-                    ratio = app.rps / sink.rps if sink.rps else 0.0
+                    sink = await load_step(found["sink"], cookie, connections, args.seconds, script)
                     slowest = max(took, default=float("nan"))
-                    print_row(kind, "app", connections, app, f"{ratio:.3f}", f"{slowest:.0f}")
+                    print_row(kind, "app", connections, app, ratios(app, sink), f"{slowest:.0f}")
                     print_row(kind, "bare", connections, sink, "", "")
                     rows.append((kind, connections, app, sink))
     summary(rows)
@@ -265,8 +283,8 @@ def summary(rows: list[tuple[str, int, Load, Load]]) -> None:
         failed = app.server_errors + app.timeouts + app.errors
         verdict = "met" if ratio >= TARGET_RATIO and not failed else "NOT met"
         print(
-            f"{kind} at {connections} connections: ratio {ratio:.3f}, {app.server_errors} 5xx,"
-            f" {app.timeouts} timeouts: target {verdict}"
+            f"{kind} at {connections} connections: ratio {ratios(app, sink)}, {app.server_errors}"
+            f" 5xx, {app.timeouts} timeouts: target {verdict}"
         )
 
 

@@ -13,9 +13,10 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ailingva.core.config import Settings
-from ailingva.core.db import MAX_ID
+from ailingva.core.db import MAX_ID, WriteInReadTransaction, for_reading
 from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.security import SecretBox
 from ailingva.providers.registry import ProviderRegistry
@@ -56,7 +57,10 @@ async def _db(request: Request) -> AsyncIterator[Session]:
             held.clear()
             loop.call_soon_threadsafe(gate.release)
 
-    session = Session(request.app.state.engine, expire_on_commit=False)
+    engine: Engine = request.app.state.engine
+    if request.method in READING_METHODS and not request.scope.get(_AS_WRITER):
+        engine = for_reading(engine)
+    session = Session(engine, expire_on_commit=False)
     session.info[_RELEASE] = release
     try:
         yield session
@@ -70,6 +74,37 @@ async def _db(request: Request) -> AsyncIterator[Session]:
 
 
 _RELEASE = "release_db_gate"
+# A GET, HEAD or OPTIONS request reads: its transaction takes no lock (SQLite). Should it come
+# to a write (a session's last-seen time, a referral code made on first sight), it runs again
+# from the start as a writer (ReadOrWrite); nothing of the first run was written or sent.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_AS_WRITER = "ailingva.db_writer"
+
+
+class ReadOrWrite:
+    """ASGI middleware: a reading request whose transaction came to a write is run again, once,
+    as a writer. Its answer is not sent before the commit, so the first run left no trace."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in READING_METHODS:
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except WriteInReadTransaction:
+            if started:
+                raise
+            await self.app({**scope, _AS_WRITER: True}, receive, send)
 
 
 def release_db(db: Session) -> None:
