@@ -125,9 +125,7 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
 
 
-def _refuse_write_in_read(
-    connection: Any, _cursor: Any, statement: str, *_: Any
-) -> None:
+def _refuse_write_in_read(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
     # A deferred transaction that has read cannot take the write lock safely: SQLite refuses
     # it at once when another writer holds it or has committed since the snapshot.
     if _WRITE.match(statement) and connection.get_execution_options().get(READING, False):

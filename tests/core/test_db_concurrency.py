@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ailingva.auth.models import SESSION_COOKIE, AuthSession, UserAccount
 from ailingva.auth.service import LAST_SEEN_RESOLUTION
@@ -35,7 +35,7 @@ def test_a_read_does_not_wait_for_an_open_write_transaction(
     with engine.connect() as writer:
         writer.begin()  # SQLite: BEGIN IMMEDIATE, the write lock, held until the block ends
         writer.execute(
-            sa.update(UserAccount).where(UserAccount.email == email).values(email="new@x.org")
+            sa.update(UserAccount).where(col(UserAccount.email) == email).values(email="new@x.org")
         )
         # Before: this GET began IMMEDIATE too, waited out the 30 s busy timeout, answered 503.
         me = client.get("/api/auth/me")
