@@ -34,8 +34,9 @@ from ailingva.tutor.conversation import (
     read_prompt,
     store_exchange,
 )
-from ailingva.tutor.pipeline import ReplyDone, Speech, Transcribed, tutor_turn
+from ailingva.tutor.pipeline import ReplyDone, Speech, Transcribed
 from ailingva.tutor.prompt import PromptInput
+from ailingva.tutor.waiting import turn_in_line
 from ailingva.voice import events
 from ailingva.voice.answer import Answer
 from ailingva.voice.config import VoiceConfig
@@ -369,7 +370,7 @@ class VoiceSession:
             else:
                 said = turn.text
                 await turn.emit(events.TurnTranscript(text=turn.text))
-            async for event in tutor_turn(providers, self.prompt.latest, said, speak=self.speak):
+            async for event in turn_in_line(providers, self.prompt.latest, said, speak=self.speak):
                 if isinstance(event, Transcribed) and not turn.committed.is_set():
                     self.detector.unfinished = sounds_unfinished(event.text)
                 await turn.follow(event)
