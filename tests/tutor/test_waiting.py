@@ -8,6 +8,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -34,6 +35,10 @@ def _hold(client: TestClient) -> Place:
 
     assert client.portal is not None
     return client.portal.call(join)
+
+
+def _in_line(count: int) -> bool:
+    return LOCAL_COMPUTE.waiting == count
 
 
 def _lines(text: str) -> list[dict[str, Any]]:
@@ -72,8 +77,7 @@ def test_typed_turns_of_four_students_wait_are_answered_in_order_and_none_is_dro
             body = {"text": f"Message number {index}."}
             url = "/api/tutor/message/stream"
             answers.append(pool.submit(client.post, url, json=body, headers=cookie))
-            in_line = index + 2  # the held place, and the students' so far
-            wait_until(lambda: LOCAL_COMPUTE.waiting == in_line, timeout=30, what="in line")
+            wait_until(partial(_in_line, index + 2), timeout=30, what="in line")
         held.leave()
         streams = [_lines(answer.result().text) for answer in answers]
     for index, events in enumerate(streams):
