@@ -9,13 +9,18 @@ import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from fastapi.testclient import TestClient
 
 from ailingva.auth.models import SESSION_COOKIE
 from ailingva.providers.base import Capabilities
 from ailingva.providers.compute import LOCAL_COMPUTE, ComputeQueue, Place
+from ailingva.providers.registry import ProviderRegistry
+from ailingva.providers.settings import ProviderSettings
+from ailingva.voice.partials import PartialTranscripts
+from ailingva.voice.prompt import LessonPrompt
+from ailingva.voice.transport import Transport
 from tests.conftest import register, wait_until
 from tests.tutor.conftest import RecordingLLM
 from tests.voice.test_ws import receive_until, start
@@ -106,3 +111,17 @@ def test_a_waiting_voice_turn_says_so_then_is_answered(
             assert events[0]["type"] == "corrections"  # the turn went on where it waited
     finally:
         held.leave()
+
+
+async def test_no_preview_is_heard_while_the_machine_answers_a_turn() -> None:
+    registry = ProviderRegistry(ProviderSettings(stt_provider="fake", llm_provider="fake"))
+    partials = PartialTranscripts(registry, cast(Transport, None), every_ms=100)
+    held = LOCAL_COMPUTE.join()
+    try:
+        partials.hear(cast(LessonPrompt, None), 500, lambda: b"\x00\x00" * 8000)
+        assert partials.task is None
+    finally:
+        held.leave()
+    partials.hear(cast(LessonPrompt, None), 500, lambda: b"\x00\x00" * 8000)
+    assert partials.task is not None  # once the line is empty, the preview runs again
+    await partials.stop()
