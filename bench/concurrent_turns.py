@@ -31,6 +31,7 @@ class Step:
     students: int
     latencies_ms: list[float] = field(default_factory=list)
     dropped: int = 0
+    timed_out: int = 0
     waited: int = 0
     turns: int = 0
 
@@ -55,6 +56,14 @@ class Watched:
         return message
 
 
+async def timed(session: Watched, pcm: bytes) -> TurnResult | None:
+    """The turn, or None when it took longer than voice_latency's 120 s."""
+    try:
+        return await one_turn(session, pcm)
+    except TimeoutError:
+        return None
+
+
 async def run_step(url: str, tokens: list[str], speech: list[bytes], rounds: int) -> Step:
     step = Step(len(tokens))
     async with contextlib.AsyncExitStack() as stack:
@@ -68,19 +77,25 @@ async def run_step(url: str, tokens: list[str], speech: list[bytes], rounds: int
             sessions.append(Watched(ws))
         for round_ in range(rounds):
             pcm = [speech[(round_ + i) % len(speech)] for i in range(len(sessions))]
-            results: list[TurnResult] = await asyncio.gather(
-                *(one_turn(session, audio) for session, audio in zip(sessions, pcm, strict=True))
+            results: list[TurnResult | None] = await asyncio.gather(
+                *(timed(session, audio) for session, audio in zip(sessions, pcm, strict=True))
             )
             for result in results:
                 step.turns += 1
-                if result.end_to_first_audio_ms is None:
+                if result is None:
+                    step.timed_out += 1
+                elif result.end_to_first_audio_ms is None:
                     step.dropped += 1
                 else:
                     step.latencies_ms.append(result.end_to_first_audio_ms)
             print(
                 f"  {len(sessions)} students, round {round_ + 1}: "
                 + ", ".join(
-                    f"{r.end_to_first_audio_ms:.0f} ms" if r.end_to_first_audio_ms else "dropped"
+                    "timed out"
+                    if r is None
+                    else f"{r.end_to_first_audio_ms:.0f} ms"
+                    if r.end_to_first_audio_ms
+                    else "dropped"
                     for r in results
                 ),
                 flush=True,
@@ -96,11 +111,15 @@ async def bench(url: str, students: Sequence[int], rounds: int) -> list[Step]:
     tokens = await register(url, max(students))
     steps = [await run_step(url, tokens[:count], speech, rounds) for count in students]
     print(f"\nload average {', '.join(f'{n:.2f}' for n in os.getloadavg())}")
-    print(f"{'students':>8} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'waited':>7} {'dropped':>8}")
+    print(
+        f"{'students':>8} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'waited':>7} {'dropped':>8}"
+        f" {'> 120 s':>8}"
+    )
     for step in steps:
         print(
             f"{step.students:>8} {step.turns:>6} {percentile(step.latencies_ms, 50):>8.0f}"
             f" {percentile(step.latencies_ms, 95):>8.0f} {step.waited:>7} {step.dropped:>8}"
+            f" {step.timed_out:>8}"
         )
     return steps
 
