@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncGenerator, Mapping, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -123,24 +124,25 @@ async def converse(
     findings: tuple[Finding, ...] = ()
     prompt_text = text
     audio_ms = 0.0
-    async for event in turn_in_line(providers, prompt, text, speak=speak):
-        yield event
-        if isinstance(event, ReplyAudio):
-            audio_ms += event.chunk.duration * 1000
-        elif isinstance(event, CorrectionsFound):
-            findings, prompt_text = event.findings, event.prompt_text
-        elif isinstance(event, ReplyDone):
-            exchange = service.Exchange(
-                student_text=text,
-                findings=findings,
-                reply=event.reply,
-                timings={**(timings or {}), **event.timings},
-                prompt_text=prompt_text,
-                student_audio_ms=student_audio_ms,
-                reply_audio_ms=round(audio_ms) if speak else None,
-                uncertain=uncertain,
-            )
-            yield await store_exchange(engine, jobs, student, lesson, exchange)
+    async with aclosing(turn_in_line(providers, prompt, text, speak=speak)) as turn:
+        async for event in turn:
+            yield event
+            if isinstance(event, ReplyAudio):
+                audio_ms += event.chunk.duration * 1000
+            elif isinstance(event, CorrectionsFound):
+                findings, prompt_text = event.findings, event.prompt_text
+            elif isinstance(event, ReplyDone):
+                exchange = service.Exchange(
+                    student_text=text,
+                    findings=findings,
+                    reply=event.reply,
+                    timings={**(timings or {}), **event.timings},
+                    prompt_text=prompt_text,
+                    student_audio_ms=student_audio_ms,
+                    reply_audio_ms=round(audio_ms) if speak else None,
+                    uncertain=uncertain,
+                )
+                yield await store_exchange(engine, jobs, student, lesson, exchange)
 
 
 def wav_base64(chunks: list[AudioChunk]) -> str | None:

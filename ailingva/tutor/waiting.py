@@ -9,14 +9,21 @@ has been played, so the next student's turn runs while this one's audio plays.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
 from typing import cast
 
 from ailingva.providers.compute import LOCAL_COMPUTE, ComputeQueue
 from ailingva.providers.registry import Providers
-from ailingva.tutor.pipeline import PromptSource, ReplyDone, Speech, TurnEvent, tutor_turn
+from ailingva.tutor.pipeline import (
+    PromptSource,
+    ReplyDone,
+    Speech,
+    Transcribed,
+    TurnEvent,
+    tutor_turn,
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ async def turn_in_line(
     *,
     speak: bool,
     line: ComputeQueue = LOCAL_COMPUTE,
-) -> AsyncIterator[TurnEvent | Waiting]:
+) -> AsyncGenerator[TurnEvent | Waiting, None]:
     """`tutor_turn`, after the turns in front of it (at once when the models are remote)."""
     # Closed here as soon as this turn is (a barge-in): that stops the model at once.
     turn = cast(AsyncGenerator[TurnEvent, None], tutor_turn(providers, prompt, said, speak=speak))
@@ -54,8 +61,10 @@ async def turn_in_line(
         await place.served()
         async with aclosing(turn) as events:
             async for event in events:
-                if isinstance(event, ReplyDone):
-                    place.leave()
+                if isinstance(event, ReplyDone) or (
+                    isinstance(event, Transcribed) and not event.text
+                ):
+                    place.leave()  # the models are done with this turn
                 yield event
     finally:
         place.leave()
