@@ -25,6 +25,7 @@ from ailingva.admin.lessons import router as admin_lessons_router
 from ailingva.admin.monitor import router as admin_monitor_router
 from ailingva.admin.rules import router as admin_rules_router
 from ailingva.admin.users import router as admin_users_router
+from ailingva.api.deps import ReadOrWrite
 from ailingva.api.health import router as health_router
 from ailingva.auth.endpoints import router as auth_router
 from ailingva.auth.reset_mailer import ResetMailer
@@ -123,6 +124,7 @@ def create_app(
     install_error_handlers(app)
     document_error_shape(app)
     document_messages(app)
+    app.add_middleware(ReadOrWrite)
     app.add_middleware(CrossSiteRequestGuard, allowed_origins=settings.allowed_origins)
     app.add_middleware(
         CORSMiddleware,

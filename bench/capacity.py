@@ -58,6 +58,12 @@ async def _health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+@sink.get("/api/auth/me")
+async def _me() -> dict[str, object]:
+    """The least a JSON route does: the bare endpoint of bench/api_load.py."""
+    return {"id": 1, "email": "bench@example.com", "name": "Bench", "role": "student"}
+
+
 @sink.websocket("/ws/voice")
 async def _sink_session(ws: WebSocket) -> None:
     """The least a voice server does: accept, read every frame, answer the protocol's JSON."""

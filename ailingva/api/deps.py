@@ -13,9 +13,10 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import AfterValidator, BeforeValidator
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ailingva.core.config import Settings
-from ailingva.core.db import MAX_ID
+from ailingva.core.db import MAX_ID, WriteInReadTransaction, for_reading
 from ailingva.core.ratelimit import AttemptLimiter
 from ailingva.core.security import SecretBox
 from ailingva.core.text import CleanText
@@ -23,7 +24,7 @@ from ailingva.providers.registry import ProviderRegistry
 from ailingva.worker.queue import JobQueue
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -57,7 +58,10 @@ async def _db(request: Request) -> AsyncIterator[Session]:
             held.clear()
             loop.call_soon_threadsafe(gate.release)
 
-    session = Session(request.app.state.engine, expire_on_commit=False)
+    engine: Engine = request.app.state.engine
+    if request.method in READING_METHODS and not request.scope.get(_AS_WRITER):
+        engine = for_reading(engine)
+    session = Session(engine, expire_on_commit=False)
     session.info[_RELEASE] = release
     try:
         yield session
@@ -70,7 +74,49 @@ async def _db(request: Request) -> AsyncIterator[Session]:
         release()
 
 
+def _end(session: Session, *, commit: bool) -> None:
+    # One thread hop for both: each costs more CPU than a small query.
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
 _RELEASE = "release_db_gate"
+# A GET, HEAD or OPTIONS request reads: its transaction takes no lock (SQLite). Should it come
+# to a write (a session's last-seen time, a referral code made on first sight), it runs again
+# from the start as a writer (ReadOrWrite); nothing of the first run was written or sent.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_AS_WRITER = "ailingva.db_writer"
+
+
+class ReadOrWrite:
+    """ASGI middleware: a reading request whose transaction came to a write is run again, once,
+    as a writer. Its answer is not sent before the commit, so the first run left no trace."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in READING_METHODS:
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except WriteInReadTransaction:
+            if started:
+                raise
+            await self.app({**scope, _AS_WRITER: True}, receive, send)
 
 
 def release_db(db: Session) -> None:
@@ -82,17 +128,17 @@ def release_db(db: Session) -> None:
         release()
 
 
-def _limiter(request: Request) -> AttemptLimiter:
+async def _limiter(request: Request) -> AttemptLimiter:
     limiter: AttemptLimiter = request.app.state.limiter
     return limiter
 
 
-def _providers(request: Request) -> ProviderRegistry:
+async def _providers(request: Request) -> ProviderRegistry:
     registry: ProviderRegistry = request.app.state.providers
     return registry
 
 
-def _secret_box(request: Request) -> SecretBox:
+async def _secret_box(request: Request) -> SecretBox:
     box: SecretBox = request.app.state.secret_box
     return box
 
@@ -142,7 +188,7 @@ ProvidersDep = Annotated[ProviderRegistry, Depends(_providers)]
 SecretBoxDep = Annotated[SecretBox, Depends(_secret_box)]
 
 
-def _engine(request: Request) -> Engine:
+async def _engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
@@ -150,7 +196,7 @@ def _engine(request: Request) -> Engine:
 EngineDep = Annotated[Engine, Depends(_engine)]
 
 
-def _jobs(request: Request) -> JobQueue:
+async def _jobs(request: Request) -> JobQueue:
     jobs: JobQueue = request.app.state.jobs
     return jobs
 

@@ -16,7 +16,7 @@ _bearer_scheme = HTTPBearer(auto_error=False, description="Short-lived JWT from 
 _cookie_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False)
 
 
-def client_info(request: Request) -> auth_service.ClientInfo:
+async def client_info(request: Request) -> auth_service.ClientInfo:
     return auth_service.ClientInfo(
         ip_address=request.client.host if request.client else None,
         user_agent=request.headers.get("user-agent"),
@@ -53,7 +53,7 @@ def _cookie_auth(
 CookieAuth = Annotated[auth_service.Authenticated | None, Depends(_cookie_auth)]
 
 
-def _required_auth(auth: OptionalAuth) -> auth_service.Authenticated:
+async def _required_auth(auth: OptionalAuth) -> auth_service.Authenticated:
     if auth is None:
         raise AppError(ErrorCode.NOT_AUTHENTICATED, "Нужно войти в аккаунт.", 401)
     return auth
@@ -62,14 +62,14 @@ def _required_auth(auth: OptionalAuth) -> auth_service.Authenticated:
 RequiredAuth = Annotated[auth_service.Authenticated, Depends(_required_auth)]
 
 
-def _current_user(auth: RequiredAuth) -> UserAccount:
+async def _current_user(auth: RequiredAuth) -> UserAccount:
     return auth.user
 
 
 CurrentUser = Annotated[UserAccount, Depends(_current_user)]
 
 
-def _admin_user(user: CurrentUser) -> UserAccount:
+async def _admin_user(user: CurrentUser) -> UserAccount:
     if user.role != Role.ADMIN:
         raise AppError(ErrorCode.FORBIDDEN, "Этот раздел только для администраторов.", 403)
     return user

@@ -7,12 +7,14 @@ so a failed commit is an error response, not a lie) and rolls back on any error.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 from pydantic import Field as PydanticField
@@ -66,7 +68,8 @@ def make_engine(database_url: str) -> Engine:
             hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_cursor_execute", _refuse_write_in_read)
         return engine
     return create_engine(
         database_url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
@@ -91,11 +94,42 @@ def _lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    # Take the write lock at BEGIN: SQLite serialises writers anyway, and a transaction that
-    # reads and then writes under a deferred BEGIN fails with SQLITE_BUSY instead of waiting
-    # when another writer committed in between (the choice Rails made for the same reason).
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+# An execution option: the connection's transaction only reads (see `for_reading`).
+READING = "ailingva_reading"
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+_reading_engines: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+
+
+class WriteInReadTransaction(Exception):
+    """A transaction begun for reading was about to write (SQLite): nothing was written; the
+    unit of work must run again as a writer (`api.deps` runs the request again)."""
+
+
+def for_reading(engine: Engine) -> Engine:
+    """The engine for units of work that only read, such as GET requests. On SQLite their
+    transactions begin DEFERRED: a snapshot of the WAL that takes no lock, so reads neither wait
+    for the writer nor make it wait. One that comes to a write raises WriteInReadTransaction
+    before the statement runs. Elsewhere (PostgreSQL) it is the same engine."""
+    reading = _reading_engines.get(engine)
+    if reading is None:
+        reading = _reading_engines[engine] = engine.execution_options(**{READING: True})
+    return reading
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # A writer takes the write lock at BEGIN: SQLite serialises writers anyway, and a
+    # transaction that reads and then writes under a deferred BEGIN fails with SQLITE_BUSY
+    # instead of waiting when another writer committed in between (the choice Rails made for
+    # the same reason). A reader takes no lock (WAL): it reads the last committed state.
+    reading = connection.get_execution_options().get(READING, False)
+    connection.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
+
+
+def _refuse_write_in_read(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    # A deferred transaction that has read cannot take the write lock safely: SQLite refuses
+    # it at once when another writer holds it or has committed since the snapshot.
+    if _WRITE.match(statement) and connection.get_execution_options().get(READING, False):
+        raise WriteInReadTransaction(statement.split(None, 1)[0])
 
 
 @contextmanager

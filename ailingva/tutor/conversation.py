@@ -1,6 +1,6 @@
 """A turn of the text chat or of an uploaded recording, from the student's words to the stored
-exchange: the lesson is opened, the tutor answers (tutor_turn), the exchange is stored, and the
-brain's analysis is enqueued after the commit.
+exchange: the lesson is opened, the tutor answers (tutor_turn, in line with other students'),
+the exchange is stored, and the brain's analysis is enqueued after the commit.
 
 The database is touched in short sessions before and after the model works, never during.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncGenerator, Mapping, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -21,14 +22,9 @@ from ailingva.providers.audio import chunk_to_wav
 from ailingva.providers.base import AudioChunk
 from ailingva.providers.registry import Providers
 from ailingva.tutor import service
-from ailingva.tutor.pipeline import (
-    CorrectionsFound,
-    ReplyAudio,
-    ReplyDone,
-    TurnEvent,
-    tutor_turn,
-)
+from ailingva.tutor.pipeline import CorrectionsFound, ReplyAudio, ReplyDone, TurnEvent
 from ailingva.tutor.prompt import PromptInput
+from ailingva.tutor.waiting import Waiting, turn_in_line
 from ailingva.worker.queue import JobQueue
 
 
@@ -55,7 +51,7 @@ class ExchangeStored:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-ConversationEvent = LessonOpened | TurnEvent | ExchangeStored
+ConversationEvent = LessonOpened | Waiting | TurnEvent | ExchangeStored
 
 
 async def prepare_turn(
@@ -128,27 +124,28 @@ async def converse(
     findings: tuple[Finding, ...] = ()
     prompt_text = text
     audio_ms = 0.0
-    async for event in tutor_turn(providers, prompt, text, speak=speak):
-        yield event
-        if isinstance(event, ReplyAudio):
-            audio_ms += event.chunk.duration * 1000
-        elif isinstance(event, CorrectionsFound):
-            findings, prompt_text = event.findings, event.prompt_text
-        elif isinstance(event, ReplyDone):
-            exchange = service.Exchange(
-                student_text=text,
-                findings=findings,
-                reply=event.reply,
-                timings={**(timings or {}), **event.timings},
-                prompt_text=prompt_text,
-                student_audio_ms=student_audio_ms,
-                reply_audio_ms=round(audio_ms) if speak else None,
-                uncertain=uncertain,
-                providers=service.used_providers(
-                    providers, heard=student_audio_ms is not None, speak=speak
-                ),
-            )
-            yield await store_exchange(engine, jobs, student, lesson, exchange)
+    async with aclosing(turn_in_line(providers, prompt, text, speak=speak)) as turn:
+        async for event in turn:
+            yield event
+            if isinstance(event, ReplyAudio):
+                audio_ms += event.chunk.duration * 1000
+            elif isinstance(event, CorrectionsFound):
+                findings, prompt_text = event.findings, event.prompt_text
+            elif isinstance(event, ReplyDone):
+                exchange = service.Exchange(
+                    student_text=text,
+                    findings=findings,
+                    reply=event.reply,
+                    timings={**(timings or {}), **event.timings},
+                    prompt_text=prompt_text,
+                    student_audio_ms=student_audio_ms,
+                    reply_audio_ms=round(audio_ms) if speak else None,
+                    uncertain=uncertain,
+                    providers=service.used_providers(
+                        providers, heard=student_audio_ms is not None, speak=speak
+                    ),
+                )
+                yield await store_exchange(engine, jobs, student, lesson, exchange)
 
 
 def wav_base64(chunks: list[AudioChunk]) -> str | None:

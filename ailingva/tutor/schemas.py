@@ -47,6 +47,13 @@ class LessonEvent(BaseModel):
     lesson_number: int
 
 
+class WaitingEvent(BaseModel):
+    """The machine's models answer `ahead` other students first; this message is next."""
+
+    type: Literal["waiting"] = "waiting"
+    ahead: int
+
+
 class CorrectionsEvent(BaseModel):
     type: Literal["corrections"] = "corrections"
     corrections: list[Correction]
@@ -74,4 +81,6 @@ class DoneEvent(BaseModel):
     result: TutorReply
 
 
-StreamEvent = LessonEvent | CorrectionsEvent | DeltaEvent | AudioEvent | ErrorEvent | DoneEvent
+StreamEvent = (
+    LessonEvent | WaitingEvent | CorrectionsEvent | DeltaEvent | AudioEvent | ErrorEvent | DoneEvent
+)

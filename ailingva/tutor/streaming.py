@@ -26,7 +26,9 @@ from ailingva.tutor.schemas import (
     LessonEvent,
     StreamEvent,
     TutorMessage,
+    WaitingEvent,
 )
+from ailingva.tutor.waiting import Waiting
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -48,7 +50,8 @@ async def message_stream(
     providers: ProvidersDep,
     jobs: JobsDep,
 ) -> StreamingResponse:
-    """The same answer as it is made, one JSON object per line: `lesson`, `corrections`,
+    """The same answer as it is made, one JSON object per line: `lesson`, `waiting` (when
+    other students' turns are answered first), `corrections`,
     `delta`s of the reply, `audio` per spoken sentence (with `speak`), then `done` with the
     whole result, or `error`."""
     events = typed_turn(body, user, engine, providers, jobs)
@@ -85,6 +88,8 @@ async def _lines(
     while True:
         if isinstance(event, LessonOpened):
             yield LessonEvent(lesson_id=event.lesson_id, lesson_number=event.number)
+        elif isinstance(event, Waiting):
+            yield WaitingEvent(ahead=event.ahead)
         elif isinstance(event, CorrectionsFound):
             yield CorrectionsEvent(
                 corrections=[Correction.model_validate(f) for f in event.findings]

@@ -26,6 +26,7 @@ from ailingva.tutor.pipeline import (
     TurnEvent,
 )
 from ailingva.tutor.service import Exchange
+from ailingva.tutor.waiting import Waiting
 from ailingva.voice import events
 from ailingva.voice.transport import Transport
 from ailingva.voice.turns import SAMPLE_RATE
@@ -111,9 +112,11 @@ class Answer:
         self.played_ms = played_ms
         self.playback.set()
 
-    async def follow(self, event: TurnEvent) -> None:
+    async def follow(self, event: TurnEvent | Waiting) -> None:
         """Keep what the pipeline made and send (or hold) its events for the client."""
-        if isinstance(event, Transcribed):
+        if isinstance(event, Waiting):
+            await self.emit(events.TurnWaiting(ahead=event.ahead))
+        elif isinstance(event, Transcribed):
             self.text, self.uncertain = event.text, event.uncertain
             self.timings["stt"] = event.ms
             await self.emit(events.TurnTranscript(text=event.text))

@@ -52,6 +52,15 @@ class NumberedEvent(BaseModel):
     (answer.Answer)."""
 
 
+class TurnWaiting(NumberedEvent):
+    """The machine is answering other students first; this turn is next after `ahead` of them
+    (the page shows «Думаю…»)."""
+
+    type: Literal["waiting"] = "waiting"
+    turn: int = 0
+    ahead: int
+
+
 class TurnTranscript(NumberedEvent):
     type: Literal["transcript"] = "transcript"
     turn: int = 0
@@ -153,6 +162,7 @@ ServerEvent = Annotated[
     | SpeechStarted
     | SpeechStopped
     | PartialTranscript
+    | TurnWaiting
     | TurnTranscript
     | TurnCorrections
     | ReplyText

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from ailingva.providers.audio import pcm16_to_float
 from ailingva.providers.base import ProviderError
+from ailingva.providers.compute import LOCAL_COMPUTE
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.tutor.pipeline import Speech, transcribe
 from ailingva.voice.events import PartialTranscript
@@ -34,8 +35,8 @@ class PartialTranscripts:
         """Called every voiced frame: `utterance` (a copy of the audio) only when one is due."""
         if not self.every_ms or (self.task is not None and not self.task.done()):
             return
-        if not self.registry.current.stt.capabilities.local:
-            return
+        if not self.registry.current.stt.capabilities.local or LOCAL_COMPUTE.waiting:
+            return  # a cloud service bills each call; the machine's models answer a turn now
         if utterance_ms >= self.heard_ms + self.every_ms:
             self.heard_ms = utterance_ms
             self.task = asyncio.create_task(self._show(prompt, utterance()))

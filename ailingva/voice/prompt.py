@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from ailingva.core.db import in_session
 from ailingva.providers.base import ProviderError
+from ailingva.providers.compute import LOCAL_COMPUTE
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.tutor.conversation import Student, read_prompt
 from ailingva.tutor.prompt import PromptInput, build_messages
@@ -48,7 +49,11 @@ class LessonPrompt:
 
     async def prefill(self, text: str = "Hello!") -> None:
         """Have the model read the prompt up to the student's `text` (by default, its start: the
-        lesson's fixed part and its history). Raises ProviderError."""
+        lesson's fixed part and its history). Raises ProviderError. Not while the machine's
+        model answers other students' turns: it would only make them wait (and read over the
+        cache of their prompts)."""
+        if LOCAL_COMPUTE.waiting:
+            return
         messages = build_messages(await self.latest(), text, ())
         await self.registry.current.llm.prefill(messages)
 

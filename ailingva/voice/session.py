@@ -14,6 +14,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable
+from contextlib import aclosing
 from functools import partial
 from typing import Any
 
@@ -34,9 +35,10 @@ from ailingva.tutor.conversation import (
     read_prompt,
     store_exchange,
 )
-from ailingva.tutor.pipeline import ReplyDone, Speech, Transcribed, tutor_turn
+from ailingva.tutor.pipeline import ReplyDone, Speech, Transcribed
 from ailingva.tutor.prompt import PromptInput
 from ailingva.tutor.service import used_providers
+from ailingva.tutor.waiting import turn_in_line
 from ailingva.voice import events
 from ailingva.voice.answer import Answer
 from ailingva.voice.config import VoiceConfig
@@ -371,18 +373,22 @@ class VoiceSession:
             else:
                 said = turn.text
                 await turn.emit(events.TurnTranscript(text=turn.text))
-            async for event in tutor_turn(providers, self.prompt.latest, said, speak=self.speak):
-                if isinstance(event, Transcribed) and not turn.committed.is_set():
-                    self.detector.unfinished = sounds_unfinished(event.text)
-                await turn.follow(event)
-                if isinstance(event, Transcribed) and not event.text:
-                    await turn.committed.wait()
-                    self._turn_over(turn)
-                elif isinstance(event, ReplyDone):
-                    await turn.committed.wait()
-                    await turn.until_played()
-                    turn.finished = True
-                    await self._store(turn, reply=event.reply, interrupted=False)
+            # Closed however the task ends (a barge-in cancels it): the turn's place in line
+            # is given up at once, not when the generator is collected.
+            turn_events = turn_in_line(providers, self.prompt.latest, said, speak=self.speak)
+            async with aclosing(turn_events) as answer:
+                async for event in answer:
+                    if isinstance(event, Transcribed) and not turn.committed.is_set():
+                        self.detector.unfinished = sounds_unfinished(event.text)
+                    await turn.follow(event)
+                    if isinstance(event, Transcribed) and not event.text:
+                        await turn.committed.wait()
+                        self._turn_over(turn)
+                    elif isinstance(event, ReplyDone):
+                        await turn.committed.wait()
+                        await turn.until_played()
+                        turn.finished = True
+                        await self._store(turn, reply=event.reply, interrupted=False)
         except ProviderError as exc:
             log.warning("voice turn failed: %s", exc)
             await turn.committed.wait()

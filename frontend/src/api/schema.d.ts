@@ -361,7 +361,8 @@ export interface paths {
         put?: never;
         /**
          * Message Stream
-         * @description The same answer as it is made, one JSON object per line: `lesson`, `corrections`,
+         * @description The same answer as it is made, one JSON object per line: `lesson`, `waiting` (when
+         *     other students' turns are answered first), `corrections`,
          *     `delta`s of the reply, `audio` per spoken sentence (with `speak`), then `done` with the
          *     whole result, or `error`.
          */
@@ -3236,6 +3237,20 @@ export interface components {
              */
             installed: boolean;
         };
+        /**
+         * WaitingEvent
+         * @description The machine's models answer `ahead` other students first; this message is next.
+         */
+        WaitingEvent: {
+            /**
+             * Type
+             * @default waiting
+             * @constant
+             */
+            type: "waiting";
+            /** Ahead */
+            ahead: number;
+        };
         /** WalletPublic */
         WalletPublic: {
             /** Balance Kopecks */
@@ -3533,8 +3548,27 @@ export interface components {
             /** Text */
             text: string;
         };
+        /**
+         * TurnWaiting
+         * @description The machine is answering other students first; this turn is next after `ahead` of them
+         *     (the page shows «Думаю…»).
+         */
+        TurnWaiting: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "waiting";
+            /**
+             * Turn
+             * @default 0
+             */
+            turn: number;
+            /** Ahead */
+            ahead: number;
+        };
         /** ServerEvent */
-        ServerEvent: components["schemas"]["SessionStarted"] | components["schemas"]["SpeechStarted"] | components["schemas"]["SpeechStopped"] | components["schemas"]["PartialTranscript"] | components["schemas"]["TurnTranscript"] | components["schemas"]["TurnCorrections"] | components["schemas"]["ReplyText"] | components["schemas"]["ReplySentence"] | components["schemas"]["ReplyFinished"] | components["schemas"]["ReplyInterrupted"] | components["schemas"]["TurnCompleted"] | components["schemas"]["BalanceCharged"] | components["schemas"]["LowBalance"] | components["schemas"]["SessionError"] | components["schemas"]["SessionEnded"] | components["schemas"]["Pong"];
+        ServerEvent: components["schemas"]["SessionStarted"] | components["schemas"]["SpeechStarted"] | components["schemas"]["SpeechStopped"] | components["schemas"]["PartialTranscript"] | components["schemas"]["TurnWaiting"] | components["schemas"]["TurnTranscript"] | components["schemas"]["TurnCorrections"] | components["schemas"]["ReplyText"] | components["schemas"]["ReplySentence"] | components["schemas"]["ReplyFinished"] | components["schemas"]["ReplyInterrupted"] | components["schemas"]["TurnCompleted"] | components["schemas"]["BalanceCharged"] | components["schemas"]["LowBalance"] | components["schemas"]["SessionError"] | components["schemas"]["SessionEnded"] | components["schemas"]["Pong"];
         /** InterruptMessage */
         InterruptMessage: {
             /**
@@ -4709,7 +4743,7 @@ export interface operations {
                 };
                 content: {
                     "application/x-ndjson": unknown;
-                    "application/json": components["schemas"]["LessonEvent"] | components["schemas"]["CorrectionsEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["AudioEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["DoneEvent"];
+                    "application/json": components["schemas"]["LessonEvent"] | components["schemas"]["WaitingEvent"] | components["schemas"]["CorrectionsEvent"] | components["schemas"]["DeltaEvent"] | components["schemas"]["AudioEvent"] | components["schemas"]["ErrorEvent"] | components["schemas"]["DoneEvent"];
                 };
             };
             /** @description Unauthorized */

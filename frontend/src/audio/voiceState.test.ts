@@ -62,6 +62,12 @@ describe("voice session states", () => {
     ]).at(-1)).toBe("listening");
   });
 
+  it("thinks while other students' turns are answered first", () => {
+    expect(phases([
+      { type: "connect" }, started, { type: "waiting", turn: 1, ahead: 2 },
+    ]).at(-1)).toBe("thinking");
+  });
+
   it("answers without speech when the reply has no audio", () => {
     expect(phases([
       { type: "connect" }, started, { type: "transcript", turn: 1, text: "Hi" },

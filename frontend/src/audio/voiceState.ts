@@ -74,6 +74,7 @@ export function voiceReducer(state: VoiceState, event: VoiceEvent): VoiceState {
         ? { ...state, phase: "listening", playing: false, replyDone: true }
         : state;
     case "speech_stopped":
+    case "waiting": // other students' turns are answered first
     case "transcript":
       return state.phase === "listening" ? { ...state, phase: "thinking", error: null } : state;
     case "reply_sentence":

@@ -55,6 +55,13 @@ function renderConversation(turns: ChatTurn[]) {
 }
 
 describe("the conversation pane", () => {
+  it("says «Думаю…» in a reply that has not begun, and the reply once it has", () => {
+    const { rerender } = renderConversation([student(1, "Hi"), tutor(2, "", true)]);
+    expect(screen.getByText("Думаю…")).toBeTruthy();
+    rerender(<Conversation turns={[student(1, "Hi"), tutor(2, "Hello!", true)]} onReplay={() => undefined} />);
+    expect(screen.queryByText("Думаю…")).toBeNull();
+  });
+
   it("follows the reply as it streams in, scrolling the pane and never the page", () => {
     const { pane, size, rerender } = renderConversation(lesson);
     size.content = 900;

@@ -18,6 +18,9 @@ function StudentBubble({ turn }: { turn: StudentTurn }) {
   );
 }
 
+/** A reply not begun yet (the machine answers other students first, or is still thinking). */
+export const WAITING = "Думаю…";
+
 function TutorBubble({ turn, onReplay }: { turn: TutorTurn; onReplay: (turn: TutorTurn) => void }) {
   const latency = formatLatency(turn.timings);
   const hasAudio = turn.clips.some(Boolean);
@@ -25,7 +28,7 @@ function TutorBubble({ turn, onReplay }: { turn: TutorTurn; onReplay: (turn: Tut
     <li className="bubble bubble-tutor" aria-busy={turn.streaming}>
       <span className="visually-hidden">Репетитор: </span>
       <p lang={textLang(turn.text)}>
-        {turn.text}
+        {turn.streaming && !turn.text ? <span className="muted">{WAITING}</span> : turn.text}
         {turn.streaming && <span className="typing" aria-hidden="true" />}
       </p>
       {(hasAudio || latency || turn.interrupted) && (

@@ -39,6 +39,15 @@ describe("conversation", () => {
     ]);
   });
 
+  it("shows a waiting reply as an empty bubble that the reply then fills", () => {
+    const waiting = play([{ type: "student", text: "Hi" }, { type: "reply_waiting" }]);
+    expect(waiting.turns[1]).toMatchObject({ role: "tutor", text: "", streaming: true });
+    const answered = play([{ type: "reply_delta", text: "Hello!" }], waiting);
+    expect(answered.turns).toHaveLength(2);
+    expect(answered.turns[1]).toMatchObject({ text: "Hello!", streaming: true });
+    expect(play([{ type: "turn_failed" }], waiting).turns).toHaveLength(1);
+  });
+
   it("keeps only what was played of an interrupted reply", () => {
     const state = play([
       { type: "student", text: "Hi" },

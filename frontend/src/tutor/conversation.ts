@@ -36,6 +36,8 @@ export type ConversationAction =
   | { type: "student"; text: string }
   | { type: "corrections"; corrections: Correction[] }
   | { type: "reply_delta"; text: string }
+  /** Other students' turns are answered first: the tutor's bubble says «Думаю…» until then. */
+  | { type: "reply_waiting" }
   | { type: "reply_clip"; sentence: number; wav: string }
   | { type: "reply_end" }
   | { type: "reply_interrupted"; playedText: string }
@@ -127,6 +129,8 @@ export function conversationReducer(
       turns[index] = { ...turn, corrections: action.corrections };
       return { ...state, turns };
     }
+    case "reply_waiting":
+      return currentReply(state, (turn) => turn);
     case "reply_delta":
       return currentReply(state, (turn) => ({ ...turn, text: turn.text + action.text }));
     case "reply_clip":

@@ -61,6 +61,9 @@ export function useTextChat({ lessonId, dispatch, clips }: Options) {
           case "lesson":
             dispatch({ type: "lesson", lessonId: event.lesson_id, lessonNumber: event.lesson_number });
             break;
+          case "waiting":
+            dispatch({ type: "reply_waiting" });
+            break;
           case "corrections":
             dispatch({ type: "corrections", corrections: event.corrections });
             break;
