@@ -39,6 +39,9 @@ from ailingva.tutor.schemas import MAX_MESSAGE_CHARS
 # A sentence ends at . ! ? (or …) followed by a space; "Mr. Smith" splitting early costs nothing
 # but a slightly earlier first sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
+# The reply's first words up to a comma, when they are few ("Oh,", "Oh no,", "That is great,"),
+# once the next word has begun: spoken before the sentence is complete.
+_LEAD_CLAUSE = re.compile(r"^\s*((?:[^\s,.!?…]+\s+){0,3}[^\s,.!?…]+,)\s+\S")
 # Said when nothing of the model's reply could be kept (it was all another turn or bad English).
 FALLBACK_REPLY = "Can you tell me more about it?"
 # What the model may write but must not be read aloud.
@@ -113,6 +116,11 @@ class SentenceSplitter:
         rest, self._buffer = self._buffer.strip(), ""
         return [rest] if rest else []
 
+    def lead_clause(self) -> str | None:
+        """The unfinished sentence's short first clause, if it has one (see _LEAD_CLAUSE)."""
+        match = _LEAD_CLAUSE.match(self._buffer)
+        return match.group(1) if match else None
+
 
 def sentences_of(text: str) -> list[str]:
     splitter = SentenceSplitter()
@@ -146,12 +154,18 @@ PromptSource = PromptInput | Callable[[], Awaitable[PromptInput]]
 
 
 async def tutor_turn(
-    providers: Providers, prompt: PromptSource, said: str | Speech, *, speak: bool
+    providers: Providers,
+    prompt: PromptSource,
+    said: str | Speech,
+    *,
+    speak: bool,
 ) -> AsyncIterator[TurnEvent]:
     """Answer one student utterance; speech first yields Transcribed (and no more when no
     words were heard). Raises ProviderError when speech-to-text or the model fails; a failure of
     speech synthesis only costs the audio (SpeechFailed). Closing the iterator early (barge-in)
-    cancels the model and the speech at once."""
+    cancels the model and the speech at once. A short clause that opens the reply ("Oh,") is
+    spoken as soon as it is written (SPEAK_FIRST_CLAUSE), as a piece of its own (ReplyAudio
+    counts spoken pieces); the rest of its sentence follows once the sentence is complete."""
     timings: dict[str, float] = {}
     if isinstance(said, Speech):
         heard = await transcribe(providers, said)
@@ -172,6 +186,8 @@ async def tutor_turn(
     sentences: asyncio.Queue[str | None] = asyncio.Queue()
     reply_parts: list[str] = []
     name = prompt.profile.name
+    lead: list[str] = []  # the first clause once it was queued for speech ("": not spoken)
+    first_clause = speak and providers.settings.speak_first_clause
 
     async def out(sentence: str) -> None:
         """A sentence of the reply, checked: shown and queued for speech."""
@@ -179,7 +195,22 @@ async def tutor_turn(
             timings["first_sentence"] = _ms_since(start)
         reply_parts.append(sentence)
         await events.put(ReplyDelta(sentence if len(reply_parts) == 1 else f" {sentence}"))
-        await sentences.put(sentence)
+        if len(reply_parts) == 1 and lead and sentence.startswith(lead[0]):
+            sentence = sentence[len(lead[0]) :].strip()  # its start is being spoken already
+        if sentence:
+            await sentences.put(sentence)
+
+    async def speak_lead(splitter: SentenceSplitter) -> None:
+        """Before the first sentence is complete: its short first clause, if clean, to speech."""
+        clause = splitter.lead_clause()
+        if clause is None:
+            return
+        if await find_errors(clause):
+            lead.append("")  # said with its sentence, once that is checked
+            return
+        lead.append(clause)
+        timings["first_clause"] = _ms_since(start)
+        await sentences.put(clause)
 
     async def rewrite(draft: str, sentence: str, found: Sequence[Finding]) -> str | None:
         fixes = [(f.original, f.correction) for f in found]
@@ -225,6 +256,8 @@ async def tutor_turn(
                     for sentence in splitter.feed(guard.feed(delta)):
                         for kept in shape.add(sentence):
                             await proofreader.add(kept)
+                    if first_clause and not lead and not reply_parts:
+                        await speak_lead(splitter)
                     # Another turn began, or the reply has its question: the model may stop.
                     if guard.cut or shape.done:
                         break

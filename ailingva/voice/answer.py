@@ -154,6 +154,7 @@ class Answer:
         """The turn is the tutor's: what was prepared goes out now, the rest as it comes.
         What the answer makes while the held part is being sent joins the queue, so the order
         holds (no audio before its sentence); the turn is committed once the queue is empty."""
+        self.timings["commit"] = round((time.perf_counter() - self.end_of_speech) * 1000, 1)
         while self.held:
             held, self.held = self.held, []
             for item in held:

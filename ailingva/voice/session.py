@@ -39,6 +39,7 @@ from ailingva.tutor.prompt import PromptInput
 from ailingva.voice import events
 from ailingva.voice.answer import Answer
 from ailingva.voice.config import VoiceConfig
+from ailingva.voice.end_of_turn import EndOfTurn
 from ailingva.voice.ending import DATABASE_AWAY, cancel, finish
 from ailingva.voice.events import SessionEndReason, SessionError
 from ailingva.voice.live import ENDINGS, EndReason
@@ -103,6 +104,7 @@ class VoiceSession:
         self.student = student
         self.config = config
         self.detector = TurnDetector(config.timing)
+        self.end_of_turn = EndOfTurn(registry.current.settings)
         self.frames = FrameBuffer()
         self.lesson: LessonOpened | None = None
         self.speak = True
@@ -112,7 +114,7 @@ class VoiceSession:
         self.last_voiced_at = 0.0
         self.prompt: LessonPrompt | None = None  # once the lesson is open
         self.partials = PartialTranscripts(
-            registry, self.transport, every_ms=config.partial_every_ms
+            registry, self.transport, every_ms=config.tuning.partial_every_ms
         )
         self.background: set[asyncio.Task[Any]] = set()
         self.settling = False  # the session is ending: no more work ahead of the next turn
@@ -219,6 +221,7 @@ class VoiceSession:
         )
         # While the student gets ready to speak, the model reads the lesson's fixed prompt.
         self._in_background(self.prompt.prefill_start())
+        self._in_background(self.end_of_turn.warm_up())
         await self.transport.send(
             events.SessionStarted(
                 protocol=PROTOCOL_VERSION,
@@ -323,6 +326,7 @@ class VoiceSession:
         turn = Answer(self.transport, self._utterance(), self.last_voiced_at)
         turn.task = asyncio.create_task(self._answer(turn))
         self.turn = turn
+        self.end_of_turn.judge(self.detector, turn.audio or b"", turn.timings)
 
     async def _drop_speculation(self) -> None:
         turn = self.turn

@@ -144,11 +144,13 @@ def test_the_models_pulled_at_start_up_are_those_the_local_engines_load() -> Non
         tts_provider="local",
         local_stt_model="whisper-tiny-en",
     )
-    # festival-ru is a Debian command, not a model to pull.
-    assert models_in_use(settings) == ["whisper-tiny-en", "piper-joe"]
+    # festival-ru is a Debian command, not a model to pull; the end-of-turn model runs here
+    # whichever engines hear and speak.
+    assert models_in_use(settings) == ["whisper-tiny-en", "piper-joe", "smart-turn-v3.2"]
     everything_local = ProviderSettings(_env_file=None)
     assert models_in_use(everything_local) == list(DEFAULT_SET)
-    assert models_in_use(settings.with_overrides({"tts_provider": "openai"})) == ["whisper-tiny-en"]
+    no_speech = settings.with_overrides({"tts_provider": "openai", "local_turn_model": "none"})
+    assert models_in_use(no_speech) == ["whisper-tiny-en"]
 
 
 def test_a_file_whose_hash_differs_is_refused_and_nothing_is_left(
