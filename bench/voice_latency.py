@@ -56,10 +56,12 @@ ROOT = Path(__file__).resolve().parents[1]
 LEAD_IN_FRAMES = 25  # silence before each turn
 STAGES = (
     "turn_detect",
+    "turn_model",
     "commit",
     "stt",
     "grammar",
     "llm_first_token",
+    "first_clause",
     "first_sentence",
     "first_audio",
 )

@@ -49,19 +49,21 @@ _NOT_SPOKEN = re.compile(r"[*_#`~>|]+")
 
 
 @dataclass(frozen=True)
-class Speech:
-    """What the student said, as audio: 16 kHz mono samples."""
-
-    samples: npt.NDArray[np.float32]
-
-
-@dataclass(frozen=True)
 class Transcribed:
     """What speech-to-text heard ("" when it heard no words) and how long it took (ms)."""
 
     text: str
     ms: float
     uncertain: tuple[str, ...] = ()  # what it heard without confidence (Transcript.uncertain_text)
+
+
+@dataclass(frozen=True)
+class Speech:
+    """What the student said, as audio: 16 kHz mono samples. `heard`: its first samples as
+    they were transcribed at a pause the student went on after; only the rest is decoded."""
+
+    samples: npt.NDArray[np.float32]
+    heard: tuple[int, Transcribed] | None = None
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,24 @@ def _ms_since(start: float) -> float:
 async def transcribe(providers: Providers, speech: Speech) -> Transcribed:
     """The student's words (English), cut to the length of a typed message."""
     start = time.perf_counter()
-    heard = await providers.stt.transcribe(speech.samples, "en")
-    text = heard.text.strip()[:MAX_MESSAGE_CHARS]
-    return Transcribed(text, _ms_since(start), heard.uncertain_text())
+    before, head = speech.heard or (0, Transcribed("", 0.0))
+    heard = await providers.stt.transcribe(speech.samples[before:], "en")
+    text = joined(head.text, heard.text.strip())[:MAX_MESSAGE_CHARS]
+    return Transcribed(text, _ms_since(start), (*head.uncertain, *heard.uncertain_text()))
+
+
+def joined(head: str, tail: str) -> str:
+    """An utterance transcribed in two parts, cut at a pause. The first part decoded alone may
+    end in "..." or "," (it trailed off: the sentence goes on, lower case) or in a full stop
+    (two sentences, as said)."""
+    if not head or not tail:
+        return head or tail
+    if head.endswith(("...", "…", ",")) or head[-1].isalnum():
+        first, _, rest = tail.partition(" ")
+        if first[:1].isupper() and first.lower() not in ("i", "i'm", "i've", "i'll", "i'd"):
+            first = first[0].lower() + first[1:]
+        return f"{head.rstrip('.…,')} {first} {rest}".strip()
+    return f"{head} {tail}"
 
 
 # The prompt, or how to read it once the words are heard: a voice turn's history may change

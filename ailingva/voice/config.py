@@ -20,6 +20,9 @@ class VoiceTuning(BaseSettings):
 
     # While the student speaks, the words so far every this much speech (0: never).
     partial_every_ms: int = 1000
+    # At a pause the student goes on after, keep what speech-to-text heard so far: later only
+    # the rest of the utterance is decoded.
+    tail_transcripts: bool = True
 
 
 @dataclass(frozen=True)

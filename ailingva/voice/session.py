@@ -25,7 +25,6 @@ from ailingva.billing.ledger import InsufficientFunds
 from ailingva.core.db import utcnow
 from ailingva.core.errors import AppError
 from ailingva.lessons import service as lessons
-from ailingva.providers.audio import pcm16_to_float
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.tutor.conversation import (
@@ -34,7 +33,7 @@ from ailingva.tutor.conversation import (
     read_prompt,
     store_exchange,
 )
-from ailingva.tutor.pipeline import ReplyDone, Speech, Transcribed, tutor_turn
+from ailingva.tutor.pipeline import ReplyDone, Transcribed, tutor_turn
 from ailingva.tutor.prompt import PromptInput
 from ailingva.voice import events
 from ailingva.voice.answer import Answer
@@ -111,6 +110,7 @@ class VoiceSession:
         self.turn: Answer | None = None
         self.turn_count = 0
         self.carry_audio = b""  # an utterance the student went on with after the turn was taken
+        self.heard: tuple[int, Transcribed] | None = None  # its start, transcribed (Answer.heard)
         self.last_voiced_at = 0.0
         self.prompt: LessonPrompt | None = None  # once the lesson is open
         self.partials = PartialTranscripts(
@@ -323,7 +323,7 @@ class VoiceSession:
 
     def _speculate(self) -> None:
         self.partials.drop()
-        turn = Answer(self.transport, self._utterance(), self.last_voiced_at)
+        turn = Answer(self.transport, self._utterance(), self.last_voiced_at, heard=self.heard)
         turn.task = asyncio.create_task(self._answer(turn))
         self.turn = turn
         self.end_of_turn.judge(self.detector, turn.audio or b"", turn.timings)
@@ -338,8 +338,9 @@ class VoiceSession:
         audio_ms = self._utterance_ms()
         turn = self.turn
         if turn is None or turn.committed.is_set():
-            turn = Answer(self.transport, self._utterance(), self.last_voiced_at)
+            turn = Answer(self.transport, self._utterance(), self.last_voiced_at, heard=self.heard)
             self._take_turn(turn)
+        self.heard = None
         self.detector.reset()
         self.partials.drop()
         self.partials.heard_ms = 0
@@ -364,18 +365,14 @@ class VoiceSession:
         assert self.prompt is not None
         providers = self.registry.current
         try:
-            if turn.text is None:
-                assert turn.audio is not None
-                said: str | Speech = Speech(pcm16_to_float(turn.audio))
-                turn.timings["turn_detect"] = round(
-                    (time.perf_counter() - turn.end_of_speech) * 1000, 1
-                )
-            else:
-                said = turn.text
-                await turn.emit(events.TurnTranscript(text=turn.text))
+            said = turn.said()
+            if isinstance(said, str):
+                await turn.emit(events.TurnTranscript(text=said))
             async for event in tutor_turn(providers, self.prompt.latest, said, speak=self.speak):
                 if isinstance(event, Transcribed) and not turn.committed.is_set():
                     self.detector.unfinished = sounds_unfinished(event.text)
+                    if self.config.tuning.tail_transcripts and turn.audio is not None:
+                        self.heard = (len(turn.audio), event)  # what a later pause may reuse
                 await turn.follow(event)
                 if isinstance(event, Transcribed) and not event.text:
                     await turn.committed.wait()

@@ -7,8 +7,9 @@ longer still when the words so far sound unfinished ("and", "because", "the"...)
 stop to think in the middle of a sentence, and must not be cut off.
 
 An end-of-turn model (Smart Turn, voice/end_of_turn.py) may judge each short pause from the
-voice itself: a turn it hears as finished is taken at once, one it hears as unfinished gets
-longer (`incomplete_commit_ms`); without its verdict the silence timeouts decide.
+voice itself: a turn it hears as finished is taken as soon as the words are known not to end
+open (no sooner: the answer needs them anyway), one it hears as unfinished gets longer
+(`incomplete_commit_ms`); without its verdict the silence timeouts decide.
 
 The VAD holds its "speech" verdict for a while after the voice has stopped (100-180 ms, even
 over digital silence). Once the student is speaking, a frame far quieter than their voice
@@ -80,7 +81,8 @@ class TurnDetector:
         self._utterance = bytearray()
         self._speech_ms = 0
         self._level = 0.0  # the utterance's voice level (RMS, 0..1)
-        self.unfinished = False  # set by the caller once it knows the words so far
+        # Set by the caller once it knows the words so far (None: not yet).
+        self.unfinished: bool | None = None
         # The end-of-turn model's verdict on the current pause (None: none yet), and the
         # number of pauses heard, so that a late verdict is not taken for a later pause's.
         self.finished: bool | None = None
@@ -130,7 +132,7 @@ class TurnDetector:
                 self.finished = None
                 events.append(TurnSignal.RESUMED)
             self._silence_ms = 0
-            self.unfinished = False
+            self.unfinished = None
         else:
             self._silence_ms += FRAME_MS
             if not self._paused and self._silence_ms >= self.timing.pause_ms:
@@ -156,8 +158,8 @@ class TurnDetector:
             return True
         if not self._paused:
             return False
-        if self.finished and not self.unfinished:
-            return True
+        if self.finished and self.unfinished is False:
+            return True  # the voice sounds finished, and so do the words
         needed = self.timing.unfinished_commit_ms if self.unfinished else self.timing.commit_ms
         if self.finished is False:
             needed = max(needed, self.timing.incomplete_commit_ms)
@@ -173,7 +175,7 @@ class TurnDetector:
         self._level = 0.0
         self._recent.clear()
         self._preroll.clear()
-        self.unfinished = False
+        self.unfinished = None
         self.finished = None
 
 
