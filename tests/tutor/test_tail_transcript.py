@@ -70,9 +70,9 @@ async def test_the_tail_gives_the_words_the_whole_gives(models_dir: Path) -> Non
 
     pause = np.zeros(int(PAUSE_SECONDS * 16_000), dtype=np.float32)
     first = np.concatenate([said("Last summer we travelled to the sea"), pause])
-    whole = np.concatenate([first, said("and we swam every day.")])
+    whole = np.concatenate([first, said("and we played on the beach every day.")])
     everything = await transcribe(providers(stt), Speech(whole))
     start = await transcribe(providers(stt), Speech(first))
     tail = await transcribe(providers(stt), Speech(whole, heard=(len(first), start)))
     assert words(tail.text) == words(everything.text)
-    assert {"summer", "sea", "swam"} <= set(words(tail.text))
+    assert {"summer", "sea", "beach"} <= set(words(tail.text))
