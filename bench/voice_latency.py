@@ -1,7 +1,7 @@
 """End of speech -> first tutor audio through `/ws/voice`, as a microphone would send it.
 
-    .venv/bin/python bench/voice_latency.py [--url URL] [--wavs DIR ...] [--repeat N]
-        [--variant NAME:ENV=VALUE,ENV=VALUE ...]
+    .venv/bin/python bench/voice_latency.py [--url [NAME=]URL ...] [--wavs DIR ...]
+        [--repeat N] [--variant NAME:ENV=VALUE,ENV=VALUE ...]
 
 Without --url it starts a server with the default local models on a free port (a fresh
 SQLite database in a temporary folder), one per --variant (its settings in its environment;
@@ -9,7 +9,8 @@ SQLite database in a temporary folder), one per --variant (its settings in its e
 load alike. Speech comes from the WAV files in each DIR (a folder of WAVs, or of folders of
 WAVs: each folder is a set; `python -m bench.voice_sets DIR` makes varied ones) or, by
 default, from learner sentences it has Piper speak. Each is streamed at real-time pace in
-20 ms frames, then silence until the tutor has answered.
+20 ms frames, then silence until the tutor has answered. A first turn on each server warms
+it up (the model reads the lesson's fixed prompt) and is not counted.
 
 End of speech = the end of the last speech in the WAV as Silero VAD finds it (the model
 faster-whisper ships), so noise after the voice does not count as speech. A turn is closed
@@ -201,6 +202,9 @@ async def open_session(url: str) -> Any:
 async def run_turns(
     sessions: dict[str, Any], clips: list[Clip], repeat: int, gap_s: float
 ) -> list[TurnResult]:
+    for variant, ws in sessions.items():
+        warm = await one_turn(ws, clips[0], variant, gap_s, limit_s=600)
+        print(f"[{variant}] warmed up -> {warm.transcript!r}", flush=True)
     results: list[TurnResult] = []
     for _ in range(repeat):
         for item in clips:
@@ -220,7 +224,9 @@ async def run_turns(
     return results
 
 
-async def one_turn(ws: Any, item: Clip, variant: str, gap_s: float) -> TurnResult:
+async def one_turn(
+    ws: Any, item: Clip, variant: str, gap_s: float, limit_s: float = 180
+) -> TurnResult:
     result = TurnResult(item, variant)
     silence = b"\x00" * FRAME_BYTES
     pcm = item.pcm
@@ -270,7 +276,7 @@ async def one_turn(ws: Any, item: Clip, variant: str, gap_s: float) -> TurnResul
     sender = asyncio.create_task(send())
     try:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(receive(), timeout=60)
+            await asyncio.wait_for(receive(), timeout=limit_s)
     finally:
         done.set()
         await sender
@@ -350,7 +356,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--url", help="a running server (default: start one per variant)")
+    parser.add_argument(
+        "--url", action="append", help="a running server, NAME=URL (default: one per variant)"
+    )
     parser.add_argument("--wavs", type=Path, action="append", help="a folder of WAV sets")
     parser.add_argument("--repeat", type=int, default=1, help="each clip this many times")
     parser.add_argument("--gap", type=float, default=1.5, help="seconds of silence after a turn")
@@ -364,7 +372,7 @@ def main() -> None:
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     with contextlib.ExitStack() as stack:
         if args.url:
-            urls = {"url": args.url}
+            urls = dict(u.split("=", 1) if "=" in u else ("url", u) for u in args.url)
         else:
             urls = {v.name: stack.enter_context(local_server(v.env)) for v in variants}
         print(f"{len(clips)} clips x {args.repeat}, variants: {', '.join(urls)}", flush=True)
