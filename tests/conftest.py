@@ -124,10 +124,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 # Deterministic engines: the fast suites test our code, the `models` suite the real engines.
-# Turn-taking by silence alone: the end-of-turn model would take the fake turns sooner.
-FAKE_PROVIDERS = ProviderSettings(
-    stt_provider="fake", llm_provider="fake", tts_provider="fake", local_turn_model="none"
-)
+FAKE_PROVIDERS = ProviderSettings(stt_provider="fake", llm_provider="fake", tts_provider="fake")
 
 
 def local_providers(models_dir: Path) -> ProviderSettings:

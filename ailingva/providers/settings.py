@@ -67,9 +67,11 @@ class ProviderSettings(BaseSettings):
     # festival-ru sounds far better (Whisper understands it, not espeak-ng's Russian);
     # espeak-ru answers in a few milliseconds.
     local_ru_tts_voice: str = "festival-ru"
-    # Hears from the voice whether the student has finished a spoken turn ("none": silence
-    # alone decides).
-    local_turn_model: str = "smart-turn-v3.2"
+    # Hears from the voice whether the student has finished a spoken turn: "smart-turn-v3.2",
+    # or "none" (silence and the words decide). Off by default: on the latency bench's voices it
+    # heard 14 of 32 ends as finished and 15 of 30 pauses inside a sentence as unfinished
+    # (`python -m bench.turn_verdicts`), so it would only wait longer or cut in.
+    local_turn_model: str = "none"
     local_threads: int = 2
     # Speak a reply's short first clause ("Oh,") before its sentence is complete.
     speak_first_clause: bool = True

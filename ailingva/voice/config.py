@@ -21,8 +21,9 @@ class VoiceTuning(BaseSettings):
     # While the student speaks, the words so far every this much speech (0: never).
     partial_every_ms: int = 1000
     # At a pause the student goes on after, keep what speech-to-text heard so far: later only
-    # the rest of the utterance is decoded.
-    tail_transcripts: bool = True
+    # the rest of the utterance is decoded. Off by default: Whisper hears the start worse
+    # without the rest (`python -m bench.stt_tail`: other words in 2 of the first 3 turns).
+    tail_transcripts: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """At each short pause, the end-of-turn model's verdict: has the student finished speaking?
 
 The model (Smart Turn, providers/local/smart_turn.py) hears the utterance in a worker thread
-while the answer is being prepared; its verdict reaches the turn detector, which takes a
+once speech-to-text has heard its words (not beside it: on two cores it slowed speech-to-text
+down, on the critical path), while the model prepares the answer; its verdict reaches the turn
+detector, which takes a
 finished turn at once and waits longer on an unfinished one. Without the model (not pulled,
 or LOCAL_TURN_MODEL=none) the silence timeouts alone decide, as they do until a verdict comes.
 """
@@ -40,7 +42,8 @@ class EndOfTurn:
                 self.model = None
 
     def judge(self, detector: TurnDetector, audio: bytes, timings: dict[str, float]) -> None:
-        """The utterance paused: ask the model, in the background, about this pause."""
+        """The utterance paused and its words are known: ask the model, in the background,
+        about this pause."""
         if self.task is not None:
             self.task.cancel()
         if self.model is not None:

@@ -326,7 +326,6 @@ class VoiceSession:
         turn = Answer(self.transport, self._utterance(), self.last_voiced_at, heard=self.heard)
         turn.task = asyncio.create_task(self._answer(turn))
         self.turn = turn
-        self.end_of_turn.judge(self.detector, turn.audio or b"", turn.timings)
 
     async def _drop_speculation(self) -> None:
         turn = self.turn
@@ -371,6 +370,9 @@ class VoiceSession:
             async for event in tutor_turn(providers, self.prompt.latest, said, speak=self.speak):
                 if isinstance(event, Transcribed) and not turn.committed.is_set():
                     self.detector.unfinished = sounds_unfinished(event.text)
+                    # The voice is judged once the words are known: the model would only slow
+                    # speech-to-text down, and the turn is not taken before the words anyway.
+                    self.end_of_turn.judge(self.detector, turn.audio or b"", turn.timings)
                     if self.config.tuning.tail_transcripts and turn.audio is not None:
                         self.heard = (len(turn.audio), event)  # what a later pause may reuse
                 await turn.follow(event)

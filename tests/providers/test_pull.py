@@ -144,13 +144,14 @@ def test_the_models_pulled_at_start_up_are_those_the_local_engines_load() -> Non
         tts_provider="local",
         local_stt_model="whisper-tiny-en",
     )
-    # festival-ru is a Debian command, not a model to pull; the end-of-turn model runs here
-    # whichever engines hear and speak.
-    assert models_in_use(settings) == ["whisper-tiny-en", "piper-joe", "smart-turn-v3.2"]
+    # festival-ru is a Debian command, not a model to pull.
+    assert models_in_use(settings) == ["whisper-tiny-en", "piper-joe"]
     everything_local = ProviderSettings(_env_file=None)
     assert models_in_use(everything_local) == list(DEFAULT_SET)
-    no_speech = settings.with_overrides({"tts_provider": "openai", "local_turn_model": "none"})
-    assert models_in_use(no_speech) == ["whisper-tiny-en"]
+    assert models_in_use(settings.with_overrides({"tts_provider": "openai"})) == ["whisper-tiny-en"]
+    # The end-of-turn model runs here whichever engines hear and speak.
+    turn_model = settings.with_overrides({"local_turn_model": "smart-turn-v3.2"})
+    assert models_in_use(turn_model) == ["whisper-tiny-en", "piper-joe", "smart-turn-v3.2"]
 
 
 def test_a_file_whose_hash_differs_is_refused_and_nothing_is_left(

@@ -221,5 +221,5 @@ MODELS: dict[str, ModelSpec] = {
     )
 }
 
-DEFAULT_SET = ("whisper-base", "qwen2.5-coder-1.5b", "piper-joe", "smart-turn-v3.2")
+DEFAULT_SET = ("whisper-base", "qwen2.5-coder-1.5b", "piper-joe")
 TEST_SET = ("whisper-tiny-en", "smollm2-135m", "piper-joe", "smart-turn-v3.2")
