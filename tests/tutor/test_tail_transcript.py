@@ -10,8 +10,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from ailingva.providers.audio import AudioInput, pcm16_to_float
-from ailingva.providers.base import Transcript
+from ailingva.providers.audio import pcm16_to_float
+from ailingva.providers.base import AudioInput, Transcript
 from ailingva.providers.fake import FakeLLM, FakeSTT, FakeTTS
 from ailingva.providers.local.whisper import WhisperSTT
 from ailingva.providers.registry import Providers
