@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.voice_sets OUT_DIR [--sets piper-1.0,espeak-us-175,...]
 
-Each set is a folder of WAVs (16 kHz mono): learner sentences of 2-7 s of speech, some said in one go,
-some in two or three phrases with a thinking pause between them (0.6-1.3 s, longer than the
+Each set is a folder of WAVs (16 kHz mono): learner sentences of 2-7 s of speech, some said in
+one go, some in two or three phrases with a thinking pause between them (0.6-1.2 s, longer than the
 tutor's plain 600 ms silence timeout), each ending in a second of low noise. The voices: Piper
 (the app's voice, a separate process: Piper is GPL-3.0) at several length scales (1.0 is its
 pace, 1.5 a slow learner) and espeak-ng voices at two speeds. Beside each WAV, a .txt with
