@@ -67,7 +67,19 @@ class ProviderSettings(BaseSettings):
     # festival-ru sounds far better (Whisper understands it, not espeak-ng's Russian);
     # espeak-ru answers in a few milliseconds.
     local_ru_tts_voice: str = "festival-ru"
+    # Hears from the voice whether the student has finished a spoken turn: "smart-turn-v3.2",
+    # or "none" (silence and the words decide). Off by default: on the latency bench's voices it
+    # heard 14 of 32 ends as finished and 15 of 30 pauses inside a sentence as unfinished
+    # (`python -m bench.turn_verdicts`), so it would only wait longer or cut in.
+    local_turn_model: str = "none"
     local_threads: int = 2
+    # Speak a reply's short first clause ("Oh,") before its sentence is complete.
+    speak_first_clause: bool = True
+    # Threads of one engine, where it differs from LOCAL_THREADS (the stages of a voice turn
+    # overlap: the model writes while Piper speaks its first sentence).
+    local_stt_threads: int | None = None
+    local_llm_threads: int | None = None
+    local_tts_threads: int | None = None
     local_llm_context: int = 4096
     local_stt_word_timestamps: bool = False
     # The model the brain's deep grammar pass scores candidate corrections with ("none": off).
@@ -96,7 +108,15 @@ class ProviderSettings(BaseSettings):
     # Where each key may be sent (KEY_URL_FIELDS); a key without an entry: its own URLs'.
     _key_origins: dict[str, frozenset[str]] = PrivateAttr(default_factory=dict)
 
-    @field_validator("stt_fallback", "llm_fallback", "tts_fallback", mode="before")
+    @field_validator(
+        "stt_fallback",
+        "llm_fallback",
+        "tts_fallback",
+        "local_stt_threads",
+        "local_llm_threads",
+        "local_tts_threads",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value

@@ -39,17 +39,13 @@ from ailingva.tutor.schemas import MAX_MESSAGE_CHARS
 # A sentence ends at . ! ? (or …) followed by a space; "Mr. Smith" splitting early costs nothing
 # but a slightly earlier first sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
+# The reply's first words up to a comma, when they are few ("Oh,", "Oh no,", "That is great,"),
+# once the next word has begun: spoken before the sentence is complete.
+_LEAD_CLAUSE = re.compile(r"^\s*((?:[^\s,.!?…]+\s+){0,3}[^\s,.!?…]+,)\s+\S")
 # Said when nothing of the model's reply could be kept (it was all another turn or bad English).
 FALLBACK_REPLY = "Can you tell me more about it?"
 # What the model may write but must not be read aloud.
 _NOT_SPOKEN = re.compile(r"[*_#`~>|]+")
-
-
-@dataclass(frozen=True)
-class Speech:
-    """What the student said, as audio: 16 kHz mono samples."""
-
-    samples: npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)
@@ -59,6 +55,15 @@ class Transcribed:
     text: str
     ms: float
     uncertain: tuple[str, ...] = ()  # what it heard without confidence (Transcript.uncertain_text)
+
+
+@dataclass(frozen=True)
+class Speech:
+    """What the student said, as audio: 16 kHz mono samples. `heard`: its first samples as
+    they were transcribed at a pause the student went on after; only the rest is decoded."""
+
+    samples: npt.NDArray[np.float32]
+    heard: tuple[int, Transcribed] | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,11 @@ class SentenceSplitter:
         rest, self._buffer = self._buffer.strip(), ""
         return [rest] if rest else []
 
+    def lead_clause(self) -> str | None:
+        """The unfinished sentence's short first clause, if it has one (see _LEAD_CLAUSE)."""
+        match = _LEAD_CLAUSE.match(self._buffer)
+        return match.group(1) if match else None
+
 
 def sentences_of(text: str) -> list[str]:
     splitter = SentenceSplitter()
@@ -138,9 +148,24 @@ async def transcribe(
     """The student's words (English; `language` None: as detected, e.g. an admin's dictated
     rule), cut to the length of a typed message."""
     start = time.perf_counter()
-    heard = await providers.stt.transcribe(speech.samples, language)
-    text = heard.text.strip()[:MAX_MESSAGE_CHARS]
-    return Transcribed(text, _ms_since(start), heard.uncertain_text())
+    before, head = speech.heard or (0, Transcribed("", 0.0))
+    heard = await providers.stt.transcribe(speech.samples[before:], language)
+    text = joined(head.text, heard.text.strip())[:MAX_MESSAGE_CHARS]
+    return Transcribed(text, _ms_since(start), (*head.uncertain, *heard.uncertain_text()))
+
+
+def joined(head: str, tail: str) -> str:
+    """An utterance transcribed in two parts, cut at a pause. The first part decoded alone may
+    end in "..." or "," (it trailed off: the sentence goes on, lower case) or in a full stop
+    (two sentences, as said)."""
+    if not head or not tail:
+        return head or tail
+    if head.endswith(("...", "…", ",")) or head[-1].isalnum():
+        first, _, rest = tail.partition(" ")
+        if first[:1].isupper() and first.lower() not in ("i", "i'm", "i've", "i'll", "i'd"):
+            first = first[0].lower() + first[1:]
+        return f"{head.rstrip('.…,')} {first} {rest}".strip()
+    return f"{head} {tail}"
 
 
 # The prompt, or how to read it once the words are heard: a voice turn's history may change
@@ -149,12 +174,18 @@ PromptSource = PromptInput | Callable[[], Awaitable[PromptInput]]
 
 
 async def tutor_turn(
-    providers: Providers, prompt: PromptSource, said: str | Speech, *, speak: bool
+    providers: Providers,
+    prompt: PromptSource,
+    said: str | Speech,
+    *,
+    speak: bool,
 ) -> AsyncIterator[TurnEvent]:
     """Answer one student utterance; speech first yields Transcribed (and no more when no
     words were heard). Raises ProviderError when speech-to-text or the model fails; a failure of
     speech synthesis only costs the audio (SpeechFailed). Closing the iterator early (barge-in)
-    cancels the model and the speech at once."""
+    cancels the model and the speech at once. A short clause that opens the reply ("Oh,") is
+    spoken as soon as it is written (SPEAK_FIRST_CLAUSE), as a piece of its own (ReplyAudio
+    counts spoken pieces); the rest of its sentence follows once the sentence is complete."""
     timings: dict[str, float] = {}
     unsure: tuple[str, ...] = ()
     if isinstance(said, Speech):
@@ -176,6 +207,8 @@ async def tutor_turn(
     sentences: asyncio.Queue[str | None] = asyncio.Queue()
     reply_parts: list[str] = []
     name = prompt.profile.name
+    lead: list[str] = []  # the first clause once it was queued for speech ("": not spoken)
+    first_clause = speak and providers.settings.speak_first_clause
 
     async def out(sentence: str) -> None:
         """A sentence of the reply, checked: shown and queued for speech."""
@@ -183,7 +216,22 @@ async def tutor_turn(
             timings["first_sentence"] = _ms_since(start)
         reply_parts.append(sentence)
         await events.put(ReplyDelta(sentence if len(reply_parts) == 1 else f" {sentence}"))
-        await sentences.put(sentence)
+        if len(reply_parts) == 1 and lead and sentence.startswith(lead[0]):
+            sentence = sentence[len(lead[0]) :].strip()  # its start is being spoken already
+        if sentence:
+            await sentences.put(sentence)
+
+    async def speak_lead(splitter: SentenceSplitter) -> None:
+        """Before the first sentence is complete: its short first clause, if clean, to speech."""
+        clause = splitter.lead_clause()
+        if clause is None:
+            return
+        if await find_errors(clause):
+            lead.append("")  # said with its sentence, once that is checked
+            return
+        lead.append(clause)
+        timings["first_clause"] = _ms_since(start)
+        await sentences.put(clause)
 
     async def rewrite(draft: str, sentence: str, found: Sequence[Finding]) -> str | None:
         fixes = [(f.original, f.correction) for f in found]
@@ -229,6 +277,8 @@ async def tutor_turn(
                     for sentence in splitter.feed(guard.feed(delta)):
                         for kept in shape.add(sentence):
                             await proofreader.add(kept)
+                    if first_clause and not lead and not reply_parts:
+                        await speak_lead(splitter)
                     # Another turn began, or the reply has its question: the model may stop.
                     if guard.cut or shape.done:
                         break

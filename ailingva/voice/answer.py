@@ -16,11 +16,13 @@ from pydantic import BaseModel
 
 from ailingva.grammar.findings import Finding
 from ailingva.lessons.schemas import Correction
+from ailingva.providers.audio import pcm16_to_float
 from ailingva.tutor.pipeline import (
     CorrectionsFound,
     ReplyAudio,
     ReplyDelta,
     ReplyDone,
+    Speech,
     SpeechFailed,
     Transcribed,
     TurnEvent,
@@ -47,6 +49,8 @@ class Answer:
     audio: bytes | None  # None for a typed turn
     end_of_speech: float  # perf_counter of the last voiced frame (or of the typed message)
     text: str | None = None  # the typed text, or what speech-to-text heard
+    # The utterance's start as transcribed at an earlier pause: (bytes of `audio`, the words).
+    heard: tuple[int, Transcribed] | None = None
     uncertain: tuple[str, ...] = ()  # what speech-to-text heard without confidence
     number: int = 0  # given when the turn is the tutor's
     committed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -86,6 +90,16 @@ class Answer:
             interrupted=interrupted,
             providers=self.providers,
         )
+
+    def said(self) -> str | Speech:
+        """What the tutor answers: the typed text, or the speech (then the time the turn took
+        to detect is counted)."""
+        if self.text is not None:
+            return self.text
+        assert self.audio is not None
+        self.timings["turn_detect"] = round((time.perf_counter() - self.end_of_speech) * 1000, 1)
+        heard = None if self.heard is None else (self.heard[0] // 2, self.heard[1])
+        return Speech(pcm16_to_float(self.audio), heard)
 
     def played_text(self) -> str:
         """What the student got: with speech, the whole sentences heard and the heard share of
@@ -159,6 +173,7 @@ class Answer:
         """The turn is the tutor's: what was prepared goes out now, the rest as it comes.
         What the answer makes while the held part is being sent joins the queue, so the order
         holds (no audio before its sentence); the turn is committed once the queue is empty."""
+        self.timings["commit"] = round((time.perf_counter() - self.end_of_speech) * 1000, 1)
         while self.held:
             held, self.held = self.held, []
             for item in held:

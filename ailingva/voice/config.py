@@ -1,11 +1,29 @@
 """How a voice session behaves: turn timing, billing minutes, grace periods, limits (tests
-shorten them; the app uses the defaults)."""
+shorten them; the app uses the defaults, some of which the environment may change)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from ailingva.voice.turns import TurnTiming
+
+
+class VoiceTuning(BaseSettings):
+    """The voice turn's levers, from VOICE_* environment variables (the latency bench measures
+    each against the others: `bench/voice_latency.py --variant`)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VOICE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # While the student speaks, the words so far every this much speech (0: never).
+    partial_every_ms: int = 1000
+    # At a pause the student goes on after, keep what speech-to-text heard so far: later only
+    # the rest of the utterance is decoded. Off by default: Whisper hears the start worse
+    # without the rest (`python -m bench.stt_tail`: other words in 2 of the first 3 turns).
+    tail_transcripts: bool = False
 
 
 @dataclass(frozen=True)
@@ -21,5 +39,4 @@ class VoiceConfig:
     idle_seconds: float = 300.0
     max_messages_per_second: int = 100
     max_protocol_errors: int = 20
-    # While the student speaks, the words so far every this much speech (0: never).
-    partial_every_ms: int = 1000
+    tuning: VoiceTuning = field(default_factory=VoiceTuning)

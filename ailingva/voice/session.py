@@ -26,7 +26,6 @@ from ailingva.billing.ledger import InsufficientFunds
 from ailingva.core.db import utcnow
 from ailingva.core.errors import AppError
 from ailingva.lessons import service as lessons
-from ailingva.providers.audio import pcm16_to_float
 from ailingva.providers.base import ProviderError
 from ailingva.providers.registry import ProviderRegistry
 from ailingva.tutor.conversation import (
@@ -35,13 +34,14 @@ from ailingva.tutor.conversation import (
     read_prompt,
     store_exchange,
 )
-from ailingva.tutor.pipeline import ReplyDone, Speech, Transcribed
+from ailingva.tutor.pipeline import ReplyDone, Transcribed
 from ailingva.tutor.prompt import PromptInput
 from ailingva.tutor.service import used_providers
 from ailingva.tutor.waiting import turn_in_line
 from ailingva.voice import events
 from ailingva.voice.answer import Answer
 from ailingva.voice.config import VoiceConfig
+from ailingva.voice.end_of_turn import EndOfTurn
 from ailingva.voice.ending import DATABASE_AWAY, cancel, finish
 from ailingva.voice.events import SessionEndReason, SessionError
 from ailingva.voice.live import ENDINGS, EndReason
@@ -106,16 +106,18 @@ class VoiceSession:
         self.student = student
         self.config = config
         self.detector = TurnDetector(config.timing)
+        self.end_of_turn = EndOfTurn(registry.current.settings)
         self.frames = FrameBuffer()
         self.lesson: LessonOpened | None = None
         self.speak = True
         self.turn: Answer | None = None
         self.turn_count = 0
         self.carry_audio = b""  # an utterance the student went on with after the turn was taken
+        self.heard: tuple[int, Transcribed] | None = None  # its start, transcribed (Answer.heard)
         self.last_voiced_at = 0.0
         self.prompt: LessonPrompt | None = None  # once the lesson is open
         self.partials = PartialTranscripts(
-            registry, self.transport, every_ms=config.partial_every_ms
+            registry, self.transport, every_ms=config.tuning.partial_every_ms
         )
         self.background: set[asyncio.Task[Any]] = set()
         self.settling = False  # the session is ending: no more work ahead of the next turn
@@ -222,6 +224,7 @@ class VoiceSession:
         )
         # While the student gets ready to speak, the model reads the lesson's fixed prompt.
         self._in_background(self.prompt.prefill_start())
+        self._in_background(self.end_of_turn.warm_up())
         await self.transport.send(
             events.SessionStarted(
                 protocol=PROTOCOL_VERSION,
@@ -323,9 +326,8 @@ class VoiceSession:
 
     def _speculate(self) -> None:
         self.partials.drop()
-        turn = Answer(self.transport, self._utterance(), self.last_voiced_at)
-        turn.task = asyncio.create_task(self._answer(turn))
-        self.turn = turn
+        turn = Answer(self.transport, self._utterance(), self.last_voiced_at, heard=self.heard)
+        self._take_turn(turn)
 
     async def _drop_speculation(self) -> None:
         turn = self.turn
@@ -337,8 +339,9 @@ class VoiceSession:
         audio_ms = self._utterance_ms()
         turn = self.turn
         if turn is None or turn.committed.is_set():
-            turn = Answer(self.transport, self._utterance(), self.last_voiced_at)
+            turn = Answer(self.transport, self._utterance(), self.last_voiced_at, heard=self.heard)
             self._take_turn(turn)
+        self.heard = None
         self.detector.reset()
         self.partials.drop()
         self.partials.heard_ms = 0
@@ -364,22 +367,19 @@ class VoiceSession:
         providers = self.registry.current
         turn.providers = used_providers(providers, heard=turn.audio is not None, speak=self.speak)
         try:
-            if turn.text is None:
-                assert turn.audio is not None
-                said: str | Speech = Speech(pcm16_to_float(turn.audio))
-                turn.timings["turn_detect"] = round(
-                    (time.perf_counter() - turn.end_of_speech) * 1000, 1
-                )
-            else:
-                said = turn.text
-                await turn.emit(events.TurnTranscript(text=turn.text))
-            # Closed however the task ends (a barge-in cancels it): the turn's place in line
-            # is given up at once, not when the generator is collected.
+            said = turn.said()
+            if isinstance(said, str):
+                await turn.emit(events.TurnTranscript(text=said))
+            # Closed however the task ends (a barge-in cancels it): its place in line goes too.
             turn_events = turn_in_line(providers, self.prompt.latest, said, speak=self.speak)
             async with aclosing(turn_events) as answer:
                 async for event in answer:
                     if isinstance(event, Transcribed) and not turn.committed.is_set():
                         self.detector.unfinished = sounds_unfinished(event.text)
+                        # Judged once the words are known (it would only slow speech-to-text).
+                        self.end_of_turn.judge(self.detector, turn.audio or b"", turn.timings)
+                        if self.config.tuning.tail_transcripts and turn.audio is not None:
+                            self.heard = (len(turn.audio), event)  # what a later pause may reuse
                     await turn.follow(event)
                     if isinstance(event, Transcribed) and not event.text:
                         await turn.committed.wait()

@@ -6,6 +6,11 @@ working on the answer at once (speculatively); the turn is only taken after a lo
 longer still when the words so far sound unfinished ("and", "because", "the"...): learners
 stop to think in the middle of a sentence, and must not be cut off.
 
+An end-of-turn model (Smart Turn, voice/end_of_turn.py) may judge each short pause from the
+voice itself: a turn it hears as finished is taken as soon as the words are known not to end
+open (no sooner: the answer needs them anyway), one it hears as unfinished gets longer
+(`incomplete_commit_ms`); without its verdict the silence timeouts decide.
+
 The VAD holds its "speech" verdict for a while after the voice has stopped (100-180 ms, even
 over digital silence). Once the student is speaking, a frame far quieter than their voice
 (QUIET_DB below the utterance's level) counts as silence, so the pause is heard that much sooner.
@@ -48,6 +53,7 @@ class TurnTiming:
     pause_ms: int = 240  # silence after which the answer is prepared (speculatively)
     commit_ms: int = 600  # silence after which the turn is the tutor's
     unfinished_commit_ms: int = 1500  # the same when the last word leaves the sentence open
+    incomplete_commit_ms: int = 2000  # the same when the end-of-turn model hears it unfinished
     barge_in_voiced_ms: int = 200  # speech needed to interrupt the tutor (echo is shorter)
     max_utterance_ms: int = 30_000  # a monologue is cut here and answered
 
@@ -75,7 +81,12 @@ class TurnDetector:
         self._utterance = bytearray()
         self._speech_ms = 0
         self._level = 0.0  # the utterance's voice level (RMS, 0..1)
-        self.unfinished = False  # set by the caller once it knows the words so far
+        # Set by the caller once it knows the words so far (None: not yet).
+        self.unfinished: bool | None = None
+        # The end-of-turn model's verdict on the current pause (None: none yet), and the
+        # number of pauses heard, so that a late verdict is not taken for a later pause's.
+        self.finished: bool | None = None
+        self.pauses = 0
 
     @property
     def speaking(self) -> bool:
@@ -118,13 +129,15 @@ class TurnDetector:
         if voiced:
             if self._paused:
                 self._paused = False
+                self.finished = None
                 events.append(TurnSignal.RESUMED)
             self._silence_ms = 0
-            self.unfinished = False
+            self.unfinished = None
         else:
             self._silence_ms += FRAME_MS
             if not self._paused and self._silence_ms >= self.timing.pause_ms:
                 self._paused = True
+                self.pauses += 1
                 events.append(TurnSignal.PAUSED)
         if self._turn_over():
             events.append(TurnSignal.TURN_ENDED)
@@ -136,11 +149,21 @@ class TurnDetector:
         self._level = max(rms, self._level * LEVEL_DECAY_PER_FRAME)
         return rms >= self._level * 10 ** (-QUIET_DB / 20)
 
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
     def _turn_over(self) -> bool:
         if self._speech_ms >= self.timing.max_utterance_ms:
             return True
+        if not self._paused:
+            return False
+        if self.finished and self.unfinished is False:
+            return True  # the voice sounds finished, and so do the words
         needed = self.timing.unfinished_commit_ms if self.unfinished else self.timing.commit_ms
-        return self._paused and self._silence_ms >= needed
+        if self.finished is False:
+            needed = max(needed, self.timing.incomplete_commit_ms)
+        return self._silence_ms >= needed
 
     def reset(self) -> None:
         """Listen for the next utterance."""
@@ -152,7 +175,8 @@ class TurnDetector:
         self._level = 0.0
         self._recent.clear()
         self._preroll.clear()
-        self.unfinished = False
+        self.unfinished = None
+        self.finished = None
 
 
 def sounds_unfinished(text: str) -> bool:

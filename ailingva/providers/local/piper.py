@@ -32,9 +32,12 @@ class PiperProcess:
     serves every event loop of the process (the app's, each test's).
     """
 
-    def __init__(self, model: Path, config: Path, *, provider: str) -> None:
+    def __init__(self, model: Path, config: Path, *, threads: int, provider: str) -> None:
         # -P: the script's own directory must not shadow the `piper` package with our piper.py.
-        self._command = [sys.executable, "-P", piper_worker.__file__, str(model), str(config)]
+        self._command = [
+            *(sys.executable, "-P", piper_worker.__file__),
+            *(str(model), str(config), str(threads)),
+        ]
         self._provider = provider
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
@@ -119,10 +122,11 @@ class PiperProcess:
 
 
 class PiperTTS(TextToSpeechEngine):
-    def __init__(self, voice: str, models_dir: Path) -> None:
+    def __init__(self, voice: str, models_dir: Path, *, threads: int = 2) -> None:
         self.name = f"local:{voice}"
         self._spec = model_spec(voice, "tts", provider=self.name)
         self._models_dir = models_dir
+        self._threads = threads
         self._worker: PiperProcess | None = None
         self.capabilities = Capabilities.speaking(
             (Voice(voice, self._spec.languages),), streaming=True, local=True
@@ -148,10 +152,10 @@ class PiperTTS(TextToSpeechEngine):
 
     def _process(self) -> PiperProcess:
         self._worker = load_verified(
-            self._spec, self._models_dir, self._new_process, provider=self.name
+            self._spec, self._models_dir, self._new_process, self._threads, provider=self.name
         )
         return self._worker
 
     def _new_process(self) -> PiperProcess:
         model, config = (self._spec.directory(self._models_dir) / f.path for f in self._spec.files)
-        return PiperProcess(model, config, provider=self.name)
+        return PiperProcess(model, config, threads=self._threads, provider=self.name)

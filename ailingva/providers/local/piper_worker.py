@@ -1,4 +1,4 @@
-"""A warm Piper process: `python piper_worker.py MODEL.onnx CONFIG.json`.
+"""A warm Piper process: `python piper_worker.py MODEL.onnx CONFIG.json [THREADS]`.
 
 Piper is GPL-3.0, so it runs in this separate process, never inside the app. Protocol:
 stdin carries one JSON object a line, `{"text": ...}`; stdout carries frames of a 1-byte kind,
@@ -25,14 +25,24 @@ def write_frame(out: BinaryIO, kind: bytes, payload: bytes = b"") -> None:
     out.flush()
 
 
-def main(model_path: str, config_path: str) -> None:
+def main(model_path: str, config_path: str, threads: int) -> None:
     # Frames go to a private copy of stdout; anything a library prints lands on stderr instead
     # of corrupting the frame stream.
     frames = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    from piper import PiperVoice
+    import onnxruntime  # type: ignore[import-untyped]
+    from piper import PiperConfig, PiperVoice
 
-    voice = PiperVoice.load(model_path, config_path=config_path)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads  # speech's share of the cores
+    options.inter_op_num_threads = 1
+    with open(config_path, encoding="utf-8") as config:
+        voice = PiperVoice(
+            session=onnxruntime.InferenceSession(
+                model_path, sess_options=options, providers=["CPUExecutionProvider"]
+            ),
+            config=PiperConfig.from_dict(json.load(config)),
+        )
     # The first synthesis pays onnxruntime's one-off set-up; pay it before saying ready.
     for _ in voice.synthesize("Ready."):
         pass
@@ -47,4 +57,4 @@ def main(model_path: str, config_path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 2)

@@ -64,6 +64,7 @@ def models_in_use(settings: ProviderSettings) -> list[str]:
         wanted.append(settings.local_llm_model)
     if "local" in (settings.tts_provider, settings.tts_fallback):
         wanted += [settings.local_tts_voice, settings.local_ru_tts_voice]
+    wanted.append(settings.local_turn_model)  # "none" is no model: left out below
     return [name for name in wanted if name in MODELS]
 
 
