@@ -46,6 +46,24 @@ def test_reused_prefixes_give_the_same_scores(scorer: LlamaScorer) -> None:
     assert the == pytest.approx(lp_the, abs=0.1)
 
 
+def test_variants_scored_in_one_batch_match_each_scored_alone(scorer: LlamaScorer) -> None:
+    base = "My brother have two cars and a big house."
+    variants = [
+        ("My brother has two cars and a big house.", 11, 26),
+        ("My brother have two car and a big house.", 20, 30),
+        ("My brother have two cars and the big house.", 30, 43),
+        ("The my brother have two cars and a big house.", 0, 14),
+    ]
+    batched = scorer.variant_logprobs(base, variants)
+    alone = [scorer.token_logprobs(text, start, end) for text, start, end in variants]
+    assert [[(s, e) for s, e, _ in v] for v in batched] == [
+        [(s, e) for s, e, _ in v] for v in alone
+    ]
+    for b, a in zip(batched, alone, strict=True):
+        assert [lp for _, _, lp in b] == pytest.approx([lp for _, _, lp in a], abs=0.1)
+    assert all(v for v in batched)
+
+
 def test_the_deep_pass_finds_learner_errors_and_leaves_correct_sentences(
     scorer: LlamaScorer,
 ) -> None:

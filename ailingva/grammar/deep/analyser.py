@@ -87,22 +87,28 @@ class DeepAnalyser:
                 # counts is whether the model expects one there at all.
                 insert = s.edit.kind == EditKind.ARTICLE_INSERT
                 s.first_gain = lp_new - INSERT_FLOOR if insert else lp_new - lp_old
-        # Right to left: each edit shares the longest prefix with the one scored before it.
-        for s in sorted(results, key=lambda r: (-r.edit.start, -r.edit.end)):
-            if s.site_min <= self._gate and s.first_gain >= self._first_gate:
-                self._score(text, original, s)
+                s.first_new, s.first_old = lp_new, lp_old
+        chosen = [
+            s for s in results if s.site_min <= self._gate and s.first_gain >= self._first_gate
+        ]
+        ends = [window_end(text, s.edit.end, self._window) for s in chosen]
+        asks = [
+            (s.edit.apply(text), s.edit.start, end + len(s.edit.replacement) - len(s.edit.original))
+            for s, end in zip(chosen, ends, strict=True)
+        ]
+        for s, end, edited in zip(
+            chosen, ends, self._scorer.variant_logprobs(text, asks), strict=True
+        ):
+            e = s.edit
+            before = [t for t in original if t[1] > e.start and t[0] < end]
+            s.delta = total(edited) - total(before)
+            s.delta_after = total(edited, e.start + len(e.replacement)) - total(before, e.end)
+            near = window_end(text, e.end, 1)
+            shift = len(e.replacement) - len(e.original)
+            s.delta_near = total(_upto(edited, near + shift)) - total(_upto(before, near))
+            s.scored = True
         _margins(results)
         return results
-
-    def _score(self, text: str, original: list[TokenScore], s: EditScores) -> None:
-        e = s.edit
-        end = window_end(text, e.end, self._window)
-        shift = len(e.replacement) - (e.end - e.start)
-        before = [t for t in original if t[1] > e.start and t[0] < end]
-        edited = self._scorer.token_logprobs(e.apply(text), e.start, end + shift)
-        s.delta = total(edited) - total(before)
-        s.delta_after = total(edited, e.start + len(e.replacement)) - total(before, e.end)
-        s.scored = True
 
     def decide(
         self, text: str, scored: Sequence[EditScores], classifier: Classifier | None = None
@@ -144,6 +150,10 @@ def preference(s: EditScores) -> float:
     """How much the model prefers the edit: the window's log-probability gain; for an inserted
     article, the gain of the words after it (an extra token always costs probability)."""
     return s.delta_after if s.edit.kind == EditKind.ARTICLE_INSERT else s.delta
+
+
+def _upto(scores: list[TokenScore], end: int) -> list[TokenScore]:
+    return [t for t in scores if t[0] < end]
 
 
 def _site_min(text: str, scores: list[TokenScore], e: Edit) -> float:

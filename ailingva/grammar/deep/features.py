@@ -20,9 +20,12 @@ class EditScores:
     edit: Edit
     site_min: float  # the lowest log-probability of the original's tokens around the edit
     first_gain: float = 0.0  # log p of the edit's first word minus the original's, at the site
+    first_new: float = 0.0  # log p of the edit's first word at the site
+    first_old: float = 0.0  # log p of the original's first word there
     scored: bool = False  # False: the site looked fine to the model and was not re-scored
     delta: float = 0.0  # window log-probability, edited minus original
     delta_after: float = 0.0  # the same without the edit's own tokens (its cost left out)
+    delta_near: float = 0.0  # delta up to the first word after the edit only
     margin: float = 0.0  # delta minus the best other candidate's delta at the same site
     bigram_gain: float = 0.0  # mean log10 bigram count, edited minus original
     orig_unseen: bool = False  # a bigram of the original has count 0
