@@ -71,9 +71,12 @@ class DeepAnalyser:
         self._window = window
 
     def score_edits(self, text: str) -> list[EditScores]:
-        """Every candidate edit of `text` with its features (the model's and the bigrams')."""
+        """Every candidate edit of `text` with its features (the model's and the bigrams'), but
+        those of a kind the analyser's classifier has turned off."""
         doc = self._parse(text)
-        edits = candidates(doc)
+        # Kinds the classifier never accepts are not worth the model's time.
+        off = self._classifier.off_kinds() if self._classifier is not None else frozenset()
+        edits = [e for e in candidates(doc) if e.kind not in off]
         if not edits:
             return []
         original = self._scorer.token_logprobs(text, 0, len(text))

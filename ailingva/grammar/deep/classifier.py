@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ailingva.grammar.deep.features import FEATURE_NAMES
+from ailingva.grammar.deep.features import FEATURE_NAMES, KINDS
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 # The defaults the bench trains with (tuned for precision by cross-validation on the dev data).
@@ -38,6 +38,10 @@ class Classifier:
 
     def threshold_for(self, kind: str) -> float:
         return self.kind_thresholds.get(kind, self.threshold)
+
+    def off_kinds(self) -> frozenset[str]:
+        """The kinds of edit this classifier never accepts (a threshold of 1 or more)."""
+        return frozenset(k for k in KINDS if self.threshold_for(k) >= 1.0)
 
     def probability(self, x: Sequence[float]) -> float:
         z = self.bias + sum(
