@@ -74,6 +74,9 @@ class ProviderSettings(BaseSettings):
     # Off by default until its precision on real-word errors reaches 0.60 and its work is kept
     # out of live turns on the same cores (issues #14 and #15).
     analysis_model: str = "none"
+    # "openai": the deep pass also asks the OpenAI-compatible endpoint (OPENAI_BASE_URL,
+    # OPENAI_LLM_MODEL) for a corrected sentence and keeps the edits its checks do not contradict.
+    analysis_llm: Literal["none", "openai"] = "none"
 
     # Any OpenAI-compatible server: OpenAI itself, llama.cpp server, vLLM, Ollama.
     openai_base_url: str = "https://api.openai.com/v1"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from ailingva.grammar.deep.align import align
 from ailingva.grammar.deep.candidates import CATEGORY, Edit, EditKind, candidates
 from ailingva.grammar.deep.classifier import Classifier
 from ailingva.grammar.deep.features import EditScores, add_bigrams, vector
@@ -41,6 +42,11 @@ AGREEMENT_PAIRS = frozenset(
     }
 )  # fmt: skip
 SOURCE = "analysis"
+# A corrector's edit is dropped when the local model prefers the learner's words by this much.
+CONTRADICTION = -3.0
+# The confidence of a corrector's edit the local model also prefers, and of one it does not.
+CORRECTOR_AGREED = 0.9
+CORRECTOR_ALONE = 0.7
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,12 @@ class DeepAnalyser:
         chosen = [
             s for s in results if s.site_min <= self._gate and s.first_gain >= self._first_gate
         ]
+        self._score(text, original, chosen)
+        _margins(results)
+        return results
+
+    def _score(self, text: str, original: list[TokenScore], chosen: list[EditScores]) -> None:
+        """Fill the window deltas of `chosen` (edits of `text`, whose scores are `original`)."""
         ends = [window_end(text, s.edit.end, self._window) for s in chosen]
         asks = [
             (s.edit.apply(text), s.edit.start, end + len(s.edit.replacement) - len(s.edit.original))
@@ -110,8 +122,29 @@ class DeepAnalyser:
             shift = len(e.replacement) - len(e.original)
             s.delta_near = total(_upto(edited, near + shift)) - total(_upto(before, near))
             s.scored = True
-        _margins(results)
-        return results
+
+    def check_corrections(
+        self, text: str, corrected: str, live: Sequence[Finding] = ()
+    ) -> list[DeepFinding]:
+        """A corrector's sentence as findings: its edits of `text` (`align`), but those the
+        local model contradicts (it prefers the learner's words by CONTRADICTION or more) and
+        those over a live finding's words."""
+        edits = align(text, corrected)
+        if not edits:
+            return []
+        original = self._scorer.token_logprobs(text, 0, len(text))
+        scored = [EditScores(e, _site_min(text, original, e)) for e in edits]
+        self._score(text, original, scored)
+        kept = [
+            DeepFinding(
+                to_finding(text, s.edit),
+                CORRECTOR_AGREED if s.delta > 0 else CORRECTOR_ALONE,
+                s.edit,
+            )
+            for s in scored
+            if s.delta > CONTRADICTION
+        ]
+        return beside(kept, live)
 
     def decide(
         self, text: str, scored: Sequence[EditScores], classifier: Classifier | None = None
@@ -142,6 +175,14 @@ class DeepAnalyser:
             log.exception("deep grammar pass failed")
             return []
         return beside(found, live)
+
+
+def unchecked_corrections(
+    text: str, corrected: str, live: Sequence[Finding] = ()
+) -> list[DeepFinding]:
+    """A corrector's edits of `text` as findings when no local model can check them."""
+    found = [DeepFinding(to_finding(text, e), CORRECTOR_ALONE, e) for e in align(text, corrected)]
+    return beside(found, live)
 
 
 def beside(found: Sequence[DeepFinding], live: Sequence[Finding]) -> list[DeepFinding]:
@@ -215,7 +256,7 @@ def to_finding(text: str, edit: Edit) -> Finding:
     """The edit as a finding over whole words: an inserted article is shown on the word it goes
     before ("point" -> "the point"), a deleted word alone ("the" -> "")."""
     start, end, correction = edit.start, edit.end, edit.replacement
-    if edit.kind == EditKind.ARTICLE_INSERT:
+    if edit.start == edit.end:
         end = window_end(text, start, 1)
         correction = edit.replacement + text[start:end]
     elif edit.replacement == "" or edit.kind == EditKind.ARTICLE_DELETE:
