@@ -16,6 +16,7 @@ the model's scores of each sentence, so a second run with other thresholds is qu
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -185,10 +186,20 @@ def run_analysis(sentences: list[Sentence], args: argparse.Namespace) -> str:
     texts = [sentence_text(s) for s in sentences]
     scorer = LlamaScorer(args.model, args.models_dir, n_threads=args.threads)
     scorer.warm_up()
+    # Cross-validation needs every kind scored; the shipped weights score only the kinds they
+    # can accept, as the brain's analysis job does.
+    shipped = None if args.folds else Classifier.load()
     analyser = DeepAnalyser(
-        get_checker().parse, scorer, None, gate=args.gate, first_gate=args.first_gate
+        get_checker().parse, scorer, shipped, gate=args.gate, first_gate=args.first_gate
     )
     scored, deep_seconds = ged_deep.score_all(analyser, texts, args.cache)
+    if deep_seconds:
+        live_each = live_seconds / len(sentences)
+        print(
+            f"speed: live {1 / live_each:.1f} sentences/s, deep {1 / deep_seconds:.2f} "
+            f"sentences/s in the same run (deep/live time {deep_seconds / live_each:.0f}x), "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
 
     def gold_of(i: int, findings: list[Finding]) -> list[str]:
         _, offsets = join_tokens([token for token, _ in sentences[i]])

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from lemminflect import getAllLemmas, getInflection
 from spacy.tokens import Doc
 
 from ailingva.grammar.deep.align import align
@@ -42,6 +43,8 @@ AGREEMENT_PAIRS = frozenset(
     }
 )  # fmt: skip
 SOURCE = "analysis"
+# What a change of tense costs a fix in log-probability, against one that keeps the tense.
+TENSE_CHANGE = 2.5
 # A corrector's edit is dropped when the local model prefers the learner's words by this much.
 CONTRADICTION = -3.0
 # The confidence of a corrector's edit the local model also prefers, and of one it does not.
@@ -160,8 +163,16 @@ class DeepAnalyser:
             p = classifier.probability(vector(s))
             if p >= classifier.threshold_for(s.edit.kind):
                 accepted.append((p, s))
+        # The classifier says whether a site is wrong; which fix to show is the model's choice
+        # among the accepted ones there (the likeliest, a change of tense counting against it).
+        sites: dict[tuple[int, int], tuple[float, EditScores]] = {}
+        for p, s in accepted:
+            key = (s.edit.start, s.edit.end)
+            best_p, best = sites.get(key, (p, s))
+            pick = s if _fix_rank(s) > _fix_rank(best) else best
+            sites[key] = (max(p, best_p), pick)
         chosen: list[DeepFinding] = []
-        for p, s in sorted(accepted, key=lambda a: -a[0]):
+        for p, s in sorted(sites.values(), key=lambda a: -a[0]):
             finding = to_finding(text, s.edit)
             if all(_apart(finding, c.finding) for c in chosen):
                 chosen.append(DeepFinding(finding, p, s.edit))
@@ -194,6 +205,21 @@ def preference(s: EditScores) -> float:
     """How much the model prefers the edit: the window's log-probability gain; for an inserted
     article, the gain of the words after it (an extra token always costs probability)."""
     return s.delta_after if s.edit.kind == EditKind.ARTICLE_INSERT else s.delta
+
+
+def _fix_rank(s: EditScores) -> float:
+    """How good a fix the model thinks an edit is; one that changes the verb's tense ("We was"
+    -> "are") needs a clear lead over one that keeps it ("were")."""
+    tense_change = s.edit.kind == EditKind.VERB_FORM and _is_past(s.edit.original) != _is_past(
+        s.edit.replacement
+    )
+    return s.delta - (TENSE_CHANGE if tense_change else 0.0)
+
+
+def _is_past(word: str) -> bool:
+    low = word.lower()
+    lemmas = getAllLemmas(low, upos="VERB").get("VERB", (low,))
+    return any(low in (*getInflection(m, "VBD"), *getInflection(m, "VBN")) for m in lemmas)
 
 
 def _upto(scores: list[TokenScore], end: int) -> list[TokenScore]:
