@@ -19,7 +19,7 @@ import argparse
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -186,11 +186,14 @@ def run_analysis(sentences: list[Sentence], args: argparse.Namespace) -> str:
     texts = [sentence_text(s) for s in sentences]
     scorer = LlamaScorer(args.model, args.models_dir, n_threads=args.threads)
     scorer.warm_up()
-    # Cross-validation needs every kind scored; the shipped weights score only the kinds they
-    # can accept, as the brain's analysis job does.
-    shipped = None if args.folds else Classifier.load()
+    kind_thresholds = dict(KIND_THRESHOLDS)
+    for item in args.kind_threshold or ():
+        kind, value = item.split("=")
+        kind_thresholds[kind] = float(value)
+    # Only the kinds these thresholds can accept are scored, as in the brain's analysis job.
+    scope = replace(Classifier.load(), threshold=args.threshold, kind_thresholds=kind_thresholds)
     analyser = DeepAnalyser(
-        get_checker().parse, scorer, shipped, gate=args.gate, first_gate=args.first_gate
+        get_checker().parse, scorer, scope, gate=args.gate, first_gate=args.first_gate
     )
     scored, deep_seconds = ged_deep.score_all(analyser, texts, args.cache)
     if deep_seconds:
@@ -215,10 +218,6 @@ def run_analysis(sentences: list[Sentence], args: argparse.Namespace) -> str:
         if s.scored
     )
     print(f"candidates {sum(map(len, scored))}, scored {n_scored}, fixing an error {n_right}")
-    kind_thresholds = dict(KIND_THRESHOLDS)
-    for item in args.kind_threshold or ():
-        kind, value = item.split("=")
-        kind_thresholds[kind] = float(value)
     options: dict[str, Any] = {
         "threshold": args.threshold,
         "min_delta": args.min_delta,
