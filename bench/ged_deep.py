@@ -110,10 +110,12 @@ def train(
     kind_thresholds: dict[str, float] | None = None,
     l2: float = L2,
 ) -> Classifier:
+    # Trained on the kinds that can be accepted only: the others' verdicts would blur theirs.
+    on = {k for k, t in (kind_thresholds or {}).items() if t < 1.0} if threshold >= 1.0 else None
     x, y = [], []
     for i in rows:
         for s, yi in zip(scored[i], labels[i], strict=True):
-            if s.scored:
+            if s.scored and (on is None or s.edit.kind in on):
                 x.append(vector(s))
                 y.append(yi)
     return fit(

@@ -16,9 +16,10 @@ the model's scores of each sentence, so a second run with other thresholds is qu
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -185,10 +186,23 @@ def run_analysis(sentences: list[Sentence], args: argparse.Namespace) -> str:
     texts = [sentence_text(s) for s in sentences]
     scorer = LlamaScorer(args.model, args.models_dir, n_threads=args.threads)
     scorer.warm_up()
+    kind_thresholds = dict(KIND_THRESHOLDS)
+    for item in args.kind_threshold or ():
+        kind, value = item.split("=")
+        kind_thresholds[kind] = float(value)
+    # Only the kinds these thresholds can accept are scored, as in the brain's analysis job.
+    scope = replace(Classifier.load(), threshold=args.threshold, kind_thresholds=kind_thresholds)
     analyser = DeepAnalyser(
-        get_checker().parse, scorer, None, gate=args.gate, first_gate=args.first_gate
+        get_checker().parse, scorer, scope, gate=args.gate, first_gate=args.first_gate
     )
     scored, deep_seconds = ged_deep.score_all(analyser, texts, args.cache)
+    if deep_seconds:
+        live_each = live_seconds / len(sentences)
+        print(
+            f"speed: live {1 / live_each:.1f} sentences/s, deep {1 / deep_seconds:.2f} "
+            f"sentences/s in the same run (deep/live time {deep_seconds / live_each:.0f}x), "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
 
     def gold_of(i: int, findings: list[Finding]) -> list[str]:
         _, offsets = join_tokens([token for token, _ in sentences[i]])
@@ -204,10 +218,6 @@ def run_analysis(sentences: list[Sentence], args: argparse.Namespace) -> str:
         if s.scored
     )
     print(f"candidates {sum(map(len, scored))}, scored {n_scored}, fixing an error {n_right}")
-    kind_thresholds = dict(KIND_THRESHOLDS)
-    for item in args.kind_threshold or ():
-        kind, value = item.split("=")
-        kind_thresholds[kind] = float(value)
     options: dict[str, Any] = {
         "threshold": args.threshold,
         "min_delta": args.min_delta,

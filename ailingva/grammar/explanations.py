@@ -70,6 +70,7 @@ TEMPLATES: dict[str, str] = {
     "deep_prep_delete": "Предлог «{original}» здесь лишний: «{phrase}».",
     "deep_verb_form": "Здесь нужна другая форма глагола: «{phrase}» ({correction}, а не "
     "{original}).",
+    "deep_word_choice": "Лучше сказать так: «{phrase}».",
     "deep_noun_number": "Здесь нужно другое число существительного: «{phrase}» ({correction}, а "
     "не {original}).",
     # harper lints without a rule of our own

@@ -30,6 +30,11 @@ class WordCostScorer:
                 out.append((max(0, s - 1), e, self._cost(word)))
         return out
 
+    def variant_logprobs(
+        self, base: str, variants: Sequence[tuple[str, int, int]]
+    ) -> list[list[tuple[int, int, float]]]:
+        return [self.token_logprobs(text, start, end) for text, start, end in variants]
+
     def next_logprobs(self, text: str, position: int, words: Sequence[str]) -> list[float]:
         return [self._cost(w) for w in words]
 

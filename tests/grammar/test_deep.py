@@ -80,13 +80,36 @@ def test_a_likely_sentence_is_not_rescored() -> None:
     assert isinstance(scorer, WordCostScorer) and scorer.calls == 1  # the original, once
 
 
+def test_kinds_the_classifier_has_turned_off_are_not_scored() -> None:
+    text = "Yesterday I go to the park."
+    trusting = trusting_classifier()
+    kinds = {k: 1.0 for k in EditKind if k != EditKind.VERB_FORM}
+    verbs_only = Classifier(**{**trusting.__dict__, "kind_thresholds": kinds})
+    scored = _analyser({**PARK, "went": -0.5}, verbs_only).score_edits(text)
+    assert scored and {s.edit.kind for s in scored} == {EditKind.VERB_FORM}
+    assert {s.edit.kind for s in _analyser(PARK, trusting).score_edits(text)} > {EditKind.VERB_FORM}
+    nothing = Classifier(**{**trusting.__dict__, "threshold": 1.0})
+    analyser = _analyser(PARK, nothing)
+    assert analyser.score_edits(text) == []
+    assert isinstance(analyser._scorer, WordCostScorer) and analyser._scorer.calls == 0
+
+
 def test_one_edit_per_site_and_none_over_a_live_finding() -> None:
     text = "Yesterday I go to the park."
-    analyser = _analyser({**PARK, "went": -0.5, "goes": -1.0})
+    analyser = _analyser({**PARK, "went": -0.5, "goes": -3.5, "gone": -1.0})
     found = analyser.analyse(text)
     assert [f.finding.correction for f in found] == ["went"]
     live = Finding(12, 14, "go", "went", Category.VERB_FORM, "Пояснение.", "rules")
     assert analyser.analyse(text, [live]) == []
+
+
+def test_the_fix_shown_keeps_the_tense_unless_the_model_clearly_wants_another() -> None:
+    costs = {w: -0.9 for w in ("we", "very", "happy", "then")}
+    [found] = _analyser({**costs, "were": -1.0, "are": -0.5}).analyse("We was very happy then.")
+    assert (found.finding.original, found.finding.correction) == ("was", "were")
+    # "Yesterday I go": only a change of tense fits, and the model wants it by far.
+    [found] = _analyser({**PARK, "went": -0.5, "goes": -2.8}).analyse("Yesterday I go to the park.")
+    assert found.finding.correction == "went"
 
 
 def test_findings_cover_whole_words() -> None:

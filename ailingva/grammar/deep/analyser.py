@@ -13,8 +13,10 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from lemminflect import getAllLemmas, getInflection
 from spacy.tokens import Doc
 
+from ailingva.grammar.deep.align import align
 from ailingva.grammar.deep.candidates import CATEGORY, Edit, EditKind, candidates
 from ailingva.grammar.deep.classifier import Classifier
 from ailingva.grammar.deep.features import EditScores, add_bigrams, vector
@@ -41,6 +43,13 @@ AGREEMENT_PAIRS = frozenset(
     }
 )  # fmt: skip
 SOURCE = "analysis"
+# What a change of tense costs a fix in log-probability, against one that keeps the tense.
+TENSE_CHANGE = 2.5
+# A corrector's edit is dropped when the local model prefers the learner's words by this much.
+CONTRADICTION = -3.0
+# The confidence of a corrector's edit the local model also prefers, and of one it does not.
+CORRECTOR_AGREED = 0.9
+CORRECTOR_ALONE = 0.7
 
 
 @dataclass(frozen=True)
@@ -71,9 +80,12 @@ class DeepAnalyser:
         self._window = window
 
     def score_edits(self, text: str) -> list[EditScores]:
-        """Every candidate edit of `text` with its features (the model's and the bigrams')."""
+        """Every candidate edit of `text` with its features (the model's and the bigrams'), but
+        those of a kind the analyser's classifier has turned off."""
         doc = self._parse(text)
-        edits = candidates(doc)
+        # Kinds the classifier never accepts are not worth the model's time.
+        off = self._classifier.off_kinds() if self._classifier is not None else frozenset()
+        edits = [e for e in candidates(doc) if e.kind not in off]
         if not edits:
             return []
         original = self._scorer.token_logprobs(text, 0, len(text))
@@ -87,22 +99,55 @@ class DeepAnalyser:
                 # counts is whether the model expects one there at all.
                 insert = s.edit.kind == EditKind.ARTICLE_INSERT
                 s.first_gain = lp_new - INSERT_FLOOR if insert else lp_new - lp_old
-        # Right to left: each edit shares the longest prefix with the one scored before it.
-        for s in sorted(results, key=lambda r: (-r.edit.start, -r.edit.end)):
-            if s.site_min <= self._gate and s.first_gain >= self._first_gate:
-                self._score(text, original, s)
+                s.first_new, s.first_old = lp_new, lp_old
+        chosen = [
+            s for s in results if s.site_min <= self._gate and s.first_gain >= self._first_gate
+        ]
+        self._score(text, original, chosen)
         _margins(results)
         return results
 
-    def _score(self, text: str, original: list[TokenScore], s: EditScores) -> None:
-        e = s.edit
-        end = window_end(text, e.end, self._window)
-        shift = len(e.replacement) - (e.end - e.start)
-        before = [t for t in original if t[1] > e.start and t[0] < end]
-        edited = self._scorer.token_logprobs(e.apply(text), e.start, end + shift)
-        s.delta = total(edited) - total(before)
-        s.delta_after = total(edited, e.start + len(e.replacement)) - total(before, e.end)
-        s.scored = True
+    def _score(self, text: str, original: list[TokenScore], chosen: list[EditScores]) -> None:
+        """Fill the window deltas of `chosen` (edits of `text`, whose scores are `original`)."""
+        ends = [window_end(text, s.edit.end, self._window) for s in chosen]
+        asks = [
+            (s.edit.apply(text), s.edit.start, end + len(s.edit.replacement) - len(s.edit.original))
+            for s, end in zip(chosen, ends, strict=True)
+        ]
+        for s, end, edited in zip(
+            chosen, ends, self._scorer.variant_logprobs(text, asks), strict=True
+        ):
+            e = s.edit
+            before = [t for t in original if t[1] > e.start and t[0] < end]
+            s.delta = total(edited) - total(before)
+            s.delta_after = total(edited, e.start + len(e.replacement)) - total(before, e.end)
+            near = window_end(text, e.end, 1)
+            shift = len(e.replacement) - len(e.original)
+            s.delta_near = total(_upto(edited, near + shift)) - total(_upto(before, near))
+            s.scored = True
+
+    def check_corrections(
+        self, text: str, corrected: str, live: Sequence[Finding] = ()
+    ) -> list[DeepFinding]:
+        """A corrector's sentence as findings: its edits of `text` (`align`), but those the
+        local model contradicts (it prefers the learner's words by CONTRADICTION or more) and
+        those over a live finding's words."""
+        edits = align(text, corrected)
+        if not edits:
+            return []
+        original = self._scorer.token_logprobs(text, 0, len(text))
+        scored = [EditScores(e, _site_min(text, original, e)) for e in edits]
+        self._score(text, original, scored)
+        kept = [
+            DeepFinding(
+                to_finding(text, s.edit),
+                CORRECTOR_AGREED if s.delta > 0 else CORRECTOR_ALONE,
+                s.edit,
+            )
+            for s in scored
+            if s.delta > CONTRADICTION
+        ]
+        return beside(kept, live)
 
     def decide(
         self, text: str, scored: Sequence[EditScores], classifier: Classifier | None = None
@@ -118,8 +163,16 @@ class DeepAnalyser:
             p = classifier.probability(vector(s))
             if p >= classifier.threshold_for(s.edit.kind):
                 accepted.append((p, s))
+        # The classifier says whether a site is wrong; which fix to show is the model's choice
+        # among the accepted ones there (the likeliest, a change of tense counting against it).
+        sites: dict[tuple[int, int], tuple[float, EditScores]] = {}
+        for p, s in accepted:
+            key = (s.edit.start, s.edit.end)
+            best_p, best = sites.get(key, (p, s))
+            pick = s if _fix_rank(s) > _fix_rank(best) else best
+            sites[key] = (max(p, best_p), pick)
         chosen: list[DeepFinding] = []
-        for p, s in sorted(accepted, key=lambda a: -a[0]):
+        for p, s in sorted(sites.values(), key=lambda a: -a[0]):
             finding = to_finding(text, s.edit)
             if all(_apart(finding, c.finding) for c in chosen):
                 chosen.append(DeepFinding(finding, p, s.edit))
@@ -135,6 +188,14 @@ class DeepAnalyser:
         return beside(found, live)
 
 
+def unchecked_corrections(
+    text: str, corrected: str, live: Sequence[Finding] = ()
+) -> list[DeepFinding]:
+    """A corrector's edits of `text` as findings when no local model can check them."""
+    found = [DeepFinding(to_finding(text, e), CORRECTOR_ALONE, e) for e in align(text, corrected)]
+    return beside(found, live)
+
+
 def beside(found: Sequence[DeepFinding], live: Sequence[Finding]) -> list[DeepFinding]:
     """The deep findings that cover no word a live finding covers."""
     return [d for d in found if all(_apart(d.finding, f) for f in live)]
@@ -144,6 +205,25 @@ def preference(s: EditScores) -> float:
     """How much the model prefers the edit: the window's log-probability gain; for an inserted
     article, the gain of the words after it (an extra token always costs probability)."""
     return s.delta_after if s.edit.kind == EditKind.ARTICLE_INSERT else s.delta
+
+
+def _fix_rank(s: EditScores) -> float:
+    """How good a fix the model thinks an edit is; one that changes the verb's tense ("We was"
+    -> "are") needs a clear lead over one that keeps it ("were")."""
+    tense_change = s.edit.kind == EditKind.VERB_FORM and _is_past(s.edit.original) != _is_past(
+        s.edit.replacement
+    )
+    return s.delta - (TENSE_CHANGE if tense_change else 0.0)
+
+
+def _is_past(word: str) -> bool:
+    low = word.lower()
+    lemmas = getAllLemmas(low, upos="VERB").get("VERB", (low,))
+    return any(low in (*getInflection(m, "VBD"), *getInflection(m, "VBN")) for m in lemmas)
+
+
+def _upto(scores: list[TokenScore], end: int) -> list[TokenScore]:
+    return [t for t in scores if t[0] < end]
 
 
 def _site_min(text: str, scores: list[TokenScore], e: Edit) -> float:
@@ -202,7 +282,7 @@ def to_finding(text: str, edit: Edit) -> Finding:
     """The edit as a finding over whole words: an inserted article is shown on the word it goes
     before ("point" -> "the point"), a deleted word alone ("the" -> "")."""
     start, end, correction = edit.start, edit.end, edit.replacement
-    if edit.kind == EditKind.ARTICLE_INSERT:
+    if edit.start == edit.end:
         end = window_end(text, start, 1)
         correction = edit.replacement + text[start:end]
     elif edit.replacement == "" or edit.kind == EditKind.ARTICLE_DELETE:

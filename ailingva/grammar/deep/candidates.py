@@ -27,6 +27,7 @@ class EditKind(StrEnum):
     PREP_DELETE = "prep_delete"
     VERB_FORM = "verb_form"
     NOUN_NUMBER = "noun_number"
+    WORD_CHOICE = "word_choice"  # any other edit (only a corrector model proposes these)
 
 
 CATEGORY: dict[EditKind, Category] = {
@@ -37,6 +38,7 @@ CATEGORY: dict[EditKind, Category] = {
     EditKind.PREP_DELETE: Category.PREPOSITIONS,
     EditKind.VERB_FORM: Category.VERB_FORM,
     EditKind.NOUN_NUMBER: Category.PLURAL,
+    EditKind.WORD_CHOICE: Category.WORD_CHOICE,
 }
 
 

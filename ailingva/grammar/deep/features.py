@@ -20,9 +20,12 @@ class EditScores:
     edit: Edit
     site_min: float  # the lowest log-probability of the original's tokens around the edit
     first_gain: float = 0.0  # log p of the edit's first word minus the original's, at the site
+    first_new: float = 0.0  # log p of the edit's first word at the site
+    first_old: float = 0.0  # log p of the original's first word there
     scored: bool = False  # False: the site looked fine to the model and was not re-scored
     delta: float = 0.0  # window log-probability, edited minus original
     delta_after: float = 0.0  # the same without the edit's own tokens (its cost left out)
+    delta_near: float = 0.0  # delta up to the first word after the edit only
     margin: float = 0.0  # delta minus the best other candidate's delta at the same site
     bigram_gain: float = 0.0  # mean log10 bigram count, edited minus original
     orig_unseen: bool = False  # a bigram of the original has count 0
@@ -35,6 +38,9 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"after:{k}" for k in KINDS),
     "margin",
     "first_gain",
+    "first_new",
+    "first_old",
+    "delta_near",
     "site_min",
     "bigram_gain",
     "orig_unseen",
@@ -51,6 +57,9 @@ def vector(s: EditScores) -> list[float]:
         *(s.delta_after * k for k in kind),
         s.margin,
         s.first_gain,
+        s.first_new,
+        s.first_old,
+        s.delta_near,
         s.site_min,
         s.bigram_gain,
         float(s.orig_unseen),

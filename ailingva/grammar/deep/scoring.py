@@ -20,6 +20,13 @@ class LanguageScorer(Protocol):
         everything before it. Calls that share a prefix with the previous call may reuse it."""
         ...
 
+    def variant_logprobs(
+        self, base: str, variants: Sequence[tuple[str, int, int]]
+    ) -> list[list[TokenScore]]:
+        """`token_logprobs` of each (text, start, end), the texts being edits of `base`: what they
+        share with it is not evaluated again, the rest of all of them in one batch."""
+        ...
+
     def next_logprobs(self, text: str, position: int, words: Sequence[str]) -> list[float]:
         """The log-probability of the first token of each of `words` written at `position` (the
         start of a word) after `text[:position]`: cheap after `token_logprobs` of `text`."""
