@@ -23,7 +23,14 @@ from dataclasses import dataclass, field
 import websockets
 
 from bench.capacity import register
-from bench.voice_latency import TurnResult, local_server, one_turn, percentile, speech_from_piper
+from bench.voice_latency import (
+    Clip,
+    TurnResult,
+    local_server,
+    one_turn,
+    percentile,
+    speech_from_piper,
+)
 
 
 @dataclass
@@ -56,15 +63,19 @@ class Watched:
         return message
 
 
-async def timed(session: Watched, pcm: bytes) -> TurnResult | None:
-    """The turn, or None when it took longer than voice_latency's 120 s."""
+# Silence streamed after an answer before the next turn (as bench/voice_latency.py's turns).
+GAP_S = 1.5
+
+
+async def timed(session: Watched, clip: Clip) -> TurnResult | None:
+    """The turn, or None when it took longer than voice_latency's limit."""
     try:
-        return await one_turn(session, pcm)
+        return await one_turn(session, clip, f"{id(session)}", GAP_S)
     except TimeoutError:
         return None
 
 
-async def run_step(url: str, tokens: list[str], speech: list[bytes], rounds: int) -> Step:
+async def run_step(url: str, tokens: list[str], speech: list[Clip], rounds: int) -> Step:
     step = Step(len(tokens))
     async with contextlib.AsyncExitStack() as stack:
         sessions = []
@@ -76,9 +87,9 @@ async def run_step(url: str, tokens: list[str], speech: list[bytes], rounds: int
                 pass
             sessions.append(Watched(ws))
         for round_ in range(rounds):
-            pcm = [speech[(round_ + i) % len(speech)] for i in range(len(sessions))]
+            clips = [speech[(round_ + i) % len(speech)] for i in range(len(sessions))]
             results: list[TurnResult | None] = await asyncio.gather(
-                *(timed(session, audio) for session, audio in zip(sessions, pcm, strict=True))
+                *(timed(session, clip) for session, clip in zip(sessions, clips, strict=True))
             )
             for result in results:
                 step.turns += 1
@@ -107,7 +118,7 @@ async def run_step(url: str, tokens: list[str], speech: list[bytes], rounds: int
 
 
 async def bench(url: str, students: Sequence[int], rounds: int) -> list[Step]:
-    speech = [pcm for _, pcm in await speech_from_piper()]
+    speech = await speech_from_piper()
     tokens = await register(url, max(students))
     steps = [await run_step(url, tokens[:count], speech, rounds) for count in students]
     print(f"\nload average {', '.join(f'{n:.2f}' for n in os.getloadavg())}")
@@ -136,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="turns each student takes per step")
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
-        url = args.url or stack.enter_context(local_server())
+        url = args.url or stack.enter_context(local_server({}))
         start = time.monotonic()
         asyncio.run(bench(url, args.students, args.rounds))
         print(f"({time.monotonic() - start:.0f} s)")
