@@ -3,16 +3,15 @@
     .venv/bin/python bench/capacity.py [--sessions 10,25,50] [--seconds 20] [--workers 1|2]
                                        [--database-url URL]
 
-It starts `ailingva serve` with the fake providers (a fresh SQLite database in a temporary
-folder unless --database-url) and, beside it, a bare FastAPI WebSocket sink that only answers
-`start`, `ping` and `stop`. Both servers are pinned to core 0 (with --workers 2 the app gets
-cores 0 and 1, and then shares core 1 with this load generator, which pins itself to core 1).
-Each step opens N sessions on each server in turn; every session streams 20 ms PCM16 frames at
-real-time pace (an espeak-ng sentence, then silence, so the VAD ends a turn every ~4 s) and sends
-a `ping` every 240 ms. Latency = `ping` sent -> `pong` received: the server answers in order, so
-it includes every frame queued in front of the ping. A session is lost if it fails to start,
-gets an `error`, or does not end with `session_ended` after `stop`. CPU = the server's process
-tree (utime + stime from /proc) over the measured window.
+It starts `ailingva serve` with the fake providers (a fresh SQLite database in a temporary folder
+unless --database-url) and a bare FastAPI WebSocket sink that answers `start`, `ping`, `stop`.
+Both are pinned to core 0 (with --workers 2 the app gets cores 0 and 1, sharing core 1 with this
+load generator, pinned to core 1). Each step opens N sessions on each server in turn; each
+streams 20 ms PCM16 frames at real-time pace (an espeak-ng sentence, then silence, so the VAD
+ends a turn every ~4 s) and sends a `ping` every 240 ms. Latency = `ping` sent -> `pong`
+received: the server answers in order, so it includes every frame queued in front of the ping.
+A session is lost if it fails to start, gets an `error`, or does not end with `session_ended`
+after `stop`. CPU = the server's process tree (utime + stime from /proc) over the window.
 """
 
 from __future__ import annotations
@@ -58,9 +57,8 @@ async def _health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@sink.get("/api/auth/me")
+@sink.get("/api/auth/me")  # the least a JSON route does: bench/api_load.py's bare endpoint
 async def _me() -> dict[str, object]:
-    """The least a JSON route does: the bare endpoint of bench/api_load.py."""
     return {"id": 1, "email": "bench@example.com", "name": "Bench", "role": "student"}
 
 
