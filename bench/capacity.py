@@ -237,9 +237,8 @@ def servers(
 
 
 async def register(url: str, count: int) -> list[str]:
-    """`count` students through the API; each from its own address (X-Forwarded-For, which
-    the app trusts from loopback as from its proxy), as the registration throttle counts by
-    address. Returns their access tokens."""
+    """`count` students' access tokens; each registers from its own address (X-Forwarded-For,
+    trusted from loopback as from a proxy), as the registration throttle counts by address."""
     limit = asyncio.Semaphore(4)
 
     async def one(index: int) -> str:
