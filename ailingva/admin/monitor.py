@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from ailingva.api.deps import SessionDep, release_db
@@ -39,8 +38,10 @@ async def stream(
     """Server-Sent Events until the client goes: `event: snapshot` (a MonitorSnapshot) first
     and again every little while (sessions of an app process that died drop out of it),
     `event: session` (a MonitorEvent) for each change, `: ping` comments between."""
-    # The stream lasts: the sign-in check's transaction and database place end here.
-    await run_in_threadpool(release_db, db)
+    # The stream lasts: the sign-in check's transaction and database place end here, on the
+    # loop and at once (a short commit of a read): in a worker thread it could still be running
+    # when the request's own end of the session commits, and SQLAlchemy refuses that (a 500).
+    release_db(db)
     monitor = _monitor(request)
     async with monitor.watching() as changes:
         known: dict[str, int] = {}

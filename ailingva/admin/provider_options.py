@@ -75,6 +75,7 @@ def provider_options(models_dir: Path, *, offer_fake: bool) -> ProviderOptions:
             installed=model_present(spec, models_dir),
         )
         for spec in MODELS.values()
+        if spec.kind in CAPABILITIES  # not the end-of-turn model: no provider setting picks it
     ]
     voices = ProviderVoices(
         openai=[VoiceOption(name=name, languages=["en", "ru"]) for name in openai.OPENAI_VOICES],

@@ -207,6 +207,8 @@ class Monitor:
                             self._process_key, event.session.id, event.session.model_dump_json()
                         )
                         pipe.expire(self._process_key, int(self.ttl_seconds))
+                        # Listed at once: a monitor opened before the next renewal sees it.
+                        pipe.sadd(self._processes_key, self._process_key)
                     pipe.publish(self.channel, event.model_dump_json())
                     await pipe.execute()
                 self._recovered()

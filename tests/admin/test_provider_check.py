@@ -213,7 +213,10 @@ def test_options_list_the_families_models_and_voices(admin: TestClient) -> None:
     assert {"alena", "filipp", "john"} <= {v["name"] for v in voices["yandex"]}
     assert [v["name"] for v in voices["local"]] == ["piper-joe"]
     assert {v["name"] for v in voices["local_ru"]} == {"espeak-ru", "festival-ru"}
-    assert {m["name"] for m in options["local_models"]} == set(MODELS)
+    # Every model a provider setting can pick; not the end-of-turn model.
+    choosable = {name for name, spec in MODELS.items() if spec.kind in ("stt", "llm", "tts")}
+    assert {m["name"] for m in options["local_models"]} == choosable
+    assert "smart-turn-v3.2" not in choosable
 
 
 def test_options_say_which_models_are_pulled_and_hide_the_fakes_in_production(
