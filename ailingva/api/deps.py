@@ -5,6 +5,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated
 from weakref import WeakKeyDictionary
 
@@ -56,7 +57,10 @@ async def _db(request: Request) -> AsyncIterator[Session]:
     def release() -> None:  # from any thread, once
         if held:
             held.clear()
-            loop.call_soon_threadsafe(gate.release)
+            if _running_loop() is loop:
+                gate.release()
+            else:  # wakes the loop: a system call, spared on the loop itself
+                loop.call_soon_threadsafe(gate.release)
 
     engine: Engine = request.app.state.engine
     if request.method in READING_METHODS and not request.scope.get(_AS_WRITER):
@@ -65,13 +69,20 @@ async def _db(request: Request) -> AsyncIterator[Session]:
     session.info[_RELEASE] = release
     try:
         yield session
-        await run_in_threadpool(session.commit)
     except BaseException:
-        await run_in_threadpool(session.rollback)
+        await run_in_threadpool(partial(_end, session, commit=False))
         raise
+    else:
+        await run_in_threadpool(partial(_end, session, commit=True))
     finally:
-        await run_in_threadpool(session.close)
         release()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # a worker thread
+        return None
 
 
 def _end(session: Session, *, commit: bool) -> None:

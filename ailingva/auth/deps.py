@@ -1,8 +1,10 @@
 """Who is signed in, as `Annotated` aliases: `CurrentUser`, `AdminUser`, `ReleasedUser`."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from ailingva.api.deps import SessionDep, SettingsDep, release_db
@@ -26,27 +28,37 @@ async def client_info(request: Request) -> auth_service.ClientInfo:
 ClientDep = Annotated[auth_service.ClientInfo, Depends(client_info)]
 
 
-def _optional_auth(
+# The dependencies below are coroutines that take one thread hop for the query, and none when
+# there is nothing to look up: a hop costs more CPU than the query (bench/api_load.py).
+
+
+async def _optional_auth(
     db: SessionDep,
     settings: SettingsDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
     cookie: Annotated[str | None, Depends(_cookie_scheme)],
 ) -> auth_service.Authenticated | None:
     token = bearer.credentials if bearer is not None else None
-    return auth_service.identify(db, settings, bearer=token, cookie=cookie, now=utcnow())
+    if not token and not cookie:
+        return None
+    return await run_in_threadpool(
+        partial(auth_service.identify, db, settings, bearer=token, cookie=cookie, now=utcnow())
+    )
 
 
 OptionalAuth = Annotated[auth_service.Authenticated | None, Depends(_optional_auth)]
 
 
-def _cookie_auth(
+async def _cookie_auth(
     db: SessionDep,
     settings: SettingsDep,
     cookie: Annotated[str | None, Depends(_cookie_scheme)],
 ) -> auth_service.Authenticated | None:
     if not cookie:
         return None
-    return auth_service.resolve_cookie(db, settings, cookie, now=utcnow())
+    return await run_in_threadpool(
+        partial(auth_service.resolve_cookie, db, settings, cookie, now=utcnow())
+    )
 
 
 # The browser's session behind its cookie, whatever bearer token the request also carries.

@@ -58,8 +58,8 @@ def logout(db: SessionDep, auth: OptionalAuth) -> Response:
 
 
 @router.get("/me", responses={401: {"model": ErrorResponse}})
-def me(db: SessionDep, auth: RequiredAuth) -> UserPublic:
-    return service.user_public(db, auth.user)
+async def me(auth: RequiredAuth) -> UserPublic:
+    return auth.public()
 
 
 @router.post("/token", responses=ERRORS)
@@ -84,11 +84,13 @@ def token(
             db, settings, limiter, client, email=body.email, password=body.password, now=now
         )
         started = service.start_session(db, settings, user, AuthSessionKind.BEARER, client, now=now)
-        auth = service.Authenticated(user, started.session)
+        auth_session = started.session
     elif auth is None:
         raise service.INVALID_CREDENTIALS
+    else:
+        auth_session = auth.session
     return TokenResponse(
-        access_token=service.access_token_for(settings, auth, now=now),
+        access_token=service.access_token_for(settings, auth_session, now=now),
         expires_in=settings.access_token_minutes * 60,
     )
 
