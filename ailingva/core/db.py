@@ -65,6 +65,10 @@ def make_engine(database_url: str) -> Engine:
         engine = create_engine(
             database_url,
             connect_args={"check_same_thread": False, "timeout": 30},
+            # Kept open: the requests' database gate (12), voice turns and jobs. Past the pool
+            # size a connection is opened and closed for each use (pragmas and all).
+            pool_size=15,
+            max_overflow=5,
             hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
