@@ -1,8 +1,8 @@
 """How many live voice sessions one core carries: the app against a bare WebSocket sink.
 
     .venv/bin/python -m bench.capacity [--sessions 50,100,150,200] [--seconds 20]
-                                       [--workers 1|2] [--deflate] [--silent]
-                                       [--database-url URL]
+                                       [--workers 1|2] [--analysis-worker] [--deflate]
+                                       [--silent] [--database-url URL]
 
 It starts `ailingva serve` with the fake providers (a fresh SQLite database in a temporary folder
 unless --database-url) and a bare FastAPI WebSocket sink that answers `start`, `ping`, `stop`
@@ -13,7 +13,8 @@ then silence, so the VAD ends a turn every ~4 s) and sends a `ping` every 240 ms
 `ping` sent -> `pong` received: the server answers in order, so it includes every frame queued
 in front of the ping. A session is lost if it fails to start, gets an `error`, or does not end
 with `session_ended` after `stop`. CPU = the server's process tree (utime + stime from /proc)
-over the window.
+over the window. The jobs a turn enqueues (the brain's analysis) run in the app process, or,
+with Redis (--workers 2 or --analysis-worker), in an `ailingva worker` on core 1: `jobs CPU`.
 
 The generator keeps pace in one process: every frame of the cycle is built once as the bytes
 a client puts on the wire, and one clock writes each session's next frame straight to its
@@ -163,6 +164,7 @@ class Row:
     cpu_percent: float  # of one core
     lag_p99_ms: float  # how late this load generator wrote its frames
     load_cpu_percent: float  # this load generator's own CPU
+    worker_cpu_percent: float  # the jobs' process (the brain's analysis), with Redis
 
     @property
     def cpu_ms_per_session_second(self) -> float:
@@ -261,7 +263,15 @@ async def session(
 
 
 async def run_step(
-    name: str, url: str, pid: int, tokens: list[str], wire: Wire, *, seconds: float, deflate: bool
+    name: str,
+    url: str,
+    pid: int,
+    tokens: list[str],
+    wire: Wire,
+    *,
+    seconds: float,
+    deflate: bool,
+    worker: int | None = None,
 ) -> Row:
     step = Step(len(tokens), wire)
     connects = asyncio.Semaphore(10)
@@ -274,6 +284,7 @@ async def run_step(
     await asyncio.sleep(1.0)  # past the connection burst
     step.window_open = True
     cpu0, load0, t0 = tree_cpu_seconds(pid), time.process_time(), time.monotonic()
+    worker0 = tree_cpu_seconds(worker) if worker is not None else 0.0
     tty = sys.stdout.isatty()
     start, end = ("\r", "") if tty else ("", "\n")
     while (left := t0 + seconds - time.monotonic()) > 0:
@@ -286,6 +297,7 @@ async def run_step(
             flush=True,
         )
     cpu = tree_cpu_seconds(pid) - cpu0
+    worker_cpu = tree_cpu_seconds(worker) - worker0 if worker is not None else 0.0
     load = time.process_time() - load0
     elapsed = time.monotonic() - t0
     step.window_open = False
@@ -305,12 +317,14 @@ async def run_step(
         cpu / elapsed * 100,
         percentile(step.lag_ms, 99),
         load / elapsed * 100,
+        worker_cpu / elapsed * 100,
     )
 
 
 HEADER = (
     f"{'server':<6} {'sessions':>8} {'p50 ms':>7} {'p99 ms':>7} {'lost':>5} {'turns':>6}"
     f" {'CPU %':>6} {'CPU ms/s':>9} {'x sink':>7} {'load lag':>9} {'load CPU':>9}"
+    f" {'jobs CPU':>9}"
 )
 
 
@@ -323,7 +337,8 @@ def print_row(row: Row, sink_row: Row | None) -> None:
     print(
         f"{row.server:<6} {row.sessions:>8} {row.p50_ms:>7.1f} {row.p99_ms:>7.1f} {row.lost:>5}"
         f" {row.turns:>6} {row.cpu_percent:>6.0f} {row.cpu_ms_per_session_second:>9.2f}"
-        f" {ratio:>7.2f} {row.lag_p99_ms:>8.1f} {row.load_cpu_percent:>8.0f}%",
+        f" {ratio:>7.2f} {row.lag_p99_ms:>8.1f} {row.load_cpu_percent:>8.0f}%"
+        f" {row.worker_cpu_percent:>8.0f}%",
         flush=True,
     )
 
@@ -359,9 +374,12 @@ async def bench(args: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
     with (
         tempfile.TemporaryDirectory(prefix="ailingva-capacity-") as tmp,
-        servers(args.workers, args.database_url, Path(tmp)) as found,
+        servers(
+            args.workers, args.database_url, Path(tmp), analysis_worker=args.analysis_worker
+        ) as found,
     ):
         app_url, app_pid = found["app"]
+        worker = found["worker"][1] if "worker" in found else None
         print(f"registering {max(args.sessions)} students ...", flush=True)
         tokens = await register(app_url, max(args.sessions))
         step = partial(run_step, wire=wire, seconds=args.seconds, deflate=args.deflate)
@@ -370,7 +388,7 @@ async def bench(args: argparse.Namespace) -> list[Row]:
         print(f"warmed up: {warm.turns} turns", flush=True)
         print(HEADER, flush=True)
         for count in args.sessions:
-            app_row = await step("app", app_url, app_pid, tokens[:count])
+            app_row = await step("app", app_url, app_pid, tokens[:count], worker=worker)
             sink_url, sink_pid = found["sink"]
             sink_row = await step("sink", sink_url, sink_pid, tokens[:count])
             print_row(app_row, sink_row)
@@ -392,6 +410,11 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, choices=(1, 2), default=1, help="app processes")
     parser.add_argument(
         "--deflate", action="store_true", help="negotiate permessage-deflate, as browsers do"
+    )
+    parser.add_argument(
+        "--analysis-worker",
+        action="store_true",
+        help="the jobs (the brain's analysis) in an `ailingva worker` on core 1, via Redis",
     )
     parser.add_argument(
         "--silent", action="store_true", help="silence only, no turns: the cost of the frames"

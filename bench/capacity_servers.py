@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import redis
 from fastapi import FastAPI, WebSocket
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,9 +111,11 @@ def ailingva_cli() -> list[str]:
 
 @contextlib.contextmanager
 def servers(
-    workers: int, database_url: str | None, folder: Path
+    workers: int, database_url: str | None, folder: Path, *, analysis_worker: bool = False
 ) -> Iterator[dict[str, tuple[str, int]]]:
-    """The app and the sink on free ports, pinned; yields {name: (url, pid)}."""
+    """The app and the sink on free ports, pinned; yields {name: (url, pid)}. With Redis (two
+    app processes, or `analysis_worker`) the jobs go to an `ailingva worker` on the last core,
+    under "worker"; else the app runs them itself."""
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -126,8 +129,10 @@ def servers(
         "LOG_LEVEL": "warning",
     }
     env.pop("REDIS_URL", None)
-    if workers > 1:
+    with_redis = workers > 1 or analysis_worker
+    if with_redis:
         env["REDIS_URL"] = REDIS_URL
+        redis.Redis.from_url(REDIS_URL).flushdb()  # no job left from an earlier run
     subprocess.run(
         [*ailingva_cli(), "migrate"], check=True, env=env, cwd=folder, capture_output=True
     )
@@ -154,6 +159,18 @@ def servers(
             url = f"http://127.0.0.1:{ports[name]}"
             wait_ready(url, process, log)
             found[name] = (url, process.pid)
+        if with_redis:
+            last_core = str((os.cpu_count() or 1) - 1)
+            with (folder / "worker.log").open("wb") as out:
+                process = subprocess.Popen(
+                    ["taskset", "-c", last_core, *ailingva_cli(), "worker"],
+                    env=env,
+                    cwd=folder,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            processes.append(process)
+            found["worker"] = ("", process.pid)
         yield found
     finally:
         for process in processes:
