@@ -1,86 +1,133 @@
 """How many live voice sessions one core carries: the app against a bare WebSocket sink.
 
-    .venv/bin/python bench/capacity.py [--sessions 10,25,50] [--seconds 20] [--workers 1|2]
-                                       [--database-url URL]
+    .venv/bin/python -m bench.capacity [--sessions 50,100,150,200] [--seconds 20]
+                                       [--workers 1|2] [--analysis-worker] [--deflate]
+                                       [--silent] [--database-url URL]
 
 It starts `ailingva serve` with the fake providers (a fresh SQLite database in a temporary folder
-unless --database-url) and a bare FastAPI WebSocket sink that answers `start`, `ping`, `stop`.
-Both are pinned to core 0 (with --workers 2 the app gets cores 0 and 1, sharing core 1 with this
-load generator, pinned to core 1). Each step opens N sessions on each server in turn; each
-streams 20 ms PCM16 frames at real-time pace (an espeak-ng sentence, then silence, so the VAD
-ends a turn every ~4 s) and sends a `ping` every 240 ms. Latency = `ping` sent -> `pong`
-received: the server answers in order, so it includes every frame queued in front of the ping.
-A session is lost if it fails to start, gets an `error`, or does not end with `session_ended`
-after `stop`. CPU = the server's process tree (utime + stime from /proc) over the window.
+unless --database-url) and a bare FastAPI WebSocket sink that answers `start`, `ping`, `stop`
+(bench/capacity_servers.py). Both are pinned to core 0 (with --workers 2 the app gets cores 0
+and 1, sharing core 1 with this load generator, pinned to core 1). Each step opens N sessions on
+each server in turn; each streams 20 ms PCM16 frames at real-time pace (an espeak-ng sentence,
+then silence, so the VAD ends a turn every ~4 s) and sends a `ping` every 240 ms. Latency =
+`ping` sent -> `pong` received: the server answers in order, so it includes every frame queued
+in front of the ping. A session is lost if it fails to start, gets an `error`, or does not end
+with `session_ended` after `stop`. CPU = the server's process tree (utime + stime from /proc)
+over the window. The jobs a turn enqueues (the brain's analysis) run in the app process, or,
+with Redis (--workers 2 or --analysis-worker), in an `ailingva worker` on core 1: `jobs CPU`.
+
+The generator keeps pace in one process: every frame of the cycle is built once as the bytes
+a client puts on the wire, and one clock writes each session's next frame straight to its
+socket every 20 ms (the sessions in 10 phases 2 ms apart); websockets only connects and reads.
+`load lag` is how late the clock wrote (p99 over every phase of the window), `load CPU` this
+process's own CPU: a lag above a few ms means the load, not the server, is the limit. The client
+does not compress (as a server that turns permessage-deflate off sees every browser);
+--deflate negotiates it as a browser does and sends every frame compressed. --silent streams
+silence (no turn is ever taken): what the frames alone cost.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
+import zlib
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-import httpx
-import numpy as np
+import uvloop
 import websockets
-from fastapi import FastAPI, WebSocket
+from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
 
 from ailingva.providers.audio import float_to_pcm16, to_float16k
 from ailingva.voice.turns import FRAME_BYTES, FRAME_MS
+from bench.capacity_servers import (
+    PASSWORD,
+    percentile,
+    register,
+    servers,
+    tree_cpu_seconds,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-PASSWORD = "Correct horse 42 battery"
+__all__ = ["PASSWORD", "percentile", "register", "servers", "tree_cpu_seconds"]
+
 SENTENCE = "Yesterday I goed to the park with my friend."
 PAUSE_SECONDS = 1.5  # silence after each sentence: the VAD takes the turn after 0.6 s
 PING_EVERY_FRAMES = 12
+PHASES = 10  # the sessions' frames go out in this many groups, spread over each 20 ms
 TARGET_P99_MS = 50.0
-REDIS_URL = "redis://127.0.0.1:6379/12"
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-sink = FastAPI()
-
-
-@sink.get("/api/health")
-async def _health() -> dict[str, str]:
-    return {"status": "ok"}
+WARM_UP_SECONDS = 8.0
+TEXT, BINARY = 1, 2
+RSV1 = 0x40  # a compressed message (permessage-deflate)
 
 
-@sink.get("/api/auth/me")  # the least a JSON route does: bench/api_load.py's bare endpoint
-async def _me() -> dict[str, object]:
-    return {"id": 1, "email": "bench@example.com", "name": "Bench", "role": "student"}
+def wire(opcode: int, payload: bytes, *, compressed: bool = False) -> bytes:
+    """A client's WebSocket frame as it goes on the wire (RFC 6455), masked with the all-zero
+    key: a client may pick any key, and this one leaves the payload as it is, so every frame
+    is built once. The server reads and unmasks it as any other."""
+    size = len(payload)
+    length = bytes([0x80 | size]) if size < 126 else bytes([0x80 | 126]) + size.to_bytes(2, "big")
+    return bytes([0x80 | (RSV1 if compressed else 0) | opcode]) + length + b"\0\0\0\0" + payload
 
 
-@sink.websocket("/ws/voice")
-async def _sink_session(ws: WebSocket) -> None:
-    """The least a voice server does: accept, read every frame, answer the protocol's JSON."""
-    await ws.accept()
-    while True:
-        message = await ws.receive()
-        if message["type"] == "websocket.disconnect":
-            return
-        if message.get("text") is None:
-            continue
-        kind = json.loads(message["text"])["type"]
-        if kind == "start":
-            await ws.send_text('{"type":"session_started"}')
-        elif kind == "ping":
-            await ws.send_text('{"type":"pong"}')
-        elif kind == "stop":
-            await ws.send_text('{"type":"session_ended","reason":"stopped"}')
-            await ws.close()
-            return
+def deflated(payload: bytes) -> bytes:
+    """One message compressed on its own (the client asked for no context takeover)."""
+    compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    data = compressor.compress(payload) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    return data[:-4]  # without the empty block's 00 00 ff ff (RFC 7692)
+
+
+@dataclass(frozen=True)
+class Wire:
+    """The client's messages, ready to write."""
+
+    frames: list[bytes]  # the speech cycle
+    ping: bytes
+    stop: bytes
+    played: bytes  # the student's speaker "played" the whole reply
+
+    @classmethod
+    def build(cls, audio: bytes, *, deflate: bool) -> Wire:
+        def message(opcode: int, payload: bytes) -> bytes:
+            if deflate:
+                return wire(opcode, deflated(payload), compressed=True)
+            return wire(opcode, payload)
+
+        frames = [audio[i : i + FRAME_BYTES] for i in range(0, len(audio), FRAME_BYTES)]
+        return cls(
+            [message(BINARY, frame) for frame in frames],
+            message(TEXT, b'{"type":"ping"}'),
+            message(TEXT, b'{"type":"stop"}'),
+            message(TEXT, b'{"type":"playback","played_ms":3600000}'),
+        )
+
+
+@dataclass(eq=False)
+class Voice:
+    """One session's microphone: its next frame, and when its pings went out."""
+
+    transport: asyncio.WriteTransport
+    position: int
+    sent: int
+    pings: deque[float] = field(default_factory=deque)
+
+    def send(self, wire: Wire, now: float) -> None:
+        data = wire.frames[self.position]
+        self.position = (self.position + 1) % len(wire.frames)
+        self.sent += 1
+        if self.sent % PING_EVERY_FRAMES == 0:
+            self.pings.append(now)
+            data += wire.ping
+        if not self.transport.is_closing():  # the server closed it: its session ends
+            self.transport.write(data)
 
 
 @dataclass
@@ -88,12 +135,14 @@ class Step:
     """What the sessions of one step on one server saw."""
 
     sessions: int
+    wire: Wire
     window_open: bool = False
     started: int = 0
     all_started: asyncio.Event = field(default_factory=asyncio.Event)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
+    phases: list[list[Voice]] = field(default_factory=lambda: [[] for _ in range(PHASES)])
     latencies_ms: list[float] = field(default_factory=list)
-    send_lag_ms: list[float] = field(default_factory=list)
+    lag_ms: list[float] = field(default_factory=list)
     turns: int = 0
     lost: int = 0
     errors: list[str] = field(default_factory=list)
@@ -113,15 +162,13 @@ class Row:
     lost: int
     turns: int
     cpu_percent: float  # of one core
-    lag_p99_ms: float  # how late this load generator sent its pings
+    lag_p99_ms: float  # how late this load generator wrote its frames
+    load_cpu_percent: float  # this load generator's own CPU
+    worker_cpu_percent: float  # the jobs' process (the brain's analysis), with Redis
 
     @property
     def cpu_ms_per_session_second(self) -> float:
         return self.cpu_percent * 10 / self.sessions
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    return float(np.percentile(values, q)) if values else float("nan")
 
 
 def speech_cycle() -> bytes:
@@ -134,205 +181,110 @@ def speech_cycle() -> bytes:
     return pcm[: len(pcm) // FRAME_BYTES * FRAME_BYTES]
 
 
-def tree_cpu_seconds(root: int) -> float:
-    """utime + stime of `root` and all its descendants (uvicorn's workers are children)."""
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            parents[int(entry.name)] = int(fields[1])
-            times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-    total, pending = 0.0, [root]
-    while pending:
-        pid = pending.pop()
-        total += times.get(pid, 0.0)
-        pending.extend(child for child, parent in parents.items() if parent == pid)
-    return total
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{url} exited:\n{log.read_text()[-3000:]}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                return
-        time.sleep(0.3)
-    raise SystemExit(f"{url} not ready within 120 s:\n{log.read_text()[-3000:]}")
-
-
-def ailingva_cli() -> list[str]:
-    cli = Path(sys.executable).with_name("ailingva")
-    return (
-        [str(cli)]
-        if cli.exists()
-        else [sys.executable, "-c", "from ailingva.cli import app; app()"]
-    )
-
-
-@contextlib.contextmanager
-def servers(
-    workers: int, database_url: str | None, folder: Path
-) -> Iterator[dict[str, tuple[str, int]]]:
-    """The app and the sink on free ports, pinned; yields {name: (url, pid)}."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": database_url or f"sqlite:///{folder / 'bench.db'}",
-        "DATA_DIR": str(folder),
-        "FRONTEND_DIST": str(folder / "no-dist"),
-        "STT_PROVIDER": "fake",
-        "LLM_PROVIDER": "fake",
-        "TTS_PROVIDER": "fake",
-        "ACCESS_TOKEN_MINUTES": "600",
-        "LOG_LEVEL": "warning",
-    }
-    env.pop("REDIS_URL", None)
-    if workers > 1:
-        env["REDIS_URL"] = REDIS_URL
-    subprocess.run(
-        [*ailingva_cli(), "migrate"], check=True, env=env, cwd=folder, capture_output=True
-    )
-    app_port, sink_port = free_port(), free_port()
-    cores = ",".join(str(core) for core in range(workers))
-    app = [*ailingva_cli(), "serve", "--port", str(app_port), "--workers", str(workers)]
-    bare = [sys.executable, "-m", "uvicorn", "bench.capacity:sink", "--port", str(sink_port)]
-    commands = {
-        "app": ["taskset", "-c", cores, *app],
-        "sink": ["taskset", "-c", "0", *bare, "--log-level", "warning"],
-    }
-    ports = {"app": app_port, "sink": sink_port}
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        found: dict[str, tuple[str, int]] = {}
-        for name, command in commands.items():
-            log = folder / f"{name}.log"
-            with log.open("wb") as out:
-                cwd = ROOT if name == "sink" else folder
-                process = subprocess.Popen(
-                    command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT
-                )
-            processes.append(process)
-            url = f"http://127.0.0.1:{ports[name]}"
-            wait_ready(url, process, log)
-            found[name] = (url, process.pid)
-        yield found
-    finally:
-        for process in processes:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-async def register(url: str, count: int) -> list[str]:
-    """`count` students' access tokens; each registers from its own address (X-Forwarded-For,
-    trusted from loopback as from a proxy), as the registration throttle counts by address."""
-    limit = asyncio.Semaphore(4)
-
-    async def one(index: int) -> str:
-        async with limit, httpx.AsyncClient(base_url=url, timeout=120) as http:
-            address = {"X-Forwarded-For": f"10.{index // 65536}.{index // 256 % 256}.{index % 256}"}
-            email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
-            body = {"email": email, "password": PASSWORD, "name": "Bench"}
-            (await http.post("/api/auth/register", json=body, headers=address)).raise_for_status()
-            token = await http.post("/api/auth/token", headers=address)
-            token.raise_for_status()
-            return str(token.json()["access_token"])
-
-    return list(await asyncio.gather(*(one(i) for i in range(count))))
+async def clock(step: Step) -> None:
+    """Every 20 ms each session's next frame; then each session's `stop`."""
+    start = time.perf_counter()
+    tick = 0
+    while not step.stop.is_set():
+        for phase, voices in enumerate(step.phases):
+            due = start + (tick + phase / PHASES) * FRAME_MS / 1000
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            now = time.perf_counter()
+            if step.window_open:
+                step.lag_ms.append((now - due) * 1000)
+            for voice in voices:
+                voice.send(step.wire, now)
+        tick += 1
+    for voices in step.phases:
+        for voice in voices:
+            if not voice.transport.is_closing():
+                voice.transport.write(step.wire.stop)
 
 
 async def session(
-    url: str, token: str, index: int, audio: bytes, step: Step, connects: asyncio.Semaphore
+    url: str, token: str, index: int, step: Step, connects: asyncio.Semaphore, deflate: bool
 ) -> None:
-    frames = [audio[i : i + FRAME_BYTES] for i in range(0, len(audio), FRAME_BYTES)]
-    offset = index * 7 * PING_EVERY_FRAMES % len(frames)  # the sessions speak out of step
-    pings: deque[float] = deque()
+    """One student: connects, starts, then reads what the server sends while the clock
+    writes its frames."""
     ended = False
-    sender: asyncio.Task[None] | None = None
+    voice: Voice | None = None
+    phase = step.phases[index % PHASES]
     ws_url = url.replace("http", "ws", 1) + f"/ws/voice?access_token={token}"
-
-    async def send(ws: websockets.ClientConnection) -> None:
-        start = time.perf_counter()
-        sent = 0
-        while not step.stop.is_set():
-            due = start + sent * FRAME_MS / 1000
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            await ws.send(frames[(offset + sent) % len(frames)])
-            sent += 1
-            if sent % PING_EVERY_FRAMES == 0:
-                now = time.perf_counter()
-                if step.window_open:
-                    step.send_lag_ms.append((now - due) * 1000)
-                pings.append(now)
-                await ws.send('{"type":"ping"}')
-        await ws.send('{"type":"stop"}')
-
+    # Asked for, the server compresses what it sends; the client compresses each frame alone.
+    extensions = [ClientPerMessageDeflateFactory(client_no_context_takeover=True)]
     try:
         async with connects:
-            ws = await websockets.connect(ws_url, max_size=None, open_timeout=120)
+            ws = await websockets.connect(
+                ws_url,
+                max_size=None,
+                open_timeout=120,
+                ping_interval=None,
+                compression=None,
+                extensions=extensions if deflate else None,
+            )
             await ws.send(json.dumps({"type": "start", "speak": True}))
             while json.loads(await asyncio.wait_for(ws.recv(), 120))["type"] != "session_started":
                 pass
+        # The sessions speak out of step, and ping out of step.
+        voice = Voice(ws.transport, index * 7 * PING_EVERY_FRAMES % len(step.wire.frames), index)
+        phase.append(voice)
         step.count_started()
-        sender = asyncio.create_task(send(ws))
         async for message in ws:
             if isinstance(message, bytes):
                 continue
             event = json.loads(message)
             kind = event["type"]
             if kind == "pong":
-                rtt = (time.perf_counter() - pings.popleft()) * 1000
+                rtt = (time.perf_counter() - voice.pings.popleft()) * 1000
                 if step.window_open:
                     step.latencies_ms.append(rtt)
             elif kind == "transcript" and step.window_open:
                 step.turns += 1
-            elif kind == "reply_done":  # the student's speaker "played" the whole reply
-                await ws.send(json.dumps({"type": "playback", "played_ms": 3_600_000}))
+            elif kind == "reply_done":
+                ws.transport.write(step.wire.played)
             elif kind == "error":
                 step.errors.append(event["code"])
             elif kind == "session_ended":
                 ended = event["reason"] == "stopped" and step.stop.is_set()
                 break
-        await sender
+        phase.remove(voice)
         await ws.close()
     except websockets.ConnectionClosed as exc:
         step.errors.append(f"closed {exc.rcvd.code if exc.rcvd else 'without a close frame'}")
     except (OSError, TimeoutError, websockets.WebSocketException) as exc:
         step.errors.append(type(exc).__name__)
     finally:
-        if sender is None:
+        if voice is None:
             step.count_started()  # it never will: do not wait for it
-        else:
-            sender.cancel()
+        elif voice in phase:
+            phase.remove(voice)
         if not ended:
             step.lost += 1
 
 
 async def run_step(
-    name: str, url: str, pid: int, tokens: list[str], audio: bytes, seconds: float
+    name: str,
+    url: str,
+    pid: int,
+    tokens: list[str],
+    wire: Wire,
+    *,
+    seconds: float,
+    deflate: bool,
+    worker: int | None = None,
 ) -> Row:
-    step = Step(len(tokens))
+    step = Step(len(tokens), wire)
     connects = asyncio.Semaphore(10)
+    ticking = asyncio.create_task(clock(step))
     tasks = [
-        asyncio.create_task(session(url, t, i, audio, step, connects)) for i, t in enumerate(tokens)
+        asyncio.create_task(session(url, t, i, step, connects, deflate))
+        for i, t in enumerate(tokens)
     ]
     await step.all_started.wait()
     await asyncio.sleep(1.0)  # past the connection burst
     step.window_open = True
-    cpu0, t0 = tree_cpu_seconds(pid), time.monotonic()
+    cpu0, load0, t0 = tree_cpu_seconds(pid), time.process_time(), time.monotonic()
+    worker0 = tree_cpu_seconds(worker) if worker is not None else 0.0
     tty = sys.stdout.isatty()
     start, end = ("\r", "") if tty else ("", "\n")
     while (left := t0 + seconds - time.monotonic()) > 0:
@@ -345,10 +297,12 @@ async def run_step(
             flush=True,
         )
     cpu = tree_cpu_seconds(pid) - cpu0
+    worker_cpu = tree_cpu_seconds(worker) - worker0 if worker is not None else 0.0
+    load = time.process_time() - load0
     elapsed = time.monotonic() - t0
     step.window_open = False
     step.stop.set()
-    await asyncio.wait(tasks, timeout=60)
+    await asyncio.wait([ticking, *tasks], timeout=60)
     if tty:
         print("\r\033[K", end="")
     if step.errors:
@@ -361,13 +315,16 @@ async def run_step(
         step.lost,
         step.turns,
         cpu / elapsed * 100,
-        percentile(step.send_lag_ms, 99),
+        percentile(step.lag_ms, 99),
+        load / elapsed * 100,
+        worker_cpu / elapsed * 100,
     )
 
 
 HEADER = (
     f"{'server':<6} {'sessions':>8} {'p50 ms':>7} {'p99 ms':>7} {'lost':>5} {'turns':>6}"
-    f" {'CPU %':>6} {'CPU ms/s':>9} {'x sink':>7} {'load lag':>9}"
+    f" {'CPU %':>6} {'CPU ms/s':>9} {'x sink':>7} {'load lag':>9} {'load CPU':>9}"
+    f" {'jobs CPU':>9}"
 )
 
 
@@ -380,7 +337,8 @@ def print_row(row: Row, sink_row: Row | None) -> None:
     print(
         f"{row.server:<6} {row.sessions:>8} {row.p50_ms:>7.1f} {row.p99_ms:>7.1f} {row.lost:>5}"
         f" {row.turns:>6} {row.cpu_percent:>6.0f} {row.cpu_ms_per_session_second:>9.2f}"
-        f" {ratio:>7.1f} {row.lag_p99_ms:>8.1f}",
+        f" {ratio:>7.2f} {row.lag_p99_ms:>8.1f} {row.load_cpu_percent:>8.0f}%"
+        f" {row.worker_cpu_percent:>8.0f}%",
         flush=True,
     )
 
@@ -399,25 +357,40 @@ def summary(rows: list[Row], workers: int) -> None:
             f" at {best.cpu_ms_per_session_second:.2f} ms CPU per session-second,"
             f" a full core would carry ~{per_core:.0f}"
         )
+    app = [r for r in rows if r.server == "app"]
+    sink = {r.sessions: r for r in rows if r.server == "sink"}
+    ratios = [
+        r.cpu_ms_per_session_second / sink[r.sessions].cpu_ms_per_session_second
+        for r in app
+        if r.sessions in sink and sink[r.sessions].cpu_percent > 0
+    ]
+    if ratios:
+        print(f"app CPU per session over the sink's: {min(ratios):.2f}-{max(ratios):.2f} x")
 
 
 async def bench(args: argparse.Namespace) -> list[Row]:
-    audio = speech_cycle()
+    audio = b"\0\0" * 16000 * 4 if args.silent else speech_cycle()
+    wire = Wire.build(audio, deflate=args.deflate)
     rows: list[Row] = []
     with (
         tempfile.TemporaryDirectory(prefix="ailingva-capacity-") as tmp,
-        servers(args.workers, args.database_url, Path(tmp)) as found,
+        servers(
+            args.workers, args.database_url, Path(tmp), analysis_worker=args.analysis_worker
+        ) as found,
     ):
         app_url, app_pid = found["app"]
+        worker = found["worker"][1] if "worker" in found else None
         print(f"registering {max(args.sessions)} students ...", flush=True)
         tokens = await register(app_url, max(args.sessions))
+        step = partial(run_step, wire=wire, seconds=args.seconds, deflate=args.deflate)
+        # The app's first turns load the grammar engine (seconds of CPU): not in any step.
+        warm = await step("app", app_url, app_pid, tokens[:4], seconds=WARM_UP_SECONDS)
+        print(f"warmed up: {warm.turns} turns", flush=True)
         print(HEADER, flush=True)
         for count in args.sessions:
-            app_row = await run_step("app", app_url, app_pid, tokens[:count], audio, args.seconds)
+            app_row = await step("app", app_url, app_pid, tokens[:count], worker=worker)
             sink_url, sink_pid = found["sink"]
-            sink_row = await run_step(
-                "sink", sink_url, sink_pid, tokens[:count], audio, args.seconds
-            )
+            sink_row = await step("sink", sink_url, sink_pid, tokens[:count])
             print_row(app_row, sink_row)
             print_row(sink_row, sink_row)
             rows += [app_row, sink_row]
@@ -429,12 +402,23 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--sessions",
-        default="10,25,50,100,150,200",
+        default="50,100,150,200",
         type=lambda text: [int(n) for n in text.split(",")],
         help="the steps: concurrent sessions, comma-separated",
     )
     parser.add_argument("--seconds", type=float, default=20, help="measured seconds per step")
     parser.add_argument("--workers", type=int, choices=(1, 2), default=1, help="app processes")
+    parser.add_argument(
+        "--deflate", action="store_true", help="negotiate permessage-deflate, as browsers do"
+    )
+    parser.add_argument(
+        "--analysis-worker",
+        action="store_true",
+        help="the jobs (the brain's analysis) in an `ailingva worker` on core 1, via Redis",
+    )
+    parser.add_argument(
+        "--silent", action="store_true", help="silence only, no turns: the cost of the frames"
+    )
     parser.add_argument("--database-url", help="e.g. PostgreSQL; default a fresh SQLite file")
     return parser.parse_args(argv)
 
@@ -443,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
     args = parse(argv)
     if (os.cpu_count() or 1) > 1:  # the load on the core the (first) app process does not use
         os.sched_setaffinity(0, {1})
-    return asyncio.run(bench(args))
+    return uvloop.run(bench(args))
 
 
 if __name__ == "__main__":

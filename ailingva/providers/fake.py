@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncGenerator, Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -50,7 +51,7 @@ FAKE_REPLY = (
     " there",
     "?",
 )
-TONE_HZ = 440.0
+TONE_HZ = 440.0  # 44 periods in each CHUNK_SECONDS
 SECONDS_PER_CHARACTER = 0.06  # about the pace of speech
 CHUNK_SECONDS = 0.1
 
@@ -151,13 +152,20 @@ class FakeTTS(TextToSpeechEngine):
         if self._error is not None:
             raise self._error
         count = int(len(text) * SECONDS_PER_CHARACTER * self._sample_rate)
-        tone = 0.3 * np.sin(2 * np.pi * TONE_HZ * np.arange(count) / self._sample_rate)
-        step = int(CHUNK_SECONDS * self._sample_rate)
+        chunk = _tone_chunk(self._sample_rate)
+        step = len(chunk) // 2
         for start in range(0, count, step):
             await asyncio.sleep(0)
-            yield AudioChunk(
-                float_to_pcm16(tone[start : start + step].astype(np.float32)), self._sample_rate
-            )
+            yield AudioChunk(chunk[: 2 * min(step, count - start)], self._sample_rate)
+
+
+@cache
+def _tone_chunk(sample_rate: int) -> bytes:
+    """CHUNK_SECONDS of the tone. It holds a whole number of its periods, so every chunk of a
+    reply is this one: built once, a reply's speech costs the server what real speech would
+    (sending it), not the computing of a sine."""
+    samples = np.arange(int(CHUNK_SECONDS * sample_rate)) / sample_rate
+    return float_to_pcm16((0.3 * np.sin(2 * np.pi * TONE_HZ * samples)).astype(np.float32))
 
 
 def build_stt(settings: ProviderSettings) -> SpeechToText:

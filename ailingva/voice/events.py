@@ -157,6 +157,9 @@ class Pong(BaseModel):
     type: Literal["pong"] = "pong"
 
 
+PONG = Pong()
+
+
 ServerEvent = Annotated[
     SessionStarted
     | SpeechStarted

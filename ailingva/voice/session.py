@@ -279,7 +279,7 @@ class VoiceSession:
             if message.speak is not None:
                 self.speak = message.speak
         elif isinstance(message, PingMessage):
-            await self.transport.send(events.Pong())
+            await self.transport.send(events.PONG)
 
     # --- audio and turn-taking -----------------------------------------------------------
 

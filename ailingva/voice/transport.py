@@ -57,6 +57,11 @@ class Transport:
         self.flood_tokens = float(max_messages_per_second * FLOOD_BURST_SECONDS)
         self.flood_checked = time.monotonic()
         self.active_at = time.monotonic()  # the last practice: audio, a typed turn, playback
+        # One timer per session watches the idle deadline (a timeout per frame would cost a
+        # timer and a task 50 times a second); it interrupts the read it finds waiting.
+        self._idle_timer: asyncio.TimerHandle | None = None
+        self._reader: asyncio.Task[Any] | None = None  # while a read waits on the socket
+        self._idle_interrupted = False
         self.closed = False
         self.ended_by: SessionEndReason | None = None  # why receiving ended, if not by us
         # Sees every event and audio chunk that goes out (the admin's monitor); must not raise.
@@ -71,6 +76,7 @@ class Transport:
         while not self.closed:
             message = await self._receive()
             if message is None:
+                self._stop_watching()
                 return None
             if isinstance(message, bytes):
                 self.active_at = time.monotonic()
@@ -83,19 +89,26 @@ class Transport:
             if not isinstance(parsed, PingMessage | SettingsMessage):
                 self.active_at = time.monotonic()
             return parsed
+        self._stop_watching()
         return None
 
     async def _receive(self) -> str | bytes | None:
-        try:
-            idle_in = self.active_at + self.idle_seconds - time.monotonic()
-            if idle_in <= 0:
-                raise TimeoutError
-            message = await asyncio.wait_for(self.ws.receive(), idle_in)
-        except TimeoutError:
-            # Receiving ends; the session settles, sends `session_ended` and closes with IDLE.
-            self.ended_by = "idle"
-            await self.error("idle", "Сессия закрыта: долго не было звука.", fatal=True)
+        if self._idle_timer is None:
+            self._watch_idle()
+        if self.active_at + self.idle_seconds <= time.monotonic():
+            await self._idle()
             return None
+        self._reader = asyncio.current_task()
+        try:
+            message = await self.ws.receive()
+        except asyncio.CancelledError:
+            reader = self._reader
+            if self._idle_interrupted and reader is not None and reader.uncancel() == 0:
+                await self._idle()
+                return None
+            raise  # cancelled from outside (the meter, the server stopping)
+        finally:
+            self._reader = None
         if message["type"] == "websocket.disconnect":
             self.closed = True
             self.ended_by = "disconnected"
@@ -111,6 +124,30 @@ class Transport:
             return data
         text: str = message.get("text") or ""
         return text
+
+    def _watch_idle(self) -> None:
+        """Wakes at the idle deadline; practice since then moved it, so it sleeps on to the new
+        one, else it interrupts the waiting read (a read about to start sees the deadline)."""
+        loop = asyncio.get_running_loop()
+        idle_in = self.active_at + self.idle_seconds - time.monotonic()
+        if idle_in > 0:
+            self._idle_timer = loop.call_later(idle_in, self._watch_idle)
+            return
+        self._idle_timer = loop.call_later(self.idle_seconds, self._watch_idle)
+        if self._reader is not None and not self._idle_interrupted:
+            self._idle_interrupted = True
+            self._reader.cancel()
+
+    def _stop_watching(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        self._idle_timer = None
+
+    async def _idle(self) -> None:
+        # Receiving ends; the session settles, sends `session_ended` and closes with IDLE.
+        self._stop_watching()
+        self.ended_by = "idle"
+        await self.error("idle", "Сессия закрыта: долго не было звука.", fatal=True)
 
     def _flooding(self) -> bool:
         """A token bucket: a steady 50 frames a second pass, and so does the burst a client
@@ -130,7 +167,8 @@ class Transport:
     async def send(self, event: BaseModel) -> None:
         if self.on_send is not None:
             self.on_send(event)
-        await self._safely(self.ws.send_json, event.model_dump(mode="json"))
+        # Serialised by pydantic itself: the compact JSON `send_json` would make, in one step.
+        await self._safely(self.ws.send_text, event.model_dump_json())
 
     async def send_audio(self, data: bytes) -> None:
         if self.on_send is not None:
@@ -162,6 +200,7 @@ class Transport:
         await self.close(close_code)
 
     async def close(self, code: CloseCode) -> None:
+        self._stop_watching()
         if self.closed:
             return
         self.closed = True

@@ -18,6 +18,7 @@ over digital silence). Once the student is speaking, a frame far quieter than th
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
@@ -73,6 +74,7 @@ class TurnDetector:
         self._vad = webrtcvad.Vad(aggressiveness)
         window = self.timing.start_window_ms // FRAME_MS
         self._recent: deque[bool] = deque(maxlen=window)
+        self._voiced = 0  # of the frames in `_recent`
         # Audio before speech was recognised as such: the first syllable is in there.
         self._preroll: deque[bytes] = deque(maxlen=window)
         self._speaking = False
@@ -105,12 +107,17 @@ class TurnDetector:
         return bytes(self._utterance)
 
     def voiced_recently_ms(self) -> int:
-        return sum(self._recent) * FRAME_MS
+        return self._voiced * FRAME_MS
 
     def feed(self, frame: bytes) -> list[TurnSignal]:
         """One FRAME_BYTES frame of PCM16 16 kHz mono."""
         voiced = self._vad.is_speech(frame, SAMPLE_RATE)
-        self._recent.append(voiced)
+        recent = self._recent
+        if recent.maxlen:  # a running count: the window is summed 50 times a second
+            if len(recent) == recent.maxlen and recent[0]:
+                self._voiced -= 1  # about to drop out of the window
+            recent.append(voiced)
+            self._voiced += voiced
         if not self._speaking:
             self._preroll.append(frame)
             if self.voiced_recently_ms() >= self.timing.start_voiced_ms:
@@ -144,8 +151,8 @@ class TurnDetector:
         return events
 
     def _loud_enough(self, frame: bytes) -> bool:
-        samples = np.frombuffer(frame, dtype="<i2").astype(np.float32) / 32768
-        rms = float(np.sqrt(np.mean(samples**2)))
+        samples = np.frombuffer(frame, dtype="<i2").astype(np.float32)
+        rms = math.sqrt(float(samples @ samples) / len(samples)) / 32768
         self._level = max(rms, self._level * LEVEL_DECAY_PER_FRAME)
         return rms >= self._level * 10 ** (-QUIET_DB / 20)
 
@@ -174,6 +181,7 @@ class TurnDetector:
         self._speech_ms = 0
         self._level = 0.0
         self._recent.clear()
+        self._voiced = 0
         self._preroll.clear()
         self.unfinished = None
         self.finished = None
@@ -195,6 +203,8 @@ class FrameBuffer:
         self._pending = bytearray()
 
     def push(self, data: bytes) -> list[bytes]:
+        if not self._pending and len(data) == FRAME_BYTES:
+            return [data]  # what a client sends, 50 times a second: nothing to cut or copy
         self._pending += data
         count = len(self._pending) // FRAME_BYTES
         frames = [
