@@ -306,7 +306,7 @@ def _signed_in(
     if not _active(auth_session, settings, now) or not user.is_active:
         return None
     _touch(db, auth_session, now)
-    return Authenticated(user, auth_session, name or default_name(user.email))
+    return Authenticated(user, auth_session, default_name(user.email) if name is None else name)
 
 
 def resolve_cookie(

@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 import time_machine
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
 from ailingva.auth.models import SESSION_COOKIE, AuthSession, UserAccount
@@ -177,3 +178,29 @@ def test_sessions_are_independent(client: TestClient, make_client) -> None:
     )
     client.post("/api/auth/logout")
     assert phone.get("/api/auth/me").status_code == 200
+
+
+def test_a_signed_in_request_reads_its_session_account_and_name_in_one_query(
+    client: TestClient, app: FastAPI
+) -> None:
+    """The sign-in check is on every request: one SELECT, by cookie or by bearer token."""
+    register(client, name="Соня")
+    token = client.post("/api/auth/token").json()["access_token"]
+    selects: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(app.state.engine, "before_cursor_execute", count)
+    try:
+        by_cookie = client.get("/api/auth/me")
+        cookie_selects = len(selects)
+        client.cookies.clear()
+        by_token = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", count)
+    assert by_cookie.status_code == by_token.status_code == 200
+    assert by_cookie.json()["name"] == by_token.json()["name"] == "Соня"
+    assert cookie_selects == 1
+    assert len(selects) == 2
