@@ -74,7 +74,6 @@ class TurnDetector:
         self._vad = webrtcvad.Vad(aggressiveness)
         window = self.timing.start_window_ms // FRAME_MS
         self._recent: deque[bool] = deque(maxlen=window)
-        self._voiced = 0  # of the frames in `_recent`
         # Audio before speech was recognised as such: the first syllable is in there.
         self._preroll: deque[bytes] = deque(maxlen=window)
         self._speaking = False
@@ -107,17 +106,12 @@ class TurnDetector:
         return bytes(self._utterance)
 
     def voiced_recently_ms(self) -> int:
-        return self._voiced * FRAME_MS
+        return sum(self._recent) * FRAME_MS
 
     def feed(self, frame: bytes) -> list[TurnSignal]:
         """One FRAME_BYTES frame of PCM16 16 kHz mono."""
         voiced = self._vad.is_speech(frame, SAMPLE_RATE)
-        recent = self._recent
-        if recent.maxlen:  # a running count: the window is summed 50 times a second
-            if len(recent) == recent.maxlen and recent[0]:
-                self._voiced -= 1  # about to drop out of the window
-            recent.append(voiced)
-            self._voiced += voiced
+        self._recent.append(voiced)
         if not self._speaking:
             self._preroll.append(frame)
             if self.voiced_recently_ms() >= self.timing.start_voiced_ms:
@@ -181,7 +175,6 @@ class TurnDetector:
         self._speech_ms = 0
         self._level = 0.0
         self._recent.clear()
-        self._voiced = 0
         self._preroll.clear()
         self.unfinished = None
         self.finished = None
